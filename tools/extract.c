@@ -1,0 +1,229 @@
+/* extract: unpack one package or archive into a directory, and never outside it.
+ *
+ *   extract [--quiet] ARCHIVE DESTDIR
+ *
+ * Formats are libarchive's: a .deb is an ar archive whose data.tar.* member is unpacked; an
+ * .rpm's cpio payload (gz, xz, zstd...) is unpacked; tar, cpio and their compressions as they
+ * are. Packages come from mirrors we do not control, so an entry with an absolute path or a
+ * `..` component refuses the whole archive (exit 1, naming the entry), and so does a hard link
+ * to such a place. A symbolic link whose target is absolute, or climbs out of DESTDIR, is not
+ * created (real kernel packages carry /lib/modules/<release>/build -> /usr/src/...), with a
+ * note; libarchive's secure flags additionally refuse writing through any symlink. Owners are
+ * not restored and device nodes are not created. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *archive_path;
+static bool quiet;
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "extract: %s: ", archive_path);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+/* A path is safe when it is relative and never names a parent. "./x" and "x//y" are fine. */
+static bool safe_relative_path(const char *p)
+{
+	if (p[0] == '/')
+		return false;
+	const char *s = p;
+	while (*s) {
+		const char *e = strchr(s, '/');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		if (n == 2 && s[0] == '.' && s[1] == '.')
+			return false;
+		s += n;
+		while (*s == '/')
+			s++;
+	}
+	return true;
+}
+
+/* Whether a relative symlink target, resolved from the directory holding the link, stays at or
+ * below the extraction root. Depth counts directories below the root. */
+static bool symlink_stays_inside(const char *link_path, const char *target)
+{
+	if (target[0] == '/')
+		return false;
+	int depth = 0;
+	const char *s = link_path;
+	while (*s == '.' && s[1] == '/')
+		s += 2;
+	for (const char *q = s; *q; q++)
+		if (*q == '/' && q[1] && q[1] != '/')
+			depth++;
+	for (s = target; *s;) {
+		const char *e = strchr(s, '/');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		if (n == 2 && s[0] == '.' && s[1] == '.')
+			depth--;
+		else if (n > 0 && !(n == 1 && s[0] == '.'))
+			depth++;
+		if (depth < 0)
+			return false;
+		s += n;
+		while (*s == '/')
+			s++;
+	}
+	return true;
+}
+
+static int copy_data(struct archive *in, struct archive *out, const char *entry)
+{
+	const void *buf;
+	size_t size;
+	la_int64_t offset;
+	for (;;) {
+		int r = archive_read_data_block(in, &buf, &size, &offset);
+		if (r == ARCHIVE_EOF)
+			return 0;
+		if (r < ARCHIVE_WARN)
+			die("%s: %s", entry, archive_error_string(in));
+		if (archive_write_data_block(out, buf, size, offset) < ARCHIVE_WARN)
+			die("%s: %s", entry, archive_error_string(out));
+	}
+}
+
+static void unpack(struct archive *in, const char *dest_label)
+{
+	struct archive *out = archive_write_disk_new();
+	archive_write_disk_set_options(out, ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+						    ARCHIVE_EXTRACT_SECURE_SYMLINKS |
+						    ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
+	archive_write_disk_set_standard_lookup(out);
+	struct archive_entry *e;
+	unsigned long files = 0;
+	int r;
+	while ((r = archive_read_next_header(in, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+		const char *path = archive_entry_pathname(e);
+		if (!path || !*path)
+			die("an entry has no name");
+		if (!safe_relative_path(path))
+			die("entry '%s' would be written outside %s: refusing the archive", path, dest_label);
+		const char *hardlink = archive_entry_hardlink(e);
+		if (hardlink && !safe_relative_path(hardlink))
+			die("entry '%s' is a hard link to '%s', outside %s: refusing the archive", path,
+			    hardlink, dest_label);
+		mode_t type = archive_entry_filetype(e);
+		if (type == AE_IFLNK) {
+			const char *target = archive_entry_symlink(e);
+			if (!target || !symlink_stays_inside(path, target)) {
+				if (!quiet)
+					fprintf(stderr, "extract: %s: not creating symlink '%s' -> '%s' (points outside %s)\n",
+						archive_path, path, target ? target : "", dest_label);
+				continue;
+			}
+		} else if (type != AE_IFREG && type != AE_IFDIR) {
+			continue; /* devices, fifos and sockets have no place in a header tree */
+		}
+		archive_entry_set_uid(e, getuid());
+		archive_entry_set_gid(e, getgid());
+		archive_entry_set_perm(e, archive_entry_perm(e) & 0755);
+		r = archive_write_header(out, e);
+		if (r < ARCHIVE_WARN)
+			die("%s: %s", path, archive_error_string(out));
+		if (archive_entry_size(e) > 0 && type == AE_IFREG)
+			copy_data(in, out, path);
+		if (archive_write_finish_entry(out) < ARCHIVE_WARN)
+			die("%s: %s", path, archive_error_string(out));
+		files++;
+	}
+	if (r != ARCHIVE_EOF)
+		die("%s", archive_error_string(in));
+	if (archive_write_close(out) != ARCHIVE_OK)
+		die("%s", archive_error_string(out));
+	archive_write_free(out);
+	if (files == 0)
+		die("no files in the archive");
+}
+
+static struct archive *reader(void)
+{
+	struct archive *a = archive_read_new();
+	archive_read_support_filter_all(a); /* gz, xz, zstd... and rpm, which is a filter here */
+	archive_read_support_format_tar(a);
+	archive_read_support_format_cpio(a);
+	archive_read_support_format_ar(a);
+	return a;
+}
+
+/* The data member of a .deb is read straight out of the outer ar archive. */
+static la_ssize_t read_member(struct archive *nested, void *outer, const void **buf)
+{
+	static char block[1 << 16];
+	(void)nested;
+	la_ssize_t n = archive_read_data(outer, block, sizeof block);
+	*buf = block;
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1;
+	if (i < argc && strcmp(argv[i], "--quiet") == 0)
+		quiet = true, i++;
+	if (argc - i != 2) {
+		fprintf(stderr, "usage: extract [--quiet] ARCHIVE DESTDIR\n");
+		return 2;
+	}
+	archive_path = argv[i];
+	const char *dest = argv[i + 1];
+
+	int fd = open(archive_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die("%s", strerror(errno));
+	struct archive *a = reader();
+	if (archive_read_open_fd(a, fd, 1 << 16) != ARCHIVE_OK)
+		die("%s", archive_error_string(a));
+	if (mkdir(dest, 0755) != 0 && errno != EEXIST)
+		die("%s: %s", dest, strerror(errno));
+	if (chdir(dest) != 0)
+		die("%s: %s", dest, strerror(errno));
+
+	struct archive_entry *e;
+	int r = archive_read_next_header(a, &e);
+	if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+		die("%s", archive_error_string(a));
+	if (archive_format(a) == ARCHIVE_FORMAT_AR_GNU || archive_format(a) == ARCHIVE_FORMAT_AR_BSD ||
+	    archive_format(a) == ARCHIVE_FORMAT_AR) {
+		/* A .deb: find data.tar.* and unpack it; the other members are metadata. */
+		do {
+			const char *name = archive_entry_pathname(e);
+			if (name && strncmp(name, "data.tar", 8) == 0) {
+				struct archive *inner = reader();
+				if (archive_read_open(inner, a, NULL, read_member, NULL) != ARCHIVE_OK)
+					die("%s: %s", name, archive_error_string(inner));
+				unpack(inner, dest);
+				archive_read_free(inner);
+				archive_read_free(a);
+				return 0;
+			}
+		} while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN);
+		die("no data.tar member: not a Debian package");
+	}
+	/* Anything else is unpacked as it is; start again so the first entry is not lost. */
+	archive_read_free(a);
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		die("%s", strerror(errno));
+	a = reader();
+	if (archive_read_open_fd(a, fd, 1 << 16) != ARCHIVE_OK)
+		die("%s", archive_error_string(a));
+	unpack(a, dest);
+	archive_read_free(a);
+	return 0;
+}

@@ -1,0 +1,343 @@
+/* fetch: download one URL to one file, atomically, optionally pinned to a SHA-256.
+ *
+ *   fetch [--sha256 HEX] [--size N] [--refresh] [--retries N] [--quiet] URL OUT
+ *
+ * With --sha256 the download is refused unless it hashes to HEX, and an OUT that already has
+ * that hash is left alone without any request: packages are addressed by their hash, so a
+ * package shared by many kernels is downloaded once. With --refresh an existing OUT is asked for
+ * again, conditionally on the ETag kept in OUT.etag; whatever comes back, OUT is replaced only
+ * when its content changed, so make sees a newer file only for a changed index. (Times are no
+ * use for that: mirrors copy files with their original times, so Last-Modified can lie.)
+ * An interrupted pinned download is resumed from OUT.part. OUT only ever appears whole. */
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sha256.h"
+
+static const char *prog = "fetch";
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static bool valid_hex64(const char *s)
+{
+	if (strlen(s) != 64)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return false;
+	return true;
+}
+
+static int file_sha256(const char *path, char hex[65], off_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	struct sha256 ctx;
+	sha256_init(&ctx);
+	unsigned char buf[1 << 16];
+	size_t n;
+	off_t total = 0;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+		sha256_update(&ctx, buf, n);
+		total += (off_t)n;
+	}
+	int err = ferror(f);
+	fclose(f);
+	if (err)
+		return -1;
+	sha256_hex(&ctx, hex);
+	if (size)
+		*size = total;
+	return 0;
+}
+
+struct transfer {
+	FILE *out;
+	char etag[256];
+};
+
+static size_t on_header(char *buf, size_t size, size_t nitems, void *user)
+{
+	struct transfer *t = user;
+	size_t len = size * nitems;
+	if (len > 5 && strncasecmp(buf, "etag:", 5) == 0) {
+		size_t i = 5, j = len;
+		while (i < j && (buf[i] == ' ' || buf[i] == '\t'))
+			i++;
+		while (j > i && (buf[j - 1] == '\r' || buf[j - 1] == '\n' || buf[j - 1] == ' '))
+			j--;
+		if (j - i < sizeof t->etag) {
+			memcpy(t->etag, buf + i, j - i);
+			t->etag[j - i] = 0;
+		}
+	}
+	return len;
+}
+
+static void read_etag(const char *path, char *etag, size_t len)
+{
+	etag[0] = 0;
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	if (!fgets(etag, (int)len, f))
+		etag[0] = 0;
+	etag[strcspn(etag, "\r\n")] = 0;
+	fclose(f);
+}
+
+static void write_etag(const char *path, const char *etag)
+{
+	char tmp[4200];
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	if (!etag[0]) {
+		unlink(path);
+		return;
+	}
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return;
+	fprintf(f, "%s\n", etag);
+	if (fclose(f) == 0)
+		rename(tmp, path);
+	else
+		unlink(tmp);
+}
+
+static bool same_content(const char *a, const char *b)
+{
+	char ha[65], hb[65];
+	off_t sa, sb;
+	return file_sha256(a, ha, &sa) == 0 && file_sha256(b, hb, &sb) == 0 && sa == sb &&
+	       strcmp(ha, hb) == 0;
+}
+
+static size_t on_data(char *ptr, size_t size, size_t nmemb, void *user)
+{
+	struct transfer *t = user;
+	return fwrite(ptr, size, nmemb, t->out);
+}
+
+/* Transient failures are worth another try; a 404 or a TLS verification failure is not. */
+static bool transient(CURLcode rc, long status)
+{
+	if (rc == CURLE_OK)
+		return status == 408 || status == 429 || status >= 500;
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		return true;
+	default:
+		return false;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const char *want_sha = NULL;
+	long long want_size = -1;
+	bool refresh = false, quiet = false;
+	int retries = 4;
+	static const struct option longopts[] = {
+		{ "sha256", required_argument, NULL, 's' },
+		{ "size", required_argument, NULL, 'z' },
+		{ "refresh", no_argument, NULL, 'r' },
+		{ "retries", required_argument, NULL, 'n' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			want_sha = optarg;
+			if (!valid_hex64(want_sha))
+				die("--sha256 needs 64 lowercase hex digits, got '%s'", optarg);
+			break;
+		case 'z': {
+			char *end;
+			want_size = strtoll(optarg, &end, 10);
+			if (*end || want_size < 0)
+				die("--size needs a byte count, got '%s'", optarg);
+			break;
+		}
+		case 'r':
+			refresh = true;
+			break;
+		case 'n':
+			retries = atoi(optarg);
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			printf("usage: fetch [--sha256 HEX] [--size N] [--refresh] [--retries N] [--quiet] URL OUT\n");
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (argc - optind != 2) {
+		fprintf(stderr, "usage: fetch [--sha256 HEX] [--size N] [--refresh] [--retries N] [--quiet] URL OUT\n");
+		return 2;
+	}
+	const char *url = argv[optind], *out = argv[optind + 1];
+
+	char hex[65];
+	off_t have_size;
+	struct stat st;
+	bool have = stat(out, &st) == 0;
+	if (want_sha && have && file_sha256(out, hex, &have_size) == 0 && strcmp(hex, want_sha) == 0)
+		return 0; /* already here, and exactly what was asked for */
+
+	char part[4096], etag_path[4096], old_etag[256] = "";
+	if (snprintf(part, sizeof part, "%s.part", out) >= (int)sizeof part ||
+	    snprintf(etag_path, sizeof etag_path, "%s.etag", out) >= (int)sizeof etag_path)
+		die("%s: path too long", out);
+	if (have && !want_sha && !refresh)
+		return 0; /* an unpinned file is asked for again only with --refresh */
+	if (refresh && have)
+		read_etag(etag_path, old_etag, sizeof old_etag);
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		die("cannot initialise libcurl");
+	CURL *curl = curl_easy_init();
+	if (!curl)
+		die("cannot initialise libcurl");
+
+	char errbuf[CURL_ERROR_SIZE];
+	long status = 0;
+	CURLcode rc = CURLE_OK;
+	bool not_modified = false;
+	struct curl_slist *headers = NULL;
+	if (old_etag[0]) {
+		char h[300];
+		snprintf(h, sizeof h, "If-None-Match: %s", old_etag);
+		headers = curl_slist_append(headers, h);
+	}
+	struct transfer t = { 0 };
+	for (int attempt = 0;; attempt++) {
+		/* Resume only pinned downloads: the hash proves the joined file right. */
+		struct stat pst;
+		off_t resume_from = 0;
+		if (want_sha && stat(part, &pst) == 0 && pst.st_size > 0 &&
+		    (want_size < 0 || pst.st_size < want_size))
+			resume_from = pst.st_size;
+		FILE *f = fopen(part, resume_from ? "ab" : "wb");
+		if (!f)
+			die("%s: %s", part, strerror(errno));
+		t.out = f;
+		t.etag[0] = 0;
+		errbuf[0] = 0;
+		curl_easy_reset(curl);
+		curl_easy_setopt(curl, CURLOPT_URL, url);
+		curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
+		curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
+		curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+		curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+		curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
+		curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+		curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t);
+		if (headers)
+			curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+		curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 30L);
+		/* A stalled mirror must not hang a nightly build: under 1 KiB/s for a minute fails. */
+		curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+		curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);
+		curl_easy_setopt(curl, CURLOPT_USERAGENT, "falco-probes-fetch/1");
+		if (resume_from)
+			curl_easy_setopt(curl, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)resume_from);
+		rc = curl_easy_perform(curl);
+		status = 0;
+		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+		if (fclose(f) != 0)
+			die("%s: %s", part, strerror(errno));
+		if (rc == CURLE_OK && status == 304) {
+			not_modified = true;
+			break;
+		}
+		/* A server that ignores the range sends the whole file again: start over. */
+		if (rc == CURLE_OK && resume_from && status == 200) {
+			unlink(part);
+			if (attempt < retries)
+				continue;
+		}
+		if (rc == CURLE_OK && (status < 400 || status == 0))
+			break;
+		if (rc == CURLE_RANGE_ERROR || status == 416)
+			unlink(part);
+		else if (!want_sha)
+			unlink(part);
+		if (attempt >= retries || !(transient(rc, status) || rc == CURLE_RANGE_ERROR || status == 416)) {
+			if (rc != CURLE_OK)
+				die("%s: %s", url, errbuf[0] ? errbuf : curl_easy_strerror(rc));
+			die("%s: HTTP %ld", url, status);
+		}
+		unsigned delay = 1u << (attempt < 5 ? attempt : 5);
+		if (!quiet)
+			fprintf(stderr, "%s: %s: %s, retrying in %us\n", prog, url,
+				rc != CURLE_OK ? (errbuf[0] ? errbuf : curl_easy_strerror(rc)) : "server error",
+				delay);
+		sleep(delay);
+	}
+	curl_easy_cleanup(curl);
+	curl_slist_free_all(headers);
+	curl_global_cleanup();
+
+	if (not_modified) {
+		unlink(part);
+		return 0;
+	}
+
+	if (want_sha) {
+		if (file_sha256(part, hex, &have_size) != 0)
+			die("%s: %s", part, strerror(errno));
+		if (want_size >= 0 && have_size != want_size) {
+			unlink(part);
+			die("%s: size %lld, expected %lld: refusing it", url, (long long)have_size, want_size);
+		}
+		if (strcmp(hex, want_sha) != 0) {
+			unlink(part);
+			die("%s: SHA-256 %s, expected %s: refusing it", url, hex, want_sha);
+		}
+	}
+	if (refresh && have && same_content(part, out)) {
+		unlink(part);
+		write_etag(etag_path, t.etag);
+		return 0;
+	}
+	if (rename(part, out) != 0)
+		die("%s: %s", out, strerror(errno));
+	if (refresh)
+		write_etag(etag_path, t.etag);
+	return 0;
+}
