@@ -17,10 +17,10 @@ MAKEFLAGS += --no-builtin-rules --no-builtin-variables
 
 include mk/config.mk
 include mk/tools.mk
-include mk/driver.mk
-include mk/probe.mk
+# Each package-repository family turns a distribution's indexes into a kernel listing.
 include mk/apt.mk
-include $(sort $(wildcard mk/*.extra.mk))
+include mk/probe.mk
+include mk/driver.mk
 include $(sort $(wildcard distros/*.mk))
 include mk/kernels.mk
 include mk/check.mk

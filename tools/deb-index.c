@@ -2,6 +2,10 @@
  *
  *   deb-index --style debian|ubuntu --uname-m ARCH [--flavour F]...
  *             --index OS_RELEASE BASE_URL PACKAGES_FILE [--index ...]
+ *   deb-index --package NAME --index OS_RELEASE BASE_URL PACKAGES_FILE [--index ...]
+ *
+ * The second form prints `<url> <sha256> <size> <version>` of the newest NAME instead (the
+ * driver source is fetched that way from Debian's signed archive).
  *
  * Each PACKAGES_FILE is a `Packages` index (plain, .gz or .xz: libarchive decompresses it) whose
  * Filename fields are relative to BASE_URL; OS_RELEASE names the os-release file of a host of
@@ -60,10 +64,13 @@ struct pkg {
 
 static struct pkg *pkgs;
 static size_t npkgs, cap;
+static const char *wanted_package;
 
 /* Only kernel packages matter; keeping nothing else makes a 60,000-package index cheap. */
 static bool interesting(const char *name)
 {
+	if (wanted_package)
+		return strcmp(name, wanted_package) == 0;
 	return strncmp(name, "linux-headers-", 14) == 0 || strncmp(name, "linux-kbuild-", 13) == 0 ||
 	       strncmp(name, "linux-image-", 12) == 0 ||
 	       (strncmp(name, "linux-", 6) == 0 && strstr(name, "-headers-"));
@@ -311,6 +318,13 @@ static bool split_release(const char *release, const char **flavours, size_t nfl
 		    strcmp(release + rlen - flen, flavours[f]) == 0 && isdigit((unsigned char)release[0]))
 			best = flen;
 	}
+	/* A kernel's ABI starts with x.y.z; "6.1-amd64" is a metapackage that follows the newest. */
+	const char *q = release;
+	int leading_dots = 0;
+	while (isdigit((unsigned char)*q) || *q == '.')
+		leading_dots += *q++ == '.';
+	if (leading_dots < 2)
+		return false;
 	const char *p;
 	if (nflavours) {
 		if (!best)
@@ -361,6 +375,8 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--style") == 0 && i + 1 < argc)
 			style = argv[++i];
+		else if (strcmp(argv[i], "--package") == 0 && i + 1 < argc)
+			wanted_package = argv[++i];
 		else if (strcmp(argv[i], "--uname-m") == 0 && i + 1 < argc)
 			uname_m = argv[++i];
 		else if (strcmp(argv[i], "--flavour") == 0 && i + 1 < argc) {
@@ -375,6 +391,17 @@ int main(int argc, char **argv)
 					"--index OS_RELEASE BASE_URL PACKAGES [--index ...]\n");
 			return 2;
 		}
+	}
+	if (wanted_package && nidx) {
+		for (size_t i = 0; i < nidx; i++)
+			read_index(&idx[i]);
+		if (npkgs)
+			qsort(pkgs, npkgs, sizeof *pkgs, cmp_pkgs);
+		const struct pkg *p = resolve(wanted_package, NULL, NULL);
+		if (!p)
+			die("no index has the package %s", wanted_package);
+		printf("%s/%s %s %s %s\n", p->idx->base, p->filename, p->sha256, p->size, p->version);
+		return 0;
 	}
 	if (!style || !uname_m || !nidx || (strcmp(style, "debian") && strcmp(style, "ubuntu")))
 		die("--style debian|ubuntu, --uname-m and at least one --index are required");

@@ -8,7 +8,8 @@
  * again, conditionally on the ETag kept in OUT.etag; whatever comes back, OUT is replaced only
  * when its content changed, so make sees a newer file only for a changed index. (Times are no
  * use for that: mirrors copy files with their original times, so Last-Modified can lie.)
- * An interrupted pinned download is resumed from OUT.part. OUT only ever appears whole. */
+ * An interrupted pinned download is resumed from OUT.part. OUT only ever appears whole.
+ * Exit status: 0 done, 1 failed or refused, 2 usage, 4 the server has no such file. */
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -298,6 +299,11 @@ int main(int argc, char **argv)
 		else if (!want_sha)
 			unlink(part);
 		if (attempt >= retries || !(transient(rc, status) || rc == CURLE_RANGE_ERROR || status == 416)) {
+			unlink(part);
+			if (status == 404 || status == 410 || rc == CURLE_FILE_COULDNT_READ_FILE) {
+				fprintf(stderr, "%s: %s: not found\n", prog, url);
+				exit(4);
+			}
 			if (rc != CURLE_OK)
 				die("%s: %s", url, errbuf[0] ? errbuf : curl_easy_strerror(rc));
 			die("%s: HTTP %ld", url, status);

@@ -1,0 +1,84 @@
+#!/bin/sh
+# Builds one probe: extracts a kernel's packages into a private work tree, checks that the
+# headers are the kernel the probe will be named after, runs the driver's own kbuild with clang
+# and llc, and publishes the object atomically. Called by the probe rules of mk/probe.mk:
+#
+#   build-probe.sh OUT OS_RELEASE UNAME_M UNAME_R KDIR DISTRO PACKAGE...
+#
+# Environment (set by mk/probe.mk): FP_BIN (tools), FP_DRIVER_DIR (configured driver tree),
+# FP_DRIVER_VERSION, FP_RULES, FP_LAYOUT, FP_WORK (work root), FP_LOGS (log root), FP_RUN
+# (records of this make run), FP_KEEP_GOING (1 under make -k), CLANG, LLC, FP_KBUILD_ARGS.
+#
+# The work tree is removed whatever happens, so disk use stays bounded by the number of jobs;
+# a failure keeps its log at $FP_LOGS/<file name>.log and leaves no output file behind.
+set -u
+out=$1 os_release=$2 uname_m=$3 uname_r=$4 kdir=$5 distro=$6
+shift 6
+name=$(basename "$out")
+log=$FP_LOGS/$name.log
+work=$FP_WORK/$name
+mkdir -p "$FP_LOGS" "$FP_RUN" "$(dirname "$out")"
+start=$(date +%s.%N)
+echo "  PROBE   $distro $uname_r -> $out"
+
+fail() {
+	echo "error: $*" >>"$log"
+	rm -rf "$work" "$out.tmp"
+	echo "$out" >>"$FP_RUN/$distro.failed"
+	echo "  FAILED  $distro $uname_r: $* (log: $log)" >&2
+	[ "${FP_KEEP_GOING:-}" = 1 ] && exit 0
+	exit 1
+}
+
+rm -rf "$work"
+mkdir -p "$work/root"
+: >"$log"
+for pkg in "$@"; do
+	"$FP_BIN/extract" --quiet "$pkg" "$work/root" >>"$log" 2>&1 || fail "cannot extract $pkg"
+done
+root=$(cd "$work/root" && pwd)
+tree=$root/$kdir
+[ -f "$tree/Makefile" ] || fail "the packages hold no kernel build tree at $kdir"
+
+# Debian and Ubuntu header trees include their shared half by its installed absolute path;
+# point those includes into this work tree (never at the host's /usr/src).
+for mf in "$tree/Makefile"; do
+	if grep -q '^include /' "$mf"; then
+		sed -i "s#^include /#include $root/#" "$mf" || fail "cannot rewrite $mf"
+	fi
+done
+
+# The name was computed from the package index; the headers must agree with it exactly,
+# or the probe would be published under a name a different kernel asks for.
+rules_args=
+[ -n "${FP_RULES:-}" ] && rules_args="--rules $FP_RULES"
+[ -n "${FP_LAYOUT:-}" ] && rules_args="$rules_args --layout $FP_LAYOUT"
+actual=$("$FP_BIN/falco-name" --driver-version "$FP_DRIVER_VERSION" $rules_args \
+	--os-release "$os_release" --uts-from "$tree" --uname-m "$uname_m" --field file_name 2>>"$log") ||
+	fail "cannot read the kernel's identity from $tree"
+[ "$actual" = "$name" ] || fail "the headers name this kernel $actual, not $name"
+
+# The driver's Makefile writes its objects next to its sources: give it a private copy.
+cp -R "$FP_DRIVER_DIR" "$work/driver" || fail "cannot copy the driver tree"
+bpf=$work/driver/bpf
+[ -f "$bpf/Makefile" ] || fail "the driver tree has no bpf/Makefile"
+work_abs=$(cd "$work" && pwd)
+# Build paths must not reach the object: map the work tree to one fixed name, so the same
+# inputs give the same bytes in any directory.
+prefix_map="-ffile-prefix-map=$work_abs=/usr/src/falco-probes"
+# Our own make's flags and command-line variables (V, CC, BUILD...) are no business of kbuild's.
+(
+	cd "$bpf" &&
+		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES make -j1 KERNELDIR="$tree" CLANG="$CLANG $prefix_map" LLC="$LLC" ${FP_KBUILD_ARGS:-}
+) >>"$log" 2>&1 || fail "kbuild failed"
+[ -f "$bpf/probe.o" ] || fail "kbuild made no probe.o"
+# An eBPF ELF object: ELF magic, and e_machine 247 (EM_BPF) in little-endian.
+magic=$(od -An -tx1 -N20 "$bpf/probe.o" | tr -d ' \n')
+case $magic in
+7f454c46*f700) ;;
+*) fail "probe.o is not an eBPF ELF object" ;;
+esac
+cp "$bpf/probe.o" "$out.tmp" && mv -f "$out.tmp" "$out" || fail "cannot write $out"
+rm -rf "$work"
+echo "$out" >>"$FP_RUN/$distro.built"
+printf '  OK      %s %s (%ss)\n' "$distro" "$uname_r" "$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')"

@@ -1,0 +1,124 @@
+#!/bin/sh
+# Prepares a configured Falco driver tree (a directory with bpf/ and driver_config.h) once, and
+# writes ROOT.mk naming it for mk/driver.mk:
+#
+#   prepare-driver.sh upstream    ROOT DRIVER_VERSION ARCHIVE_URL DOWNLOAD_DIR
+#   prepare-driver.sh debian-dkms ROOT MIRROR INDEXES_FILE APT_CACHE SUITE PACKAGE_DIR
+#   prepare-driver.sh local       ROOT PATH   (a driver tree, a libs checkout, or an archive)
+#
+# The tree's identity is the SHA-256 of its file names and contents (ROOT.sha256), which
+# every probe depends on; the file is rewritten only when that identity changes.
+set -eu
+mode=$1 root=$2
+shift 2
+bin=${FP_BIN:?}
+rm -rf "$root.new"
+mkdir -p "$root.new/unpacked"
+
+die() {
+	echo "prepare-driver: $*" >&2
+	rm -rf "$root.new"
+	exit 1
+}
+
+source_sha=
+case $mode in
+upstream)
+	version=$1 url=$2 downloads=$3
+	mkdir -p "$downloads"
+	archive=$downloads/libs-$(echo "$version" | tr '+/' '__').tar.gz
+	echo "  FETCH   $url"
+	"$bin/fetch" --quiet "$url" "$archive" || die "cannot download the driver source $url"
+	source_sha=$(sha256sum "$archive" | cut -d' ' -f1)
+	"$bin/extract" --quiet "$archive" "$root.new/unpacked" || die "cannot unpack $archive"
+	;;
+debian-dkms)
+	mirror=$1 indexes=$2 apt_cache=$3 suite=$4 pkgdir=$5
+	set --
+	while read -r sha size path; do
+		case $path in
+		main/binary-*) set -- "$@" --index - "$mirror" "$apt_cache/by-hash/$sha" ;;
+		esac
+	done <"$indexes"
+	[ $# -gt 0 ] || die "$indexes lists no main Packages index of $suite"
+	for f in "$@"; do
+		case $f in "$apt_cache"/by-hash/*) [ -f "$f" ] || die "$f is missing: list the Debian kernels first (make list-debian)" ;; esac
+	done
+	found=$("$bin/deb-index" --package falcosecurity-scap-dkms "$@") || die "no falcosecurity-scap-dkms in $suite"
+	set -- $found
+	url=$1 source_sha=$2 size=$3
+	mkdir -p "$pkgdir"
+	echo "  FETCH   $url"
+	"$bin/fetch" --quiet --sha256 "$source_sha" --size "$size" "$url" "$pkgdir/$source_sha" ||
+		die "cannot download $url"
+	"$bin/extract" --quiet "$pkgdir/$source_sha" "$root.new/unpacked" || die "cannot unpack $url"
+	;;
+local)
+	src=$1
+	if [ -d "$src" ]; then
+		cp -R "$src/." "$root.new/unpacked/" || die "cannot copy $src"
+	elif [ -f "$src" ]; then
+		source_sha=$(sha256sum "$src" | cut -d' ' -f1)
+		"$bin/extract" --quiet "$src" "$root.new/unpacked" || die "cannot unpack $src"
+	else
+		die "DRIVER_SOURCE=$src is neither a directory nor an archive"
+	fi
+	;;
+*)
+	die "unknown mode $mode"
+	;;
+esac
+
+# Find the driver: a configured tree has driver_config.h beside bpf/ (Debian's dkms tree under
+# usr/src/scap-*/); a libs checkout has driver/bpf and must first be configured.
+tree=
+for d in $(find "$root.new/unpacked" -type d -name bpf | sort); do
+	parent=$(dirname "$d")
+	if [ -f "$parent/driver_config.h" ] && [ -f "$d/Makefile" ]; then
+		tree=$parent
+		break
+	fi
+done
+if [ -z "$tree" ]; then
+	libs=$(find "$root.new/unpacked" -maxdepth 3 -type f -path '*/driver/CMakeLists.txt' | head -n 1)
+	[ -n "$libs" ] || die "no Falco driver (bpf/ with driver_config.h, or a libs tree) in the source"
+	libs=$(dirname "$(dirname "$libs")")
+	# Configure only what the bpf driver needs, as upstream's driver build does.
+	echo "  CMAKE   $libs"
+	cmake -S "$libs" -B "$root.new/cmake" -DBUILD_DRIVER=ON -DBUILD_BPF=ON -DENABLE_DKMS=OFF \
+		-DUSE_BUNDLED_DEPS=OFF -DCREATE_TEST_TARGETS=OFF -DBUILD_LIBSCAP_MODERN_BPF=OFF \
+		-DMINIMAL_BUILD=ON ${version:+-DDRIVER_VERSION=$version} >"$root.new/cmake.log" 2>&1 ||
+		die "cmake could not configure the driver (log: $root.new/cmake.log)"
+	tree=$(find "$root.new/cmake" -type f -name driver_config.h -path '*/driver/src/*' | head -n 1)
+	[ -n "$tree" ] || die "cmake produced no driver_config.h"
+	tree=$(dirname "$tree")
+	[ -d "$tree/bpf" ] || cp -R "$libs/driver/bpf" "$tree/bpf"
+fi
+
+declared=$(sed -n 's/^#define DRIVER_VERSION "\(.*\)"/\1/p' "$tree/driver_config.h" | head -n 1)
+[ -n "$declared" ] || die "$tree/driver_config.h declares no DRIVER_VERSION"
+
+mv "$tree" "$root.new/tree"
+rm -rf "$root.new/unpacked"
+tree_sha=$(cd "$root.new/tree" && find . -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -d' ' -f1)
+
+rm -rf "$root"
+mkdir -p "$root"
+mv "$root.new/tree" "$root/tree"
+rm -rf "$root.new"
+echo "$tree_sha" >"$root.sha256.tmp"
+if cmp -s "$root.sha256.tmp" "$root.sha256" 2>/dev/null; then
+	rm -f "$root.sha256.tmp"
+else
+	mv -f "$root.sha256.tmp" "$root.sha256"
+fi
+cat >"$root.mk.tmp" <<EOF
+# Written by mk/prepare-driver.sh: the configured driver tree of DRIVER_SOURCE.
+DRIVER_DIR := $root/tree
+DRIVER_STAMP := $root.sha256
+DRIVER_TREE_VERSION := $declared
+DRIVER_TREE_SHA256 := $tree_sha
+DRIVER_SOURCE_SHA256 := $source_sha
+EOF
+mv -f "$root.mk.tmp" "$root.mk"
+echo "  DRIVER  $declared ($tree_sha)"

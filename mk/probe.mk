@@ -1,0 +1,53 @@
+# Templates the generated fragments in kernels/ call: one package_rule per package and one
+# probe_rule per kernel. Packages are cached by their SHA-256, so a package shared by many
+# kernels (Debian's -common, Ubuntu's shared headers) is downloaded once and never again.
+
+PKG_DIR := $(CACHE)/packages
+WORK_DIR := $(BUILD)/work
+LOG_DIR = $(BUILD)/logs/$(DRIVER_VERSION)
+
+# Every make invocation records what it built and what failed under its own run id; a restart
+# after regenerating fragments keeps the id because it is exported.
+export FP_RUN_ID ?= $(shell date +%Y%m%dT%H%M%S).$(shell echo $$PPID)
+RUN_DIR := $(BUILD)/runs/$(FP_RUN_ID)
+
+# Under make -k a failed probe is recorded and the run goes on to its summary.
+KEEP_GOING := $(if $(findstring k,$(firstword -$(MAKEFLAGS))),1)
+
+# What a probe's bytes depend on besides its packages and the driver tree: the compilers, the
+# flags and this recipe. The file changes only when that text does (kbuild's if_changed), so a
+# new compiler rebuilds every probe and an unchanged one rebuilds none.
+TOOLCHAIN_STAMP := $(BUILD)/toolchain.id
+FP_KBUILD_ARGS ?=
+$(TOOLCHAIN_STAMP): FORCE
+	@mkdir -p $(@D)
+	$(Q){ echo "CLANG=$(CLANG) LLC=$(LLC) FP_KBUILD_ARGS=$(FP_KBUILD_ARGS)"; \
+	  $(CLANG) --version | head -n 1; $(LLC) --version | sed -n 2p; } > $@.tmp \
+	  && if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+
+PROBE_TOOLS = $(call tool,extract) $(call tool,falco-name)
+
+BUILD_PROBE = FP_BIN=$(BIN) FP_DRIVER_DIR=$(DRIVER_DIR) FP_DRIVER_VERSION='$(DRIVER_VERSION)' \
+  FP_RULES='$(FALCO_RULES)' FP_LAYOUT='$(LAYOUT)' FP_WORK=$(WORK_DIR) FP_LOGS=$(LOG_DIR) \
+  FP_RUN=$(RUN_DIR) FP_KEEP_GOING=$(KEEP_GOING) CLANG='$(CLANG)' LLC='$(LLC)' \
+  FP_KBUILD_ARGS='$(FP_KBUILD_ARGS)' sh mk/build-probe.sh
+
+# $(call package_rule,sha256,size,url)
+define package_rule
+$(PKG_DIR)/$(1): | $(call tool,fetch)
+	@mkdir -p $$(@D)
+	@echo "  FETCH   $(3)"
+	$(Q)$(call tool,fetch) --quiet --sha256 $(1) --size $(2) '$(3)' $$@
+endef
+
+# $(call probe_rule,distro,probe path,os-release,uname-m,uname-r,kernel tree,package sha256s)
+define probe_rule
+$(2): $(addprefix $(PKG_DIR)/,$(7)) $(DRIVER_STAMP) $(TOOLCHAIN_STAMP) mk/build-probe.sh | $(PROBE_TOOLS)
+	$(Q)$(BUILD_PROBE) $$@ $(3) $(4) $(5) $(6) $(1) $(addprefix $(PKG_DIR)/,$(7))
+endef
+
+# The kernel image package a probe is booted with by `make verify` (mk/verify.mk).
+# $(call image_rule,probe path,image sha256)
+define image_rule
+PROBE_IMAGE_$(1) := $(PKG_DIR)/$(2)
+endef

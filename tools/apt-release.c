@@ -1,0 +1,215 @@
+/* apt-release: the first link of apt's chain of trust, and the hashes it vouches for.
+ *
+ *   apt-release --keyring FILE (--inrelease FILE | --release FILE --signature FILE)
+ *               --suite NAME [--now EPOCH] [--gpgv PROGRAM] INDEX...
+ *
+ * The Release file is checked with gpgv against KEYRING, and only the bytes gpgv vouches for
+ * are read. It must name NAME as its Suite or Codename (a mirror must not answer bookworm with
+ * another suite's file) and, where it has Valid-Until, must not have expired (a mirror must not
+ * replay an old, vulnerable index). For each INDEX, such as main/binary-amd64/Packages, the
+ * compressed form the Release lists is chosen (.gz decompresses fastest, then .xz) and
+ *   <sha256> <size> <path to fetch, relative to dists/NAME/>
+ * is printed; the path is the by-hash one where the archive offers it, so a mirror updating
+ * during our run cannot hand us a file that does not match. Any failure names the file and
+ * exits 1: nothing downstream is built from an unverified index. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *release_label;
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "apt-release: %s: ", release_label ? release_label : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+/* Runs gpgv and returns the verified content (malloc'ed), or dies with gpgv's own words. */
+static char *verified_content(const char *gpgv, const char *keyring, const char *inrelease,
+			      const char *release, const char *signature)
+{
+	char tmpl[] = "/tmp/apt-release.XXXXXX";
+	int fd = mkstemp(tmpl);
+	if (fd < 0)
+		die("mkstemp: %s", strerror(errno));
+	close(fd);
+	char errtmpl[] = "/tmp/apt-release-err.XXXXXX";
+	int errfd = mkstemp(errtmpl);
+	if (errfd < 0)
+		die("mkstemp: %s", strerror(errno));
+	pid_t pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		dup2(errfd, 2);
+		dup2(errfd, 1);
+		if (inrelease)
+			execlp(gpgv, gpgv, "--quiet", "--keyring", keyring, "--output", tmpl, inrelease, (char *)NULL);
+		else
+			execlp(gpgv, gpgv, "--quiet", "--keyring", keyring, signature, release, (char *)NULL);
+		fprintf(stderr, "cannot run %s: %s\n", gpgv, strerror(errno));
+		_exit(127);
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		char msg[2048] = "";
+		lseek(errfd, 0, SEEK_SET);
+		ssize_t n = read(errfd, msg, sizeof msg - 1);
+		msg[n > 0 ? n : 0] = 0;
+		unlink(tmpl);
+		unlink(errtmpl);
+		die("signature check against %s failed: refusing it\n%s", keyring, msg);
+	}
+	close(errfd);
+	unlink(errtmpl);
+	const char *content_path = inrelease ? tmpl : release;
+	FILE *f = fopen(content_path, "r");
+	if (!f)
+		die("%s: %s", content_path, strerror(errno));
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		fwrite(chunk, 1, n, m);
+	fclose(f);
+	fclose(m);
+	unlink(tmpl);
+	return buf;
+}
+
+static time_t parse_date(const char *s, const char *field)
+{
+	struct tm tm = { 0 };
+	const char *end = strptime(s, "%a, %d %b %Y %H:%M:%S", &tm);
+	if (!end)
+		die("%s '%s' is not a date", field, s);
+	return timegm(&tm);
+}
+
+struct entry {
+	char sha256[65];
+	unsigned long long size;
+	char path[512];
+};
+
+int main(int argc, char **argv)
+{
+	const char *keyring = NULL, *inrelease = NULL, *release = NULL, *signature = NULL, *suite = NULL;
+	const char *gpgv = "gpgv";
+	time_t now = time(NULL);
+	int i = 1;
+	for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+		if (i + 1 >= argc)
+			break;
+		if (!strcmp(argv[i], "--keyring"))
+			keyring = argv[++i];
+		else if (!strcmp(argv[i], "--inrelease"))
+			inrelease = argv[++i];
+		else if (!strcmp(argv[i], "--release"))
+			release = argv[++i];
+		else if (!strcmp(argv[i], "--signature"))
+			signature = argv[++i];
+		else if (!strcmp(argv[i], "--suite"))
+			suite = argv[++i];
+		else if (!strcmp(argv[i], "--gpgv"))
+			gpgv = argv[++i];
+		else if (!strcmp(argv[i], "--now"))
+			now = (time_t)strtoll(argv[++i], NULL, 10);
+		else
+			break;
+	}
+	if (!keyring || !suite || i >= argc || !(inrelease || (release && signature))) {
+		fprintf(stderr, "usage: apt-release --keyring FILE (--inrelease FILE | --release FILE --signature FILE)\n"
+				"                   --suite NAME [--now EPOCH] [--gpgv PROGRAM] INDEX...\n");
+		return 2;
+	}
+	release_label = inrelease ? inrelease : release;
+	if (access(keyring, R_OK) != 0)
+		die("keyring %s: %s", keyring, strerror(errno));
+
+	char *content = verified_content(gpgv, keyring, inrelease, release, signature);
+
+	bool suite_ok = false, by_hash = false, in_sha256 = false;
+	struct entry *entries = NULL;
+	size_t nentries = 0;
+	int lineno = 0;
+	char *save = NULL;
+	for (char *line = strtok_r(content, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		lineno++;
+		if (line[0] == ' ') {
+			if (!in_sha256)
+				continue;
+			struct entry e;
+			if (sscanf(line, " %64s %llu %511s", e.sha256, &e.size, e.path) != 3 || strlen(e.sha256) != 64)
+				die("line %d: malformed SHA256 entry", lineno);
+			entries = realloc(entries, (nentries + 1) * sizeof *entries);
+			if (!entries)
+				die("out of memory");
+			entries[nentries++] = e;
+			continue;
+		}
+		in_sha256 = strcmp(line, "SHA256:") == 0;
+		char *colon = strchr(line, ':');
+		if (!colon)
+			continue;
+		*colon = 0;
+		char *v = colon + 1;
+		while (*v == ' ')
+			v++;
+		if ((!strcmp(line, "Suite") || !strcmp(line, "Codename")) && !strcmp(v, suite))
+			suite_ok = true;
+		else if (!strcmp(line, "Acquire-By-Hash"))
+			by_hash = !strcmp(v, "yes");
+		else if (!strcmp(line, "Valid-Until") && parse_date(v, "Valid-Until") < now)
+			die("expired on %s: refusing a stale index", v);
+	}
+	if (!suite_ok)
+		die("names neither Suite nor Codename '%s': refusing it", suite);
+	if (!nentries)
+		die("lists no SHA256 hashes: refusing it");
+
+	static const char *const preference[] = { ".gz", ".xz", "" };
+	for (; i < argc; i++) {
+		const struct entry *pick = NULL;
+		for (size_t p = 0; p < sizeof preference / sizeof *preference && !pick; p++) {
+			char want[600];
+			snprintf(want, sizeof want, "%s%s", argv[i], preference[p]);
+			for (size_t k = 0; k < nentries; k++)
+				if (!strcmp(entries[k].path, want)) {
+					pick = &entries[k];
+					break;
+				}
+		}
+		if (!pick)
+			die("lists no %s (.gz, .xz or plain)", argv[i]);
+		if (by_hash) {
+			char dir[512];
+			snprintf(dir, sizeof dir, "%s", pick->path);
+			char *slash = strrchr(dir, '/');
+			if (slash)
+				*slash = 0;
+			printf("%s %llu %s%sby-hash/SHA256/%s\n", pick->sha256, pick->size, slash ? dir : "",
+			       slash ? "/" : "", pick->sha256);
+		} else {
+			printf("%s %llu %s\n", pick->sha256, pick->size, pick->path);
+		}
+	}
+	free(entries);
+	free(content);
+	return fflush(stdout) == 0 ? 0 : 1;
+}

@@ -1,0 +1,2 @@
+TOOLS += apt-release
+tool_apt-release_SRCS := tools/apt-release.c
