@@ -19,9 +19,10 @@ include mk/config.mk
 include mk/tools.mk
 # Each package-repository family turns a distribution's indexes into a kernel listing.
 include mk/apt.mk
+include $(sort $(wildcard distros/*.mk))
+include mk/goals.mk
 include mk/probe.mk
 include mk/driver.mk
-include $(sort $(wildcard distros/*.mk))
 include mk/kernels.mk
 include mk/check.mk
 

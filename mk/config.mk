@@ -1,12 +1,16 @@
 # Settings a user may override on the command line or in the environment.
 
 # Which Falco driver to build, and from where. DRIVER_SOURCE is one of:
-#   upstream     the falcosecurity/libs archive at DRIVER_VERSION, configured with cmake
 #   debian-dkms  Debian's falcosecurity-scap-dkms package, fetched and verified through
-#                Debian's signed archive; DRIVER_VERSION is then the one its tree declares
-#   <path>       a local driver tree (a directory with bpf/ and driver_config.h) or an archive
-DRIVER_SOURCE ?= upstream
-DRIVER_VERSION ?= 7.3.0+driver
+#                Debian's signed archive (the default: a real, signed driver tree)
+#   upstream     the falcosecurity/libs archive at DRIVER_VERSION (a tag such as
+#                7.3.0+driver, or a commit), configured with cmake as upstream does
+#   <path>       a local driver tree (a directory with bpf/ and driver_config.h), a libs
+#                checkout, or an archive of either
+# DRIVER_VERSION is the version the tree declares unless set; a goal under
+# dist/<driver-version>/ sets it, and a tree that declares another version is refused.
+DRIVER_SOURCE ?= debian-dkms
+DRIVER_VERSION ?=
 
 # Falco's naming rules and repository layout change with the Falco release that asks for a
 # probe. Both default from DRIVER_VERSION (see tools/falconame.c); set them to override.

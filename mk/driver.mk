@@ -5,6 +5,9 @@
 # hash (DRIVER_STAMP), so that a changed driver rebuilds every probe and an unchanged one none.
 
 ifeq ($(DRIVER_SOURCE),upstream)
+ifeq ($(DRIVER_VERSION),)
+$(if $(NEED_DRIVER),$(error DRIVER_SOURCE=upstream needs DRIVER_VERSION, a falcosecurity/libs tag or commit))
+endif
 DRIVER_KEY := upstream-$(subst +,_,$(DRIVER_VERSION))
 else ifeq ($(DRIVER_SOURCE),debian-dkms)
 DRIVER_KEY := debian-dkms
@@ -23,7 +26,7 @@ LIBS_ARCHIVE_URL ?= https://github.com/falcosecurity/libs/archive/$(subst +,%2B,
 $(DRIVER_INFO): mk/prepare-driver.sh | $(call tool,fetch) $(call tool,extract)
 	$(Q)$(DRIVER_PREPARE) upstream $(DRIVER_ROOT) '$(DRIVER_VERSION)' '$(LIBS_ARCHIVE_URL)' $(CACHE)/driver
 else ifeq ($(DRIVER_SOURCE),debian-dkms)
-$(DRIVER_INFO): $(APT_BUILD)/debian/$(DKMS_SUITE).indexes mk/prepare-driver.sh | $(call tool,fetch) $(call tool,extract) $(call tool,deb-index)
+$(DRIVER_INFO): $(BUILD)/listing/debian.stamp mk/prepare-driver.sh | $(call tool,fetch) $(call tool,extract) $(call tool,deb-index)
 	$(Q)$(DRIVER_PREPARE) debian-dkms $(DRIVER_ROOT) '$(MIRROR_debian)' $(APT_BUILD)/debian/$(DKMS_SUITE).indexes \
 	  $(APT_CACHE) $(DKMS_SUITE) $(PKG_DIR)
 else

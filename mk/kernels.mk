@@ -11,26 +11,6 @@
 $(foreach d,$(DISTROS),$(eval $(call $($(d)_FAMILY)_distro_rules,$(d))))
 $(BUILD)/listing/%.tsv: $(BUILD)/listing/%.stamp ;
 
-# Distributions whose probes this run's goals name.
-dist_goals := $(filter $(DIST)/%,$(MAKECMDGOALS))
-NEED_DISTROS := $(sort \
-  $(if $(filter all verify,$(MAKECMDGOALS)),$(DISTROS)) \
-  $(foreach d,$(DISTROS),$(if $(filter $(d) list-$(d) verify-$(d),$(MAKECMDGOALS)),$(d))) \
-  $(foreach d,$(DISTROS),$(if $(filter $($(d)_NAMES),$(notdir $(dist_goals))),$(d))))
-
-# `make dist/<driver-version>/...` builds for the driver version its path names.
-goal_driver_versions := $(sort $(foreach g,$(dist_goals),$(firstword $(subst /, ,$(patsubst $(DIST)/%,%,$(g))))))
-ifneq ($(words $(goal_driver_versions)),0)
-ifneq ($(words $(goal_driver_versions)),1)
-$(error one driver version per run, please: the goals name $(goal_driver_versions))
-endif
-ifeq ($(origin DRIVER_VERSION),file)
-DRIVER_VERSION := $(goal_driver_versions)
-else ifneq ($(DRIVER_VERSION),$(goal_driver_versions))
-$(error DRIVER_VERSION=$(DRIVER_VERSION), but the goals are under $(DIST)/$(goal_driver_versions))
-endif
-endif
-
 ifneq ($(NEED_DISTROS),)
 include $(DRIVER_INFO)
 endif
@@ -38,7 +18,7 @@ endif
 # A driver tree declares its version; a probe must be published under that one.
 ifneq ($(DRIVER_TREE_VERSION),)
 ifneq ($(DRIVER_TREE_VERSION),$(DRIVER_VERSION))
-ifeq ($(origin DRIVER_VERSION),file)
+ifeq ($(DRIVER_VERSION),)
 DRIVER_VERSION := $(DRIVER_TREE_VERSION)
 else
 $(error DRIVER_SOURCE=$(DRIVER_SOURCE) is driver version $(DRIVER_TREE_VERSION), not $(DRIVER_VERSION))

@@ -1,0 +1,24 @@
+# What this run's goals ask for, decided before any rule is defined: the distributions whose
+# fragments must be read, and the driver version a goal under dist/ names.
+
+# Distributions whose probes this run's goals name.
+dist_goals := $(filter $(DIST)/%,$(MAKECMDGOALS))
+NEED_DISTROS := $(sort \
+  $(if $(filter all verify,$(MAKECMDGOALS)),$(DISTROS)) \
+  $(foreach d,$(DISTROS),$(if $(filter $(d) list-$(d) verify-$(d),$(MAKECMDGOALS)),$(d))) \
+  $(foreach d,$(DISTROS),$(if $(filter $($(d)_NAMES),$(notdir $(dist_goals))),$(d))))
+
+# `make dist/<driver-version>/...` builds for the driver version its path names.
+goal_driver_versions := $(sort $(foreach g,$(dist_goals),$(firstword $(subst /, ,$(patsubst $(DIST)/%,%,$(g))))))
+ifneq ($(words $(goal_driver_versions)),0)
+ifneq ($(words $(goal_driver_versions)),1)
+$(error one driver version per run, please: the goals name $(goal_driver_versions))
+endif
+ifeq ($(DRIVER_VERSION),)
+DRIVER_VERSION := $(goal_driver_versions)
+else ifneq ($(DRIVER_VERSION),$(goal_driver_versions))
+$(error DRIVER_VERSION=$(DRIVER_VERSION), but the goals are under $(DIST)/$(goal_driver_versions))
+endif
+endif
+
+NEED_DRIVER := $(NEED_DISTROS)

@@ -1,0 +1,71 @@
+# Builds the header packages of a tiny kernel with dpkg-deb, laid out as Debian's are: an arch
+# package whose Makefile includes the shared -common package by absolute path, the -common
+# package, and linux-kbuild. The tree's "kbuild" is the smallest stand-in that compiles
+# M=<dir>/probe.c the way the Falco driver's rule does (clang -emit-llvm, then llc -march=bpf).
+#
+#   tinykernel_debs OUTDIR ABI FLAVOUR VERSION [UTS_VERSION]
+# e.g. tinykernel_debs "$dir" 9.9.0-1 amd64 9.9.0-1 prints the three .deb paths it wrote.
+
+tinykernel_debs() {
+	local out=$1 abi=$2 flavour=$3 version=$4
+	local uts_version=${5:-"#1 SMP PREEMPT_DYNAMIC Debian $version (2026-01-01)"}
+	local major=${abi%.*} stage
+	major=${abi%%-*}
+	major=${major%.*}
+	stage=$(mktemp -d)
+
+	# linux-headers-<abi>-common: the shared tree with the "kbuild" Makefile.
+	local common=$stage/common/usr/src/linux-headers-$abi-common
+	mkdir -p "$common/include/linux" "$stage/common/DEBIAN"
+	cat >"$common/Makefile" <<'MK'
+# A stand-in for kbuild: builds $(M)/probe.o with $(CLANG) and $(LLC) from the command line.
+all modules:
+	$(CLANG) -Iinclude -O2 -g -emit-llvm -c $(M)/probe.c -o $(M)/probe.ll
+	$(LLC) -march=bpf -filetype=obj -o $(M)/probe.o $(M)/probe.ll
+MK
+	echo '/* shared headers */' >"$common/include/linux/kernel.h"
+	cat >"$stage/common/DEBIAN/control" <<CTL
+Package: linux-headers-$abi-common
+Version: $version
+Architecture: all
+Maintainer: falco-probes tests <tests@invalid>
+Description: Common header files for Linux $abi
+CTL
+
+	# linux-headers-<abi>-<flavour>: the arch tree, including the shared one by absolute path.
+	local arch=$stage/arch/usr/src/linux-headers-$abi-$flavour
+	mkdir -p "$arch/include/generated" "$stage/arch/DEBIAN" "$stage/arch/lib/modules/$abi-$flavour"
+	echo "include /usr/src/linux-headers-$abi-common/Makefile" >"$arch/Makefile"
+	echo "#define UTS_RELEASE \"$abi-$flavour\"" >"$arch/include/generated/utsrelease.h"
+	echo "#define UTS_VERSION \"$uts_version\"" >"$arch/include/generated/utsversion.h"
+	ln -s "/usr/src/linux-headers-$abi-$flavour" "$stage/arch/lib/modules/$abi-$flavour/build"
+	cat >"$stage/arch/DEBIAN/control" <<CTL
+Package: linux-headers-$abi-$flavour
+Version: $version
+Architecture: amd64
+Maintainer: falco-probes tests <tests@invalid>
+Depends: linux-headers-$abi-common (= $version), linux-kbuild-$major (>= $version), linux-compiler-gcc-12-x86
+Description: Header files for Linux $abi-$flavour
+CTL
+
+	# linux-kbuild-<major>: Debian's build scripts; here one file, to be unpacked like them.
+	mkdir -p "$stage/kbuild/usr/lib/linux-kbuild-$major/scripts" "$stage/kbuild/DEBIAN"
+	echo '#!/bin/sh' >"$stage/kbuild/usr/lib/linux-kbuild-$major/scripts/placeholder"
+	cat >"$stage/kbuild/DEBIAN/control" <<CTL
+Package: linux-kbuild-$major
+Version: $version
+Architecture: amd64
+Maintainer: falco-probes tests <tests@invalid>
+Description: Kbuild infrastructure for Linux $major
+CTL
+
+	local part
+	for part in common arch kbuild; do
+		local pkg name
+		name=$(sed -n 's/^Package: //p' "$stage/$part/DEBIAN/control")
+		pkg=$out/${name}_${version}_$(sed -n 's/^Architecture: //p' "$stage/$part/DEBIAN/control").deb
+		SOURCE_DATE_EPOCH=1700000000 dpkg-deb --root-owner-group -Zxz --build "$stage/$part" "$pkg" >/dev/null
+		echo "$pkg"
+	done
+	rm -rf "$stage"
+}
