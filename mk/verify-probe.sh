@@ -1,0 +1,180 @@
+#!/bin/sh
+# Proves one probe in the kernel it is for: boots that kernel under qemu (TCG) with a busybox
+# initramfs holding tools/bpf-load, the probe and its driver's tables; inside, bpf-load loads
+# every program through the kernel's verifier, attaches the tracepoints, runs /bin/true and
+# opens a known file, and requires their execve and openat events.
+#
+#   verify-probe.sh [--tables FILE] [--timeout S] [--any-kernel] PROBE IMAGE_PACKAGE RESULT
+#
+# IMAGE_PACKAGE is the kernel's image package (Debian: linux-image-<abi>-<flavour>, already
+# checked against its index); only its /boot/vmlinuz-* is kept. --tables is the driver
+# version's scap-tables output (without it the probe is only loaded and attached: no events).
+# --any-kernel loads a probe whose kernel_version differs from the booted kernel's, to see
+# whether the verifier or the events catch it (a real loader refuses it before that).
+#
+# RESULT is written atomically as key=value lines (result=PASS|FAIL, kernel, probe_sha256,
+# programs_loaded, tracepoints_attached, events_seen, boot_seconds, load_seconds, ...), with
+# the VM's console next to it as RESULT.console.
+# Exit status: 0 PASS, 1 FAIL (RESULT written), 2 not verified (bad input, no kernel in the
+# package, qemu missing, timeout without a verdict; no RESULT written, so make retries).
+#
+# Environment: FP_BIN (tools: extract), FP_BPF_LOAD (static bpf-load, default
+# $FP_BIN/bpf-load), BUSYBOX (default /bin/busybox, must be static), QEMU
+# (default qemu-system-x86_64), FP_VERIFY_MEM (default 2G), FP_VERIFY_SMP (default 2).
+set -u
+
+tables= timeout=240 any_kernel=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--tables) tables=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--any-kernel) any_kernel=--any-kernel; shift ;;
+	--) shift; break ;;
+	-*) echo "verify-probe: unknown option $1" >&2; exit 2 ;;
+	*) break ;;
+	esac
+done
+if [ $# -ne 3 ]; then
+	echo "usage: verify-probe.sh [--tables FILE] [--timeout S] [--any-kernel] PROBE IMAGE_PACKAGE RESULT" >&2
+	exit 2
+fi
+probe=$1 image=$2 result=$3
+bpf_load=${FP_BPF_LOAD:-${FP_BIN:?FP_BIN names the tools directory}/bpf-load}
+extract=${FP_BIN:?FP_BIN names the tools directory}/extract
+busybox=${BUSYBOX:-/bin/busybox}
+qemu=${QEMU:-qemu-system-x86_64}
+name=$(basename "$probe")
+
+die() { echo "verify-probe: $name: $*" >&2; exit 2; }
+
+[ -f "$probe" ] || die "no probe at $probe"
+[ -f "$image" ] || die "no image package at $image"
+[ -z "$tables" ] || [ -f "$tables" ] || die "no tables at $tables"
+[ -x "$extract" ] || die "no extract tool at $extract"
+[ -x "$bpf_load" ] || die "no bpf-load at $bpf_load"
+command -v "$qemu" >/dev/null || die "$qemu is not installed"
+command -v cpio >/dev/null || die "cpio is not installed"
+# Nothing but the kernel is in the VM: both binaries must stand alone.
+for bin in "$bpf_load" "$busybox"; do
+	if LC_ALL=C ldd "$bin" 2>&1 | grep -q '=>'; then
+		die "$bin is dynamically linked; the initramfs needs a static one (build/bin, not the SAN build)"
+	fi
+done
+
+mkdir -p "$(dirname "$result")" || die "cannot create $(dirname "$result")"
+work=$(mktemp -d "$(dirname "$result")/.verify.XXXXXX") || die "cannot create a work directory"
+qemu_pid=
+cleanup() {
+	[ -n "$qemu_pid" ] && kill -9 "$qemu_pid" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 2' INT TERM HUP
+
+# The kernel: the whole package is unpacked (libarchive reads it in one pass), the image kept.
+"$extract" --quiet "$image" "$work/pkg" >"$work/extract.log" 2>&1 ||
+	die "cannot unpack $image: $(tail -n 3 "$work/extract.log")"
+set -- "$work"/pkg/boot/vmlinuz-*
+[ $# -eq 1 ] && [ -f "$1" ] || die "$image holds $# kernel images under /boot (expected one)"
+mv "$1" "$work/vmlinuz" && rm -rf "$work/pkg" || die "cannot keep the kernel image"
+
+# The initramfs: busybox, bpf-load, the probe, the tables and /init.
+root=$work/root
+mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys" "$root/tmp" || die "cannot create $root"
+cp "$busybox" "$root/bin/busybox" && cp "$bpf_load" "$root/bin/bpf-load" &&
+	cp "$probe" "$root/probe.o" || die "cannot fill the initramfs"
+tables_arg=
+if [ -n "$tables" ]; then
+	cp "$tables" "$root/scap.tables" || die "cannot copy $tables"
+	tables_arg="--tables /scap.tables --expect-exec /bin/true --expect-open /tmp/fp-verify-known"
+fi
+cat >"$root/init" <<EOF
+#!/bin/busybox sh
+# The kernel runs this as pid 1; its console is ttyS0, which qemu writes to a file.
+/bin/busybox mount -t devtmpfs devtmpfs /dev
+exec </dev/console >/dev/console 2>&1
+echo  # the firmware leaves the console mid-line
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+mount -t bpf bpf /sys/fs/bpf
+echo "fp: boot_seconds=\$(cut -d' ' -f1 /proc/uptime)"
+echo "fp: uname=\$(uname -r)"
+echo known >/tmp/fp-verify-known
+{ /bin/bpf-load $any_kernel $tables_arg --wait 30 /probe.o; echo "exit=\$?"; } 2>&1 | sed 's/^/fp: /'
+echo "fp: done"
+poweroff -f
+EOF
+chmod 755 "$root/init"
+# Fixed owners and times: the archive depends only on its content.
+find "$root" -exec touch -h -d @0 {} + 2>/dev/null
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$work/initramfs.cpio" ||
+	die "cannot write the initramfs"
+
+echo "  VERIFY  $name"
+console=$work/console.log
+start=$(date +%s.%N)
+# -no-reboot: a panic (panic=-1 reboots at once) ends qemu instead of looping.
+timeout -k 5 "$timeout" "$qemu" -accel tcg -m "${FP_VERIFY_MEM:-2G}" -smp "${FP_VERIFY_SMP:-2}" \
+	-nographic -nodefaults -no-reboot -serial "file:$console" -monitor none \
+	-kernel "$work/vmlinuz" -initrd "$work/initramfs.cpio" \
+	-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=3" </dev/null >"$work/qemu.log" 2>&1 &
+qemu_pid=$!
+wait "$qemu_pid"
+qemu_status=$?
+qemu_pid=
+end=$(date +%s.%N)
+total=$(echo "$start $end" | awk '{ printf "%.1f", $2 - $1 }')
+
+tr -d '\r' <"$console" >"$work/console.txt"
+val() { sed -n "s/^fp: $1=//p" "$work/console.txt" | tail -n 1; }
+verdict=$(val result)
+if [ "$qemu_status" -eq 124 ] || [ "$qemu_status" -eq 137 ]; then
+	timed_out=yes
+else
+	timed_out=no
+fi
+# A panic or oops while the probe runs is a verdict on the probe, with or without a result line.
+if grep -v '^fp: ' "$work/console.txt" | grep -q -e 'Kernel panic' -e 'BUG:' -e 'Oops'; then
+	verdict=FAIL
+	reason=kernel-crash
+elif [ -z "$verdict" ]; then
+	echo "verify-probe: $name: no verdict (qemu status $qemu_status, timed out: $timed_out); console:" >&2
+	tail -n 30 "$work/console.txt" >&2
+	tail -n 5 "$work/qemu.log" >&2
+	exit 2
+else
+	reason=$(sed -n 's/^fp: \(FAIL .*\)/\1/p' "$work/console.txt" | head -n 1)
+fi
+
+{
+	echo "result=$verdict"
+	[ -n "${reason:-}" ] && echo "reason=$reason"
+	echo "probe=$name"
+	echo "probe_sha256=$(sha256sum "$probe" | cut -d' ' -f1)"
+	echo "probe_kernel_version=$(val kernel_version)"
+	echo "kernel=$(val uname)"
+	echo "image=$(basename "$image")"
+	echo "driver_version=$(val probe_version)"
+	for k in programs_loaded programs_failed tracepoints_attached events_seen events_malformed \
+		events_lost event_execve_enter event_execve_exit event_openat probe_n_drops_bug; do
+		echo "$k=$(val $k)"
+	done
+	echo "boot_seconds=$(val boot_seconds)"
+	echo "load_seconds=$(val load_seconds)"
+	echo "total_seconds=$total"
+} >"$work/result" || die "cannot write the result"
+cp "$work/console.txt" "$result.console.tmp" && mv "$result.console.tmp" "$result.console" &&
+	mv "$work/result" "$result.tmp" && mv "$result.tmp" "$result" || die "cannot write $result"
+
+if [ "$verdict" = PASS ]; then
+	echo "  PASS    $name in $(val uname): $(val programs_loaded) programs, $(val tracepoints_attached) tracepoints, $(val events_seen) events (boot $(val boot_seconds) s, load $(val load_seconds) s, total $total s)"
+	exit 0
+fi
+echo "  FAIL    $name in $(val uname): ${reason:-see $result.console}" >&2
+# The failing programs with their verifier logs, and every other FAIL line.
+sed -n -e 's/^fp: //' -e '/^FAIL /p' -e '/^-- verifier log/,/^-- end of verifier log/p' \
+	-e '/^near miss/p' "$work/console.txt" | head -n 200 >&2
+exit 1
