@@ -16,7 +16,7 @@ DRIVER_KEY := local-$(subst /,_,$(subst .,_,$(abspath $(DRIVER_SOURCE))))
 endif
 DRIVER_ROOT := $(BUILD)/driver/$(DRIVER_KEY)
 DRIVER_INFO := $(DRIVER_ROOT).mk
-DRIVER_PREPARE = FP_BIN=$(BIN) sh mk/prepare-driver.sh
+DRIVER_PREPARE = FP_BIN=$(BIN) FP_DRIVER_VERSION='$(DRIVER_VERSION)' sh mk/prepare-driver.sh
 
 # The suite whose signed index carries falcosecurity-scap-dkms.
 DKMS_SUITE ?= bookworm

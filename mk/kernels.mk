@@ -8,7 +8,6 @@
 #   kernel build tree under the extraction root | packages <url>|<sha256>|<size> ... |
 #   kernel image packages, same form, or -
 
-$(foreach d,$(DISTROS),$(eval $(call $($(d)_FAMILY)_distro_rules,$(d))))
 $(BUILD)/listing/%.tsv: $(BUILD)/listing/%.stamp ;
 
 ifneq ($(NEED_DISTROS),)
@@ -57,3 +56,16 @@ $(foreach d,$(DISTROS),$(eval $(call distro_goals,$(d))))
 
 .PHONY: all
 all: $(DISTROS)
+
+# A distribution whose kernels are given as a listing file (d_FAMILY := listing,
+# d_LISTING := path): a curated list, or a synthetic one for the benchmarks.
+define listing_distro_rules
+$(BUILD)/listing/$(1).stamp: $($(1)_LISTING)
+	@mkdir -p $$(@D)
+	$(Q)LC_ALL=C sort $$< > $(BUILD)/listing/$(1).tsv.tmp && \
+	  if cmp -s $(BUILD)/listing/$(1).tsv.tmp $(BUILD)/listing/$(1).tsv; then rm -f $(BUILD)/listing/$(1).tsv.tmp; \
+	  else mv -f $(BUILD)/listing/$(1).tsv.tmp $(BUILD)/listing/$(1).tsv; fi
+	@touch $$@
+endef
+
+$(foreach d,$(DISTROS),$(eval $(call $($(d)_FAMILY)_distro_rules,$(d))))

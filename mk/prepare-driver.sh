@@ -10,6 +10,7 @@
 # every probe depends on; the file is rewritten only when that identity changes.
 set -eu
 mode=$1 root=$2
+version=${FP_DRIVER_VERSION:-}
 shift 2
 bin=${FP_BIN:?}
 rm -rf "$root.new"
@@ -70,7 +71,7 @@ local)
 esac
 
 # Find the driver: a configured tree has driver_config.h beside bpf/ (Debian's dkms tree under
-# usr/src/scap-*/); a libs checkout has driver/bpf and must first be configured.
+# usr/src/scap-*/); a libs tree has driver/bpf and driver_config.h.in, and is configured first.
 tree=
 for d in $(find "$root.new/unpacked" -type d -name bpf | sort); do
 	parent=$(dirname "$d")
@@ -83,16 +84,17 @@ if [ -z "$tree" ]; then
 	libs=$(find "$root.new/unpacked" -maxdepth 3 -type f -path '*/driver/CMakeLists.txt' | head -n 1)
 	[ -n "$libs" ] || die "no Falco driver (bpf/ with driver_config.h, or a libs tree) in the source"
 	libs=$(dirname "$(dirname "$libs")")
-	# Configure only what the bpf driver needs, as upstream's driver build does.
-	echo "  CMAKE   $libs"
-	cmake -S "$libs" -B "$root.new/cmake" -DBUILD_DRIVER=ON -DBUILD_BPF=ON -DENABLE_DKMS=OFF \
-		-DUSE_BUNDLED_DEPS=OFF -DCREATE_TEST_TARGETS=OFF -DBUILD_LIBSCAP_MODERN_BPF=OFF \
-		-DMINIMAL_BUILD=ON ${version:+-DDRIVER_VERSION=$version} >"$root.new/cmake.log" 2>&1 ||
-		die "cmake could not configure the driver (log: $root.new/cmake.log)"
-	tree=$(find "$root.new/cmake" -type f -name driver_config.h -path '*/driver/src/*' | head -n 1)
-	[ -n "$tree" ] || die "cmake produced no driver_config.h"
-	tree=$(dirname "$tree")
-	[ -d "$tree/bpf" ] || cp -R "$libs/driver/bpf" "$tree/bpf"
+	# Configure the driver as upstream's cmake does: driver/bpf/CMakeLists.txt writes
+	# driver_config.h from driver_config.h.in beside bpf/ in the source tree. The driver
+	# directory is a cmake project of its own in current libs; configuring only it needs none
+	# of libscap's dependencies.
+	echo "  CMAKE   $libs/driver"
+	cmake -S "$libs/driver" -B "$root.new/cmake" ${version:+-DDRIVER_VERSION=$version} \
+		-DCMAKE_MODULE_PATH="$libs/cmake/modules" -DBUILD_BPF=ON -DBUILD_DRIVER=OFF \
+		-DENABLE_DKMS=OFF >"$root.new/cmake.log" 2>&1 ||
+		die "cmake could not configure $libs/driver (log: $root.new/cmake.log)"
+	[ -f "$libs/driver/driver_config.h" ] || die "cmake wrote no driver/driver_config.h"
+	tree=$libs/driver
 fi
 
 declared=$(sed -n 's/^#define DRIVER_VERSION "\(.*\)"/\1/p' "$tree/driver_config.h" | head -n 1)
