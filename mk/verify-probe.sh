@@ -4,7 +4,8 @@
 # every program through the kernel's verifier, attaches the tracepoints, runs /bin/true and
 # opens a known file, and requires their execve and openat events.
 #
-#   verify-probe.sh [--tables FILE] [--timeout S] [--any-kernel] PROBE IMAGE_PACKAGE RESULT
+#   verify-probe.sh [--tables FILE] [--timeout S] [--any-kernel] [--console FILE]
+#                   PROBE IMAGE_PACKAGE RESULT
 #
 # IMAGE_PACKAGE is the kernel's image package (Debian: linux-image-<abi>-<flavour>, already
 # checked against its index); only its /boot/vmlinuz-* is kept. --tables is the driver
@@ -13,8 +14,8 @@
 # whether the verifier or the events catch it (a real loader refuses it before that).
 #
 # RESULT is written atomically as key=value lines (result=PASS|FAIL, kernel, probe_sha256,
-# programs_loaded, tracepoints_attached, events_seen, boot_seconds, load_seconds, ...), with
-# the VM's console next to it as RESULT.console.
+# programs_loaded, tracepoints_attached, events_seen, boot_seconds, load_seconds, ...); the
+# VM's console goes to --console FILE (default RESULT.console).
 # Exit status: 0 PASS, 1 FAIL (RESULT written), 2 not verified (bad input, no kernel in the
 # package, qemu missing, timeout without a verdict; no RESULT written, so make retries).
 #
@@ -23,22 +24,24 @@
 # (default qemu-system-x86_64), FP_VERIFY_MEM (default 2G), FP_VERIFY_SMP (default 2).
 set -u
 
-tables= timeout=240 any_kernel=
+tables= timeout=240 any_kernel= console_out=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--tables) tables=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--any-kernel) any_kernel=--any-kernel; shift ;;
+	--console) console_out=$2; shift 2 ;;
 	--) shift; break ;;
 	-*) echo "verify-probe: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
 	esac
 done
 if [ $# -ne 3 ]; then
-	echo "usage: verify-probe.sh [--tables FILE] [--timeout S] [--any-kernel] PROBE IMAGE_PACKAGE RESULT" >&2
+	echo "usage: verify-probe.sh [--tables FILE] [--timeout S] [--any-kernel] [--console FILE] PROBE IMAGE_PACKAGE RESULT" >&2
 	exit 2
 fi
 probe=$1 image=$2 result=$3
+console_out=${console_out:-$result.console}
 bpf_load=${FP_BPF_LOAD:-${FP_BIN:?FP_BIN names the tools directory}/bpf-load}
 extract=${FP_BIN:?FP_BIN names the tools directory}/extract
 busybox=${BUSYBOX:-/bin/busybox}
@@ -61,7 +64,7 @@ for bin in "$bpf_load" "$busybox"; do
 	fi
 done
 
-mkdir -p "$(dirname "$result")" || die "cannot create $(dirname "$result")"
+mkdir -p "$(dirname "$result")" "$(dirname "$console_out")" || die "cannot create the output directories"
 work=$(mktemp -d "$(dirname "$result")/.verify.XXXXXX") || die "cannot create a work directory"
 qemu_pid=
 cleanup() {
@@ -166,14 +169,14 @@ fi
 	echo "load_seconds=$(val load_seconds)"
 	echo "total_seconds=$total"
 } >"$work/result" || die "cannot write the result"
-cp "$work/console.txt" "$result.console.tmp" && mv "$result.console.tmp" "$result.console" &&
+cp "$work/console.txt" "$console_out.tmp" && mv "$console_out.tmp" "$console_out" &&
 	mv "$work/result" "$result.tmp" && mv "$result.tmp" "$result" || die "cannot write $result"
 
 if [ "$verdict" = PASS ]; then
 	echo "  PASS    $name in $(val uname): $(val programs_loaded) programs, $(val tracepoints_attached) tracepoints, $(val events_seen) events (boot $(val boot_seconds) s, load $(val load_seconds) s, total $total s)"
 	exit 0
 fi
-echo "  FAIL    $name in $(val uname): ${reason:-see $result.console}" >&2
+echo "  FAIL    $name in $(val uname): ${reason:-see $console_out}" >&2
 # The failing programs with their verifier logs, and every other FAIL line.
 sed -n -e 's/^fp: //' -e '/^FAIL /p' -e '/^-- verifier log/,/^-- end of verifier log/p' \
 	-e '/^near miss/p' "$work/console.txt" | head -n 200 >&2
