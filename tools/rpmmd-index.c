@@ -192,7 +192,8 @@ static bool reader_step(struct reader *rd, bool skip_subtree)
 	if (r < 0 || rd->err.msg[0] || rd->s.errmsg[0])
 		reader_fail(rd);
 	if (r == 1 && xmlTextReaderNodeType(rd->r) == XML_READER_TYPE_DOCUMENT_TYPE)
-		die("line %d: a document type declaration has no place in rpm-md metadata", reader_line(rd));
+		die("a document type declaration (<!DOCTYPE ...> before the root element) has no place "
+		    "in rpm-md metadata");
 	return r == 1;
 }
 
@@ -293,13 +294,20 @@ static long base_root_len(const char *base)
 	return slash ? slash - base : (long)strlen(base);
 }
 
-/* BASE/href with dot segments resolved (RFC 3986 5.2.4), or NULL when href climbs above the
- * base's root or either holds something a listing cannot carry. */
-static char *join_url(const char *base, const char *href)
+/* BASE/href with dot segments resolved (RFC 3986 5.2.4), or NULL with the reason in *why when
+ * href climbs above the base's root or either holds something a listing cannot carry. */
+static char *join_url(const char *base, const char *href, const char **why)
 {
 	long root = base_root_len(base);
-	if (root < 0 || href[0] == '/' || strstr(href, "://"))
+	*why = "holds characters a listing cannot carry";
+	if (root < 0) {
+		*why = "has a base that is neither a URL nor a $(VARIABLE)";
 		return NULL;
+	}
+	if (href[0] == '/' || strstr(href, "://")) {
+		*why = "is not relative";
+		return NULL;
+	}
 	if (!url_chars_ok(href))
 		return NULL;
 	/* Scheme and host may hold ':' (a port, and "://"); a $(VARIABLE) was checked above. */
@@ -331,6 +339,7 @@ static char *join_url(const char *base, const char *href)
 			if (o == (size_t)root) {
 				free(path);
 				free(out);
+				*why = "climbs above the mirror's root";
 				return NULL;
 			}
 			while (o > (size_t)root && out[o - 1] != '/')
@@ -347,6 +356,7 @@ static char *join_url(const char *base, const char *href)
 	free(path);
 	if (o == (size_t)root) {
 		free(out);
+		*why = "names no file";
 		return NULL;
 	}
 	return out;
@@ -533,7 +543,8 @@ static int cmd_repomd(int argc, char **argv)
 	if (!valid_sha256(sha))
 		die("line %d: the %s data's sha256 '%s' is not 64 hex digits", line, type, sha);
 	/* The metadata lives in the repository: a relative path that stays inside it. */
-	char *probe = join_url("http://h/r", href);
+	const char *why;
+	char *probe = join_url("http://h/r", href, &why);
 	if (!probe || strncmp(probe, "http://h/r/", 11))
 		die("line %d: the %s location '%s' is not a path inside the repository", line, type, href);
 	free(probe);
@@ -610,10 +621,11 @@ static void keep_package(struct cur *c, const struct repo *r, size_t ri)
 		die("line %d: package %s has no package size", c->line, nvra);
 	if (!c->href || !*c->href)
 		die("line %d: package %s has no location", c->line, nvra);
-	char *url = join_url(c->xmlbase ? c->xmlbase : r->base, c->href);
+	const char *why;
+	char *url = join_url(c->xmlbase ? c->xmlbase : r->base, c->href, &why);
 	if (!url)
-		die("line %d: package %s: location '%s' under '%s' is not a URL a listing can carry", c->line,
-		    nvra, c->href, c->xmlbase ? c->xmlbase : r->base);
+		die("line %d: package %s: location '%s' under '%s' %s", c->line, nvra, c->href,
+		    c->xmlbase ? c->xmlbase : r->base, why);
 	pkgs = xrealloc(pkgs, (npkgs + 1) * sizeof *pkgs);
 	pkgs[npkgs++] = (struct pkg){
 		.name = xstrdup(c->name), .arch = xstrdup(c->arch), .epoch = xstrdup(c->epoch ? c->epoch : "0"),
@@ -838,11 +850,11 @@ static int cmd_listing(int argc, char **argv)
 	}
 	if (nlines)
 		qsort(lines, nlines, sizeof *lines, cmp_str);
-	for (size_t i = 0; i < nlines; i++) {
+	for (size_t i = 0; i < nlines; i++)
 		if (i == 0 || strcmp(lines[i], lines[i - 1]))
 			fputs(lines[i], stdout);
+	for (size_t i = 0; i < nlines; i++)
 		free(lines[i]);
-	}
 	free(lines);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		die("writing the listing failed");

@@ -1,0 +1,21 @@
+# Oracle Linux: the distribution as data (mk/rpmmd.mk), with its Red Hat compatible kernel
+# (kernel-devel) and its Unbreakable Enterprise Kernels (kernel-uek-devel, one repository per
+# UEK release). Falco names its hosts by os-release ID: "ol".
+DISTROS += oracle
+oracle_FAMILY := rpmmd
+oracle_NAMES := falco_ol_%
+MIRROR_oracle ?= https://yum.oracle.com/repo/OracleLinux
+# id | mirror variable | repository path ({arch} is dnf's $basearch) | os-release of its hosts
+oracle_REPOS ?= \
+  8-baseos|MIRROR_oracle|OL8/baseos/latest/{arch}|ol-8 \
+  8-appstream|MIRROR_oracle|OL8/appstream/{arch}|ol-8 \
+  8-uekr6|MIRROR_oracle|OL8/UEKR6/{arch}|ol-8 \
+  8-uekr7|MIRROR_oracle|OL8/UEKR7/{arch}|ol-8 \
+  9-baseos|MIRROR_oracle|OL9/baseos/latest/{arch}|ol-9 \
+  9-appstream|MIRROR_oracle|OL9/appstream/{arch}|ol-9 \
+  9-uekr7|MIRROR_oracle|OL9/UEKR7/{arch}|ol-9 \
+  9-uekr8|MIRROR_oracle|OL9/UEKR8/{arch}|ol-9
+oracle_ARCHES ?= x86_64
+oracle_PACKAGES ?= kernel-devel kernel-uek-devel
+# UEK 8 is newer than OL9 itself; a mirror without it is skipped.
+oracle_OPTIONAL_REPOS ?= 9-uekr8

@@ -1,0 +1,131 @@
+# Real rpm-md repositories for the tests, made with the real tools: rpmbuild for the packages,
+# createrepo_c for the metadata. Nothing here imitates a format by hand.
+
+# rpmrepo_build TOPDIR NAME VERSION RELEASE PAYLOAD ARCH [TREE]
+# Builds NAME-VERSION-RELEASE.ARCH.rpm with the given payload compressor (w19.zstdio, w9.xzdio,
+# w6.gzdio, w.ufdio) and prints its path. A -devel package holds a kernel build tree at
+# /usr/src/kernels/VERSION-RELEASE.ARCH: TREE if given (copied as it is), else a tiny one whose
+# "kbuild" compiles M=<dir>/probe.c the way the Falco driver's rule does; any other package
+# holds /boot/vmlinuz-<release>, as a kernel image package does.
+rpmrepo_build() {
+	local top=$1 name=$2 version=$3 release=$4 payload=$5 arch=$6 tree=${7:-}
+	mkdir -p "$top"
+	top=$(cd "$top" && pwd)
+	local spec=$top/$name-$version-$release.$arch.spec
+	cat >"$spec" <<'SPEC'
+%define debug_package %{nil}
+%define __os_install_post %{nil}
+%define _build_id_links none
+%define _binary_payload %{fp_payload}
+Name: %{fp_name}
+Version: %{fp_version}
+Release: %{fp_release}
+Summary: falco-probes test package
+License: GPLv2
+%description
+A kernel package shaped like a distribution's, for the falco-probes tests.
+%install
+sh %{fp_install} %{buildroot} %{version}-%{release}.%{_arch}
+%files
+/%{fp_files}
+SPEC
+	local install=$top/$name-$version-$release.$arch.install.sh files
+	case $name in
+	*-devel)
+		files=usr/src/kernels
+		if [ -n "$tree" ]; then
+			cat >"$install" <<SH
+set -e
+mkdir -p "\$1/usr/src/kernels"
+cp -a "$tree" "\$1/usr/src/kernels/\$2"
+SH
+		else
+			cat >"$install" <<'SH'
+set -e
+d=$1/usr/src/kernels/$2
+mkdir -p "$d/include/generated" "$d/include/linux"
+printf 'all modules:\n\t$(CLANG) -Iinclude -O2 -g -emit-llvm -c $(M)/probe.c -o $(M)/probe.ll\n\t$(LLC) -march=bpf -filetype=obj -o $(M)/probe.o $(M)/probe.ll\n' >"$d/Makefile"
+echo "#define UTS_RELEASE \"$2\"" >"$d/include/generated/utsrelease.h"
+echo '#define UTS_VERSION "#1 SMP Mon Jan 1 00:00:00 UTC 2026"' >"$d/include/generated/utsversion.h"
+echo '/* headers */' >"$d/include/linux/kernel.h"
+SH
+		fi
+		;;
+	*)
+		files=boot
+		cat >"$install" <<'SH'
+set -e
+mkdir -p "$1/boot"
+echo "not really a kernel: $2" >"$1/boot/vmlinuz-$2"
+SH
+		;;
+	esac
+	SOURCE_DATE_EPOCH=1700000000 rpmbuild -bb --quiet --nodeps \
+		--define "_topdir $top" --define "fp_name $name" --define "fp_version $version" \
+		--define "fp_release $release" --define "fp_payload $payload" --define "fp_install $install" \
+		--define "fp_files $files" --define "use_source_date_epoch_as_buildtime 1" \
+		--target "$arch" "$spec" >/dev/null 2>"$top/rpmbuild.log" || {
+		cat "$top/rpmbuild.log" >&2
+		return 1
+	}
+	echo "$top/RPMS/$arch/$name-$version-$release.$arch.rpm"
+}
+
+# rpmrepo_blob ROOT RPM: stores RPM in ROOT/blobstore/<sha256>/ as Amazon Linux's CDN does and
+# prints its path relative to ROOT/blobstore.
+rpmrepo_blob() {
+	local root=$1 rpm=$2 sha
+	sha=$(sha256sum "$rpm" | cut -c1-64)
+	mkdir -p "$root/blobstore/$sha"
+	cp "$rpm" "$root/blobstore/$sha/"
+	echo "$sha/$(basename "$rpm")"
+}
+
+# rpmrepo_al2 ROOT REPO_DIR COMPRESSION [createrepo_c options...] -- BLOB...
+# Indexes the given blobs (paths relative to ROOT/blobstore) into ROOT/REPO_DIR/repodata, with
+# package locations climbing back to the shared blobstore (../../../../../blobstore/...) as on
+# Amazon Linux 2. COMPRESSION is createrepo_c's --general-compress-type (gz, xz, bz2, and zstd
+# where createrepo_c was built with it: see rpmrepo_has_zstd).
+rpmrepo_al2() {
+	local root=$1 dir=$2 comp=$3
+	shift 3
+	local opts=()
+	while [ "$1" != -- ]; do
+		opts+=("$1")
+		shift
+	done
+	shift
+	local list up
+	list=$(mktemp)
+	printf '%s\n' "$@" >"$list"
+	mkdir -p "$root/$dir"
+	# From REPO_DIR up to ROOT, then into blobstore/.
+	up=$(echo "$dir" | sed 's#[^/][^/]*#..#g')
+	createrepo_c --quiet --general-compress-type "$comp" --pkglist "$list" \
+		--location-prefix "$up/blobstore/" --outputdir "$root/$dir" "${opts[@]}" "$root/blobstore"
+	rm -f "$list"
+}
+
+# Whether this createrepo_c writes zstd metadata (bookworm's 0.17 does not).
+rpmrepo_has_zstd() {
+	local d
+	d=$(mktemp -d)
+	createrepo_c --quiet --general-compress-type zstd "$d" >/dev/null 2>&1
+	local rc=$?
+	rm -rf "$d"
+	return $rc
+}
+
+# A free loopback port's HTTP server over DIR; sets HTTP_PID and HTTP_URL.
+rpmrepo_serve() {
+	local dir=$1 log=$2 i
+	python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$dir" >"$log" 2>&1 &
+	HTTP_PID=$!
+	for i in $(seq 1 100); do
+		HTTP_PORT=$(sed -n 's/.* port \([0-9][0-9]*\).*/\1/p' "$log" | head -n 1)
+		[ -n "$HTTP_PORT" ] && break
+		sleep 0.1
+	done
+	[ -n "$HTTP_PORT" ] || return 1
+	HTTP_URL=http://127.0.0.1:$HTTP_PORT
+}

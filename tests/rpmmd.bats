@@ -1,0 +1,204 @@
+#!/usr/bin/env bats
+# The rpm-md family, hermetically: real rpms (rpmbuild, zstd and xz payloads) in real
+# repositories (createrepo_c: gz, xz, bz2 and, where this createrepo_c has it, zstd metadata;
+# with and without sqlite databases) laid out as Amazon Linux 2's CDN is: mirror.list files
+# naming https://cdn.amazonlinux.com with $basearch, repositories under GUIDs, packages in a
+# shared blobstore reached by ../../../../../blobstore/<sha256>/... The distribution data is the
+# real distros/amazonlinux2.mk; only MIRROR_amazonlinux2 points at a copy served on 127.0.0.1
+# (or read over file://).
+
+setup_file() {
+	export TOP=${FP_TOP:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
+	export R=${FP_BIN:?}/rpmmd-index
+	export W=$BATS_FILE_TMPDIR
+	# shellcheck source=tests/lib/rpmrepo.bash
+	source "$TOP/tests/lib/rpmrepo.bash"
+	local top=$W/rpmbuild srv=$W/srv
+	export SRV=$srv
+
+	# core: two kernels, one with its image package; and a package that is no kernel tree.
+	local d1 i1 d0 h1 d2 i2 d3 a1
+	d1=$(rpmrepo_build "$top" kernel-devel 4.14.232 176.381.amzn2 w19.zstdio x86_64)
+	i1=$(rpmrepo_build "$top" kernel 4.14.232 176.381.amzn2 w9.xzdio x86_64)
+	d0=$(rpmrepo_build "$top" kernel-devel 4.14.181 142.260.amzn2 w9.xzdio x86_64)
+	h1=$(rpmrepo_build "$top" kernel-headers 4.14.232 176.381.amzn2 w9.xzdio x86_64)
+	a1=$(rpmrepo_build "$top" kernel-devel 4.14.232 176.381.amzn2 w19.zstdio aarch64)
+	# extras kernel-5.10 and kernel-5.15.
+	d2=$(rpmrepo_build "$top" kernel-devel 5.10.236 227.928.amzn2 w9.xzdio x86_64)
+	i2=$(rpmrepo_build "$top" kernel 5.10.236 227.928.amzn2 w19.zstdio x86_64)
+	d3=$(rpmrepo_build "$top" kernel-devel 5.15.180 1.1.amzn2 w19.zstdio x86_64)
+	export B_D1 B_I1 B_D0 B_H1 B_A1 B_D2 B_I2 B_D3
+	B_D1=$(rpmrepo_blob "$srv" "$d1") B_I1=$(rpmrepo_blob "$srv" "$i1")
+	B_D0=$(rpmrepo_blob "$srv" "$d0") B_H1=$(rpmrepo_blob "$srv" "$h1")
+	B_A1=$(rpmrepo_blob "$srv" "$a1")
+	B_D2=$(rpmrepo_blob "$srv" "$d2") B_I2=$(rpmrepo_blob "$srv" "$i2")
+	B_D3=$(rpmrepo_blob "$srv" "$d3")
+
+	# core/2.0 and core/latest name one repository (as they do on the CDN); with sqlite.
+	rpmrepo_al2 "$srv" 2/core/2.0/x86_64/c0ffee01 gz -- "$B_D1" "$B_I1" "$B_D0" "$B_H1"
+	rpmrepo_al2 "$srv" 2/core/2.0/aarch64/c0ffee02 gz --no-database -- "$B_A1"
+	rpmrepo_al2 "$srv" 2/extras/kernel-5.10/stable/x86_64/c0ffee03 xz --no-database -- "$B_D2" "$B_I2"
+	export ZSTD_METADATA=bz2
+	rpmrepo_has_zstd && ZSTD_METADATA=zstd
+	rpmrepo_al2 "$srv" 2/extras/kernel-5.15/stable/x86_64/c0ffee04 "$ZSTD_METADATA" --no-database -- "$B_D3"
+	local cdn=https://cdn.amazonlinux.com arch
+	for arch in x86_64 aarch64; do
+		mkdir -p "$srv/2/core/2.0/$arch" "$srv/2/core/latest/$arch"
+	done
+	# $basearch as yum writes it, and a trailing slash as some lists have.
+	echo "$cdn/2/core/2.0/\$basearch/c0ffee01" >"$srv/2/core/2.0/x86_64/mirror.list"
+	echo "$cdn/2/core/2.0/\$basearch/c0ffee01/" >"$srv/2/core/latest/x86_64/mirror.list"
+	echo "$cdn/2/core/2.0/\$basearch/c0ffee02" >"$srv/2/core/2.0/aarch64/mirror.list"
+	echo "$cdn/2/core/2.0/\$basearch/c0ffee02" >"$srv/2/core/latest/aarch64/mirror.list"
+	mkdir -p "$srv/2/extras/kernel-5.10/latest/x86_64" "$srv/2/extras/kernel-5.15/latest/x86_64"
+	printf '%s\n%s\n' "$cdn/2/extras/kernel-5.10/stable/\$basearch/c0ffee03" "https://elsewhere.invalid/x" \
+		>"$srv/2/extras/kernel-5.10/latest/x86_64/mirror.list"
+	echo "$cdn/2/extras/kernel-5.15/stable/x86_64/c0ffee04" >"$srv/2/extras/kernel-5.15/latest/x86_64/mirror.list"
+	# kernel-5.4 and kernel-ng are missing here: optional repositories, skipped with a note.
+
+	rpmrepo_serve "$srv" "$W/http.log"
+	export HTTP_PID HTTP_URL
+}
+
+teardown_file() {
+	[ -z "${HTTP_PID:-}" ] || kill "$HTTP_PID" 2>/dev/null || true
+}
+
+# One listing line: os-release, uname -m, uname -r, uname -v, tree, package, image.
+line() {
+	local arch=$1 release=$2 devel=$3 image=$4 m='$(MIRROR_amazonlinux2)'
+	local img=-
+	if [ "$image" != - ]; then
+		img="$m/blobstore/$image|${image%%/*}|$(stat -c %s "$SRV/blobstore/$image")"
+	fi
+	printf 'distros/os-release/amzn-2\t%s\t%s\t#1 SMP\tusr/src/kernels/%s\t%s|%s|%s\t%s\n' "$arch" "$release" \
+		"$release" "$m/blobstore/$devel" "${devel%%/*}" "$(stat -c %s "$SRV/blobstore/$devel")" "$img"
+}
+
+expected_listing() {
+	{
+		line x86_64 4.14.232-176.381.amzn2.x86_64 "$B_D1" "$B_I1"
+		line x86_64 4.14.181-142.260.amzn2.x86_64 "$B_D0" -
+		line x86_64 5.10.236-227.928.amzn2.x86_64 "$B_D2" "$B_I2"
+		line x86_64 5.15.180-1.1.amzn2.x86_64 "$B_D3" -
+		if [ "${1:-}" = aarch64 ]; then
+			line aarch64 4.14.232-176.381.amzn2.aarch64 "$B_A1" -
+		fi
+	} | LC_ALL=C sort
+}
+
+# make on a private build and cache, with the test's tools.
+rmake() {
+	local dir=$1
+	shift
+	make -C "$TOP" --no-print-directory SAN=1 BIN="$FP_BIN" BUILD="$dir/build" CACHE="$dir/cache" \
+		DIST="$dir/dist" KERNELS="$dir/kernels" "$@"
+}
+
+primary_of() {
+	ls "$1"/repodata/*-primary.xml.*
+}
+
+@test "rpmmd-index repomd: the primary's location, sha256 and size, for every compression" {
+	for repo in 2/core/2.0/x86_64/c0ffee01 2/extras/kernel-5.10/stable/x86_64/c0ffee03 \
+		2/extras/kernel-5.15/stable/x86_64/c0ffee04; do
+		run "$R" repomd "$SRV/$repo/repodata/repomd.xml"
+		[ "$status" -eq 0 ]
+		p=$(primary_of "$SRV/$repo")
+		[ "$output" = "$(printf 'repodata/%s\t%s\t%s' "$(basename "$p")" "$(sha256sum "$p" | cut -c1-64)" "$(stat -c %s "$p")")" ]
+	done
+	# With the sqlite databases present, it is still the XML primary.
+	grep -q 'type="primary_db"' "$SRV/2/core/2.0/x86_64/c0ffee01/repodata/repomd.xml"
+}
+
+@test "rpmmd-index mirrorlist: the first mirror, \$basearch filled in, the CDN rewritten to a copy" {
+	ml=$SRV/2/extras/kernel-5.10/latest/x86_64/mirror.list
+	run "$R" mirrorlist --basearch x86_64 "$ml"
+	[ "$status" -eq 0 ]
+	[ "$output" = "https://cdn.amazonlinux.com/2/extras/kernel-5.10/stable/x86_64/c0ffee03" ]
+	run "$R" mirrorlist --basearch x86_64 --mirror 'MIRROR_al2=http://127.0.0.1:1/' \
+		--origin https://cdn.amazonlinux.com "$SRV/2/core/latest/x86_64/mirror.list"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n%s' http://127.0.0.1:1/2/core/2.0/x86_64/c0ffee01 '$(MIRROR_al2)/2/core/2.0/x86_64/c0ffee01')" ]
+	# Without --basearch a list naming $basearch is refused; so is an empty list.
+	run "$R" mirrorlist "$ml"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"mirror.list: line 1: the mirror names \$basearch"* ]]
+	: >"$BATS_TEST_TMPDIR/empty.list"
+	run "$R" mirrorlist "$BATS_TEST_TMPDIR/empty.list"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"no mirror in it"* ]]
+}
+
+@test "rpmmd-index listing: Amazon Linux 2's layout, every compression, exact lines" {
+	m='$(MIRROR_amazonlinux2)'
+	run "$R" listing --arch x86_64 --arch aarch64 \
+		--repo distros/os-release/amzn-2 "$m/2/core/2.0/x86_64/c0ffee01" "$(primary_of "$SRV/2/core/2.0/x86_64/c0ffee01")" \
+		--repo distros/os-release/amzn-2 "$m/2/core/2.0/aarch64/c0ffee02" "$(primary_of "$SRV/2/core/2.0/aarch64/c0ffee02")" \
+		--repo distros/os-release/amzn-2 "$m/2/extras/kernel-5.10/stable/x86_64/c0ffee03" "$(primary_of "$SRV/2/extras/kernel-5.10/stable/x86_64/c0ffee03")" \
+		--repo distros/os-release/amzn-2 "$m/2/extras/kernel-5.15/stable/x86_64/c0ffee04" "$(primary_of "$SRV/2/extras/kernel-5.15/stable/x86_64/c0ffee04")" \
+		--repo distros/os-release/amzn-2 "$m/2/core/2.0/x86_64/c0ffee01" "$(primary_of "$SRV/2/core/2.0/x86_64/c0ffee01")"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(expected_listing aarch64)" ]
+}
+
+@test "rpmmd-index listing: a zstd primary streams as the gzip one does" {
+	command -v zstd >/dev/null
+	p=$(primary_of "$SRV/2/core/2.0/x86_64/c0ffee01")
+	zcat "$p" | zstd -q -19 -o "$BATS_TEST_TMPDIR/primary.xml.zst"
+	zcat "$p" >"$BATS_TEST_TMPDIR/primary.xml"
+	base='$(MIRROR_amazonlinux2)/2/core/2.0/x86_64/c0ffee01'
+	want=$("$R" listing --repo distros/os-release/amzn-2 "$base" "$p")
+	[ "$(echo "$want" | wc -l)" -eq 2 ]
+	for f in primary.xml.zst primary.xml; do
+		run "$R" listing --repo distros/os-release/amzn-2 "$base" "$BATS_TEST_TMPDIR/$f"
+		[ "$status" -eq 0 ]
+		[ "$output" = "$want" ]
+	done
+}
+
+@test "rpmmd-index: sha1 checksums, corrupt and truncated metadata are refused, naming file and line" {
+	d=$BATS_TEST_TMPDIR/sha1
+	mkdir -p "$d"
+	cp "$SRV/blobstore/$B_D1" "$SRV/blobstore/$B_I1" "$d/"
+	createrepo_c --quiet --no-database --checksum sha1 --repomd-checksum sha1 "$d"
+	run "$R" repomd "$d/repodata/repomd.xml"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"repomd.xml: line 4: the primary data's checksum is sha1, not sha256: refusing to trust it" ]]
+	run "$R" listing --repo x 'http://h/r' "$(primary_of "$d")"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"-primary.xml.gz: line "*": package kernel-4.14.232-176.381.amzn2.x86_64 has a sha1 checksum, not sha256: refusing to trust it" ]]
+
+	p=$(primary_of "$SRV/2/core/2.0/x86_64/c0ffee01")
+	base=http://h/2/core/2.0/x86_64/c0ffee01
+	# Cut in the middle of the compressed stream.
+	head -c $(($(stat -c %s "$p") / 2)) "$p" >"$BATS_TEST_TMPDIR/cut.gz"
+	run "$R" listing --repo x "$base" "$BATS_TEST_TMPDIR/cut.gz"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"cut.gz: "*"gzip"* ]] || [[ "$output" == *"cut.gz: line "* ]]
+	# Cut in the middle of the XML, well compressed.
+	zcat "$p" | head -n 20 | gzip >"$BATS_TEST_TMPDIR/short.gz"
+	run "$R" listing --repo x "$base" "$BATS_TEST_TMPDIR/short.gz"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"short.gz: line "* ]]
+	# One package fewer than the file declares.
+	zcat "$p" | awk '/<package /{n++} n==2 && /<package /{skip=1} !skip{print} skip && /<\/package>/{skip=0}' \
+		>"$BATS_TEST_TMPDIR/fewer.xml"
+	run "$R" listing --repo x "$base" "$BATS_TEST_TMPDIR/fewer.xml"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"fewer.xml: it declares 4 packages but holds 3"* ]]
+	# A document type declaration (entities) has no place in rpm-md.
+	{ echo '<?xml version="1.0"?>'; echo '<!DOCTYPE metadata [<!ENTITY x "y">]>'; zcat "$p" | tail -n +2; } \
+		>"$BATS_TEST_TMPDIR/dtd.xml"
+	run "$R" listing --repo x "$base" "$BATS_TEST_TMPDIR/dtd.xml"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"dtd.xml: a document type declaration (<!DOCTYPE"* ]]
+	# A location that climbs above the mirror.
+	run "$R" listing --repo x 'http://h/2' "$p"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"location '../../../../../blobstore/"*"under 'http://h/2' climbs above the mirror's root" ]]
+	# Not rpm-md at all.
+	run "$R" repomd "$p"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"line 2: not an rpm-md repomd.xml (root element <metadata>)"* ]]
+}
