@@ -7,7 +7,9 @@
 #
 # Environment (set by mk/probe.mk): FP_BIN (tools), FP_DRIVER_DIR (configured driver tree),
 # FP_DRIVER_VERSION, FP_RULES, FP_LAYOUT, FP_WORK (work root), FP_LOGS (log root), FP_RUN
-# (records of this make run), FP_KEEP_GOING (1 under make -k), CLANG, LLC, FP_KBUILD_ARGS.
+# (records of this make run), FP_KEEP_GOING (1 under make -k), CLANG, LLC, FP_KBUILD_ARGS,
+# FP_RECORDS (where each probe's record of its inputs goes), FP_DRIVER_TREE_SHA256,
+# FP_DRIVER_SOURCE_SHA256, FP_TOOLCHAIN (the toolchain identity file).
 #
 # The work tree is removed whatever happens, so disk use stays bounded by the number of jobs;
 # a failure keeps its log at $FP_LOGS/<file name>.log and leaves no output file behind.
@@ -53,9 +55,13 @@ done
 rules_args=
 [ -n "${FP_RULES:-}" ] && rules_args="--rules $FP_RULES"
 [ -n "${FP_LAYOUT:-}" ] && rules_args="$rules_args --layout $FP_LAYOUT"
-actual=$("$FP_BIN/falco-name" --driver-version "$FP_DRIVER_VERSION" $rules_args \
-	--os-release "$os_release" --uts-from "$tree" --uname-m "$uname_m" --field file_name 2>>"$log") ||
+identity=$("$FP_BIN/falco-name" --driver-version "$FP_DRIVER_VERSION" $rules_args \
+	--os-release "$os_release" --uts-from "$tree" --uname-m "$uname_m" 2>>"$log") ||
 	fail "cannot read the kernel's identity from $tree"
+tab=$(printf '\t')
+IFS=$tab read -r target kernel_release kernel_version actual repo_path <<EOF
+$identity
+EOF
 [ "$actual" = "$name" ] || fail "the headers name this kernel $actual, not $name"
 
 # The driver's Makefile writes its objects next to its sources: give it a private copy.
@@ -80,5 +86,25 @@ case $magic in
 esac
 cp "$bpf/probe.o" "$out.tmp" && mv -f "$out.tmp" "$out" || fail "cannot write $out"
 rm -rf "$work"
+
+# What went in, so that the repository index can say how to rebuild and compare this probe.
+record=$FP_RECORDS/$repo_path.rec
+mkdir -p "$(dirname "$record")"
+{
+	echo "probe=$repo_path"
+	echo "distro=$distro"
+	echo "target=$target"
+	echo "kernel_release=$kernel_release"
+	echo "kernel_version=$kernel_version"
+	echo "uname_r=$uname_r"
+	echo "arch=$uname_m"
+	echo "driver_version=$FP_DRIVER_VERSION"
+	echo "sha256=$(sha256sum "$out" | cut -d' ' -f1)"
+	echo "size=$(wc -c <"$out" | tr -d ' ')"
+	echo "packages=$(for p in "$@"; do basename "$p"; done | tr '\n' ' ' | sed 's/ $//')"
+	echo "driver_tree_sha256=${FP_DRIVER_TREE_SHA256:-}"
+	echo "driver_source_sha256=${FP_DRIVER_SOURCE_SHA256:-}"
+	echo "toolchain_sha256=$(sha256sum "$FP_TOOLCHAIN" | cut -d' ' -f1)"
+} >"$record.tmp" && mv -f "$record.tmp" "$record" || fail "cannot write $record"
 echo "$out" >>"$FP_RUN/$distro.built"
 printf '  OK      %s %s (%ss)\n' "$distro" "$uname_r" "$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')"

@@ -5,6 +5,8 @@
 PKG_DIR := $(CACHE)/packages
 WORK_DIR := $(BUILD)/work
 LOG_DIR = $(BUILD)/logs/$(DRIVER_VERSION)
+# One record per probe of what went into it (mk/build-probe.sh), keyed like dist/.
+RECORD_DIR := $(BUILD)/records
 
 # Every make invocation records what it built and what failed under its own run id; a restart
 # after regenerating fragments keeps the id because it is exported.
@@ -30,7 +32,9 @@ PROBE_TOOLS = $(call tool,extract) $(call tool,falco-name)
 BUILD_PROBE = FP_BIN=$(BIN) FP_DRIVER_DIR=$(DRIVER_DIR) FP_DRIVER_VERSION='$(DRIVER_VERSION)' \
   FP_RULES='$(FALCO_RULES)' FP_LAYOUT='$(LAYOUT)' FP_WORK=$(WORK_DIR) FP_LOGS=$(LOG_DIR) \
   FP_RUN=$(RUN_DIR) FP_KEEP_GOING=$(KEEP_GOING) CLANG='$(CLANG)' LLC='$(LLC)' \
-  FP_KBUILD_ARGS='$(FP_KBUILD_ARGS)' sh mk/build-probe.sh
+  FP_KBUILD_ARGS='$(FP_KBUILD_ARGS)' FP_RECORDS=$(RECORD_DIR) FP_TOOLCHAIN=$(TOOLCHAIN_STAMP) \
+  FP_DRIVER_TREE_SHA256=$(DRIVER_TREE_SHA256) FP_DRIVER_SOURCE_SHA256=$(DRIVER_SOURCE_SHA256) \
+  sh mk/build-probe.sh
 
 # $(call package_rule,sha256,size,url)
 define package_rule
