@@ -27,8 +27,8 @@ rpmmd_field = $(word $(1),$(subst |, ,$(2)))
 # $(call rpmmd_path,entry,arch): the repository's path with the architecture filled in.
 rpmmd_path = $(subst {arch},$(2),$(call rpmmd_field,3,$(1)))
 rpmmd_is_mirrorlist = $(filter %/mirror.list,$(call rpmmd_path,$(1),$(2)))
-# $(call rpmmd_dir,distro,entry,arch): where one repository's files live, below a root.
-rpmmd_dir = $(1)/$(call rpmmd_field,1,$(2))/$(3)
+# $(call rpmmd_dir,root,distro,entry,arch): where one repository's files live, below a root.
+rpmmd_dir = $(1)/$(2)/$(call rpmmd_field,1,$(3))/$(4)
 rpmmd_optional = $(filter $(call rpmmd_field,1,$(2)),$($(1)_OPTIONAL_REPOS))
 # Repositories whose hosts' os-release file exists, and those left out for want of one.
 rpmmd_repos = $(foreach r,$($(1)_REPOS),$(if $(wildcard distros/os-release/$(call rpmmd_field,4,$(r))),$(r)))
@@ -68,15 +68,15 @@ $(call rpmmd_dir,$(RPMMD_BUILD),$(1),$(2),$(3)).url: FORCE
 	if cmp -s $$@.tmp $$@; then rm -f $$@.tmp; else mv -f $$@.tmp $$@; fi
 endif
 
-# An unchanged repomd.xml keeps its time (fetch replaces only a changed file); one fetched
-# for a changed base URL is marked newer so that the next run does not ask again.
-$(call rpmmd_dir,$(RPMMD_CACHE),$(1),$(2),$(3))/repomd.xml: $(call rpmmd_dir,$(RPMMD_BUILD),$(1),$(2),$(3)).url $(if $(filter 1,$(REFRESH)),FORCE) | $(call tool,fetch)
+# Asked for again on every run (REFRESH=1); an unchanged repomd.xml keeps its time (fetch
+# replaces only a changed file), so nothing below it is redone. With REFRESH=0 the one in the
+# cache is used, whatever mirror is set.
+$(call rpmmd_dir,$(RPMMD_CACHE),$(1),$(2),$(3))/repomd.xml: $(if $(filter 1,$(REFRESH)),FORCE) | $(call rpmmd_dir,$(RPMMD_BUILD),$(1),$(2),$(3)).url $(call tool,fetch)
 	@mkdir -p $$(@D)
-	$(Q)url=$$$$(sed -n 1p $$<); \
+	$(Q)url=$$$$(sed -n 1p $(call rpmmd_dir,$(RPMMD_BUILD),$(1),$(2),$(3)).url); \
 	if [ -z "$$$$url" ]; then : > $$@; else \
 	  $(call tool,fetch) --quiet --refresh "$$$$url/repodata/repomd.xml" $$@ \
 	    $(call rpmmd_fetch_or_skip,$(1),$(2),$(3)); \
-	  [ $$@ -nt $$< ] || touch $$@; \
 	fi
 
 # One line for rpmmd-index listing: os-release, base as listed, verified primary file.

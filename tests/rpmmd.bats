@@ -202,3 +202,94 @@ primary_of() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"line 2: not an rpm-md repomd.xml (root element <metadata>)"* ]]
 }
+
+@test "make: Amazon Linux 2's listing over HTTP, through mirror.list, written once" {
+	d=$BATS_TEST_TMPDIR
+	run rmake "$d" MIRROR_amazonlinux2="$HTTP_URL" "amazonlinux2_ARCHES=x86_64 aarch64" \
+		"$d/build/listing/amazonlinux2.stamp"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"NOTE    amazonlinux2: the mirror has no repository kernel-5.4 for x86_64; skipping it"* ]]
+	[[ "$output" == *"NOTE    amazonlinux2: the mirror has no repository kernel-ng for aarch64; skipping it"* ]]
+	diff -u <(expected_listing aarch64) "$d/build/listing/amazonlinux2.tsv"
+	# Every primary came by the hash its repomd.xml gives.
+	for f in "$d"/cache/rpmmd/amazonlinux2/*/*/primary; do
+		repomd=$(dirname "$f")/repomd.xml
+		[ "$(sha256sum "$f" | cut -c1-64)" = "$("$R" repomd "$repomd" | cut -f2)" ]
+	done
+	# Nothing changed: the next run asks again, and leaves the listing as it was.
+	before=$(stat -c %Y.%N "$d/build/listing/amazonlinux2.tsv")
+	sleep 1
+	run rmake "$d" MIRROR_amazonlinux2="$HTTP_URL" "amazonlinux2_ARCHES=x86_64 aarch64" \
+		"$d/build/listing/amazonlinux2.stamp"
+	[ "$status" -eq 0 ]
+	[ "$(stat -c %Y.%N "$d/build/listing/amazonlinux2.tsv")" = "$before" ]
+	grep -q 'GET /2/core/latest/x86_64/mirror.list' "$W/http.log"
+}
+
+@test "make: the same listing over file://, and REFRESH=0 asks nothing" {
+	d=$BATS_TEST_TMPDIR
+	run rmake "$d" MIRROR_amazonlinux2="file://$SRV" "$d/build/listing/amazonlinux2.stamp"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	diff -u <(expected_listing) "$d/build/listing/amazonlinux2.tsv"
+	# With REFRESH=0 and an unreachable mirror, the listing is made from what is cached.
+	rm "$d/build/listing/amazonlinux2.tsv" "$d/build/listing/amazonlinux2.stamp"
+	run rmake "$d" REFRESH=0 MIRROR_amazonlinux2="http://127.0.0.1:9" "$d/build/listing/amazonlinux2.stamp"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	diff -u <(expected_listing) "$d/build/listing/amazonlinux2.tsv"
+}
+
+# A copy of the served tree to break.
+broken_copy() {
+	cp -a "$SRV" "$BATS_TEST_TMPDIR/srv"
+	echo "$BATS_TEST_TMPDIR/srv"
+}
+
+@test "make: a primary that does not match repomd's checksum is refused; no listing" {
+	s=$(broken_copy)
+	p=$(primary_of "$s/2/extras/kernel-5.10/stable/x86_64/c0ffee03")
+	want=$(sha256sum "$p" | cut -c1-64)
+	# One byte changed, the size kept.
+	printf 'X' | dd of="$p" bs=1 seek=100 conv=notrunc status=none
+	[ "$(sha256sum "$p" | cut -c1-64)" != "$want" ]
+	d=$BATS_TEST_TMPDIR
+	run rmake "$d" MIRROR_amazonlinux2="file://$s" "$d/build/listing/amazonlinux2.stamp"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"$(basename "$p"): SHA-256 "*", expected $want: refusing it"* ]]
+	[ ! -e "$d/build/listing/amazonlinux2.tsv" ]
+}
+
+@test "make: a corrupt repomd.xml is refused, naming it and its line; no listing" {
+	s=$(broken_copy)
+	m=$s/2/core/2.0/x86_64/c0ffee01/repodata/repomd.xml
+	# Cut inside the primary's <data>.
+	head -n 5 "$m" >"$m.cut" && mv "$m.cut" "$m"
+	d=$BATS_TEST_TMPDIR
+	run rmake "$d" MIRROR_amazonlinux2="file://$s" "$d/build/listing/amazonlinux2.stamp"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"rpmmd-index: $d/cache/rpmmd/amazonlinux2/core-"*"/x86_64/repomd.xml: line "*": the file ends before </repomd>: truncated"* ]]
+	[ ! -e "$d/build/listing/amazonlinux2.tsv" ]
+}
+
+@test "make: a corrupt primary with a matching checksum is refused, naming it; no listing" {
+	s=$(broken_copy)
+	r=$s/2/extras/kernel-5.10/stable/x86_64/c0ffee03
+	p=$(primary_of "$r")
+	# The primary cut short and recompressed, and repomd.xml made again over it by
+	# modifyrepo_c, as a broken mirror sync might publish it.
+	xz -dc "$p" | head -n 12 | xz >"$r/primary.xml.xz"
+	modifyrepo_c --remove primary "$r/repodata"
+	rm -f "$p"
+	modifyrepo_c --no-compress --mdtype primary "$r/primary.xml.xz" "$r/repodata"
+	rm -f "$r/primary.xml.xz"
+	d=$BATS_TEST_TMPDIR
+	run rmake "$d" MIRROR_amazonlinux2="file://$s" "$d/build/listing/amazonlinux2.stamp"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"rpmmd-index: $d/cache/rpmmd/amazonlinux2/kernel-5.10/x86_64/primary: line "*": the file ends before </metadata>: truncated"* ]]
+	[ ! -e "$d/build/listing/amazonlinux2.tsv" ]
+}

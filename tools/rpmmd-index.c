@@ -129,6 +129,7 @@ struct reader {
 	struct stream s;
 	struct xmlerr err;
 	xmlTextReaderPtr r;
+	const char *root; /* the root element while it is open */
 };
 
 static void reader_open(struct reader *rd, const char *path)
@@ -174,9 +175,14 @@ static void reader_fail(struct reader *rd)
 {
 	if (rd->s.errmsg[0])
 		die("%s", rd->s.errmsg);
+	int line = rd->err.line ? rd->err.line : reader_line(rd);
+	/* libxml2's reader words an early end of file as "Extra content at the end of the
+	 * document"; say what happened. */
+	if (rd->root && (!rd->err.msg[0] || strstr(rd->err.msg, "Extra content") || strstr(rd->err.msg, "Premature end")))
+		die("line %d: the file ends before </%s>: truncated", line, rd->root);
 	if (rd->err.msg[0])
-		die("line %d: %s", rd->err.line ? rd->err.line : reader_line(rd), rd->err.msg);
-	die("line %d: malformed XML", reader_line(rd));
+		die("line %d: %s", line, rd->err.msg);
+	die("line %d: malformed XML", line);
 }
 
 static void reader_close(struct reader *rd)
@@ -191,6 +197,8 @@ static bool reader_step(struct reader *rd, bool skip_subtree)
 	int r = skip_subtree ? xmlTextReaderNext(rd->r) : xmlTextReaderRead(rd->r);
 	if (r < 0 || rd->err.msg[0] || rd->s.errmsg[0])
 		reader_fail(rd);
+	if (r == 1 && xmlTextReaderNodeType(rd->r) == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(rd->r) == 0)
+		rd->root = NULL;
 	if (r == 1 && xmlTextReaderNodeType(rd->r) == XML_READER_TYPE_DOCUMENT_TYPE)
 		die("a document type declaration (<!DOCTYPE ...> before the root element) has no place "
 		    "in rpm-md metadata");
@@ -241,6 +249,8 @@ static void expect_root(struct reader *rd, const char *ns, const char *name, con
 			if (!is_element(rd, 0, ns, name))
 				die("line %d: not %s (root element <%s>)", reader_line(rd), what,
 				    (const char *)xmlTextReaderConstName(rd->r));
+			if (!xmlTextReaderIsEmptyElement(rd->r))
+				rd->root = name;
 			return;
 		}
 	die("no XML elements: not %s", what);
