@@ -9,6 +9,8 @@
 #   kernel image packages, same form, or -
 
 $(BUILD)/listing/%.tsv: $(BUILD)/listing/%.stamp ;
+# Made by their stamps' rules: never intermediate files for make to delete after a restart.
+.PRECIOUS: $(BUILD)/listing/%.tsv $(BUILD)/naming/%.id
 
 ifneq ($(NEED_DISTROS),)
 include $(DRIVER_INFO)
