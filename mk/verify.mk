@@ -17,6 +17,8 @@
 # Needs mk/driver.mk (DRIVER_KEY, DRIVER_INFO; DRIVER_DIR is read when the recipe runs).
 
 VERIFY_DIR := $(BUILD)/verify
+# Taken now: --no-builtin-variables empties the built-in CC before recipes run.
+VERIFY_CC := $(or $(CC),cc)
 VERIFY_TIMEOUT ?= 240
 
 # The tables the driver version's probes need from userspace (tools/scap-tables.c), compiled
@@ -28,20 +30,16 @@ $(VERIFY_TABLES): tools/scap-tables.c tools/scap-compat/userspace/common/types.h
 	@echo "  TABLES  $@"
 	$(Q)srcs=; for f in $(SCAP_TABLE_SOURCES); do \
 	  [ ! -f $(DRIVER_DIR)/$$f.c ] || srcs="$$srcs $(DRIVER_DIR)/$$f.c"; done; \
-	  $(CC) -std=gnu17 -O1 -w -I$(DRIVER_DIR) -Itools/scap-compat/userspace \
+	  $(VERIFY_CC) -std=gnu17 -O1 -w -I$(DRIVER_DIR) -Itools/scap-compat/userspace \
 	    -o $@.bin tools/scap-tables.c $$srcs && $@.bin $@ && rm -f $@.bin
 
-# The loader runs alone in the initramfs, so it is the static build even when SAN=1 builds the
-# other tools with sanitizers (tools/bpf-load.mk).
-ifeq ($(SAN),)
-VERIFY_LOADER := $(call tool,bpf-load)
-else
+# The loader runs alone in the initramfs, so it is always a static build of its own, whatever
+# BIN and SAN say (the sanitized tools cannot be static).
 VERIFY_LOADER := $(VERIFY_DIR)/bpf-load
-$(VERIFY_LOADER): $(tool_bpf-load_SRCS) mk/tools.mk
+$(VERIFY_LOADER): $(tool_bpf-load_SRCS) mk/tools.mk mk/verify.mk
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(TOOL_CFLAGS) -o $@.tmp $(tool_bpf-load_SRCS) -static -lelf -lz -lzstd && mv -f $@.tmp $@
-endif
+	$(Q)$(VERIFY_CC) $(TOOL_CFLAGS) -o $@.tmp $(tool_bpf-load_SRCS) -static -lelf -lz -lzstd && mv -f $@.tmp $@
 
 VERIFY_PROBE = FP_BIN=$(BIN) FP_BPF_LOAD=$(VERIFY_LOADER) sh mk/verify-probe.sh \
   --timeout $(VERIFY_TIMEOUT) --tables $(VERIFY_TABLES)

@@ -1026,8 +1026,8 @@ static int capture(void)
 	printf("events_seen=%lld\nevents_malformed=%lld\nevents_lost=%lld\ncapture_seconds=%.2f\n",
 	       events_seen, events_malformed, events_lost, dt);
 	struct map *ls = map_named("local_state_map");
+	unsigned long long tot[5] = {0};
 	if (ls && off_counters[0] != SIZE_MAX) {
-		unsigned long long tot[5] = {0};
 		unsigned char *v = calloc(1, ls->def[2] + 8);
 		for (int cpu = 0; v && cpu < ncpus; cpu++)
 			if (map_lookup(ls, (uint32_t)cpu, v) == 0)
@@ -1042,6 +1042,22 @@ static int capture(void)
 			printf("probe_%s=%llu\n", counter_names[k], tot[k]);
 	}
 	int missing = 0;
+	/* One FAIL line per missing event, with what the probe says it dropped: a probe reading
+	 * a kernel's structures at the wrong offsets drops events on faults (pf) or bugs. */
+	char drops[128];
+	snprintf(drops, sizeof(drops), "(probe drops: %llu invalid memory, %llu bug, %llu buffer)",
+		 tot[3], tot[4], tot[1]);
+	if (expect_exec && !seen_exec_enter)
+		printf("FAIL event: no execve enter event of %s from pid %d %s\n", expect_exec,
+		       (int)child_pid, drops);
+	if (expect_exec && !seen_exec_exit)
+		printf("FAIL event: no matching execve exit event of %s from pid %d %s\n", expect_exec,
+		       (int)child_pid, drops);
+	if (expect_open && !seen_open)
+		printf("FAIL event: no matching openat exit event of %s from pid %d %s\n", expect_open,
+		       (int)getpid(), drops);
+	if (!events_seen)
+		printf("FAIL event: no event at all\n");
 	if (expect_exec) {
 		printf("event_execve_enter=%s\nevent_execve_exit=%s\n", seen_exec_enter ? "seen" : "missing",
 		       seen_exec_exit ? "seen" : "missing");
