@@ -97,6 +97,9 @@ endef
 define rpmmd_distro_rules
 $(foreach r,$(call rpmmd_repos,$(1)),$(foreach a,$($(1)_ARCHES),$(eval $(call rpmmd_repo_rule,$(1),$(r),$(a)))))
 
+# Named here, the listing is no intermediate file make would delete after using it.
+$(BUILD)/listing/$(1).tsv: $(BUILD)/listing/$(1).stamp ;
+
 $(BUILD)/listing/$(1).stamp: $(foreach r,$(call rpmmd_repos,$(1)),$(foreach a,$($(1)_ARCHES),$(call rpmmd_dir,$(RPMMD_BUILD),$(1),$(r),$(a)).repo)) $(call tool,rpmmd-index) distros/$(1).mk
 	@mkdir -p $$(@D)
 	@echo "  LIST    $(1)"

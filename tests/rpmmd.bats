@@ -7,12 +7,13 @@
 # real distros/amazonlinux2.mk; only MIRROR_amazonlinux2 points at a copy served on 127.0.0.1
 # (or read over file://).
 
+# shellcheck source=tests/lib/rpmrepo.bash
+source "$BATS_TEST_DIRNAME/lib/rpmrepo.bash"
+
 setup_file() {
 	export TOP=${FP_TOP:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
 	export R=${FP_BIN:?}/rpmmd-index
 	export W=$BATS_FILE_TMPDIR
-	# shellcheck source=tests/lib/rpmrepo.bash
-	source "$TOP/tests/lib/rpmrepo.bash"
 	local top=$W/rpmbuild srv=$W/srv
 	export SRV=$srv
 
@@ -292,4 +293,57 @@ broken_copy() {
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"rpmmd-index: $d/cache/rpmmd/amazonlinux2/kernel-5.10/x86_64/primary: line "*": the file ends before </metadata>: truncated"* ]]
 	[ ! -e "$d/build/listing/amazonlinux2.tsv" ]
+}
+
+@test "make: a probe built through the rpm path: mirror.list, repomd, primary, kernel-devel" {
+	d=$BATS_TEST_TMPDIR
+	release=4.14.232-176.381.amzn2.x86_64
+	probe=$d/dist/9.9.9+test/x86_64/falco_amazonlinux2_${release}_1.o
+	run rmake "$d" MIRROR_amazonlinux2="$HTTP_URL" DRIVER_SOURCE="$TOP/tests/fixtures/tiny-driver" "$probe"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -f "$probe" ]
+	# An eBPF object (EM_BPF) whose kernel_version is the rpm's headers' UTS_RELEASE.
+	[ "$(od -An -tx1 -j18 -N2 "$probe" | tr -d ' \n')" = f700 ]
+	objcopy=$(command -v llvm-objcopy || ls /usr/bin/llvm-objcopy-* | head -n 1)
+	"$objcopy" --dump-section "kernel_version=$d/kv" "$probe"
+	[ "$(tr -d '\0' <"$d/kv")" = "$release" ]
+	# Only that kernel's package came down: its devel rpm, by its hash.
+	[ "$(ls "$d/cache/packages")" = "${B_D1%%/*}" ]
+	grep -q "GET /blobstore/$B_D1" "$W/http.log"
+}
+
+@test "make: a package that does not match the primary's checksum builds nothing" {
+	s=$(broken_copy)
+	f=$s/blobstore/$B_D2
+	printf 'X' | dd of="$f" bs=1 seek=2000 conv=notrunc status=none
+	d=$BATS_TEST_TMPDIR
+	probe=$d/dist/9.9.9+test/x86_64/falco_amazonlinux2_5.10.236-227.928.amzn2.x86_64_1.o
+	run rmake "$d" MIRROR_amazonlinux2="file://$s" DRIVER_SOURCE="$TOP/tests/fixtures/tiny-driver" "$probe"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"fetch: file://$s/blobstore/$B_D2: SHA-256 "*", expected ${B_D2%%/*}: refusing it"* ]]
+	[ ! -e "$probe" ]
+	[ -z "$(ls -A "$d/cache/packages" 2>/dev/null)" ]
+}
+
+@test "make: an rpm whose paths escape its destination builds nothing and writes nothing outside" {
+	s=$(broken_copy)
+	rpm=$(rpmrepo_escaping "$BATS_TEST_TMPDIR/rpmbuild" 5.4.280 199.368.amzn2 x86_64)
+	blob=$(rpmrepo_blob "$s" "$rpm")
+	rpmrepo_al2 "$s" 2/extras/kernel-5.4/stable/x86_64/c0ffee05 xz --no-database -- "$blob"
+	mkdir -p "$s/2/extras/kernel-5.4/latest/x86_64"
+	echo "https://cdn.amazonlinux.com/2/extras/kernel-5.4/stable/\$basearch/c0ffee05" \
+		>"$s/2/extras/kernel-5.4/latest/x86_64/mirror.list"
+	d=$BATS_TEST_TMPDIR/make
+	probe=$d/dist/9.9.9+test/x86_64/falco_amazonlinux2_5.4.280-199.368.amzn2.x86_64_1.o
+	run rmake "$d" MIRROR_amazonlinux2="file://$s" DRIVER_SOURCE="$TOP/tests/fixtures/tiny-driver" "$probe"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"FAILED  amazonlinux2 5.4.280-199.368.amzn2.x86_64: cannot extract"* ]]
+	log=$d/build/logs/9.9.9+test/$(basename "$probe").log
+	grep -q "entry './usr/src/kernels/5.4.280-199.368.amzn2.x86_64/../../../../../../../pwned' would be written outside" "$log"
+	[ ! -e "$probe" ]
+	[ -z "$(find "$BATS_TEST_TMPDIR" -name pwned -path '*/build/*')" ]
+	! grep -q 'this tree must never be built' "$log"
 }

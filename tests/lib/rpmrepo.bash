@@ -1,17 +1,40 @@
 # Real rpm-md repositories for the tests, made with the real tools: rpmbuild for the packages,
 # createrepo_c for the metadata. Nothing here imitates a format by hand.
 
-# rpmrepo_build TOPDIR NAME VERSION RELEASE PAYLOAD ARCH [TREE]
+# rpmrepo_build TOPDIR NAME VERSION RELEASE PAYLOAD ARCH [ROOT]
 # Builds NAME-VERSION-RELEASE.ARCH.rpm with the given payload compressor (w19.zstdio, w9.xzdio,
-# w6.gzdio, w.ufdio) and prints its path. A -devel package holds a kernel build tree at
-# /usr/src/kernels/VERSION-RELEASE.ARCH: TREE if given (copied as it is), else a tiny one whose
-# "kbuild" compiles M=<dir>/probe.c the way the Falco driver's rule does; any other package
-# holds /boot/vmlinuz-<release>, as a kernel image package does.
+# w6.gzdio, w.ufdio) and prints its path. The package holds ROOT's files if given (a staged
+# file system: usr/src/kernels/<release>/..., anything else beside it). Else a -devel package
+# holds a tiny kernel build tree at /usr/src/kernels/VERSION-RELEASE.ARCH whose "kbuild"
+# compiles M=<dir>/probe.c the way the Falco driver's rule does, and any other package holds
+# /boot/vmlinuz-<release>, as a kernel image package does.
 rpmrepo_build() {
-	local top=$1 name=$2 version=$3 release=$4 payload=$5 arch=$6 tree=${7:-}
+	local top=$1 name=$2 version=$3 release=$4 payload=$5 arch=$6 root=${7:-}
 	mkdir -p "$top"
 	top=$(cd "$top" && pwd)
-	local spec=$top/$name-$version-$release.$arch.spec
+	local id=$name-$version-$release.$arch
+	local spec=$top/$id.spec stage=$top/$id.stage kr=$version-$release.$arch
+	rm -rf "$stage"
+	if [ -n "$root" ]; then
+		stage=$(cd "$root" && pwd)
+	else
+		case $name in
+		*-devel)
+			local d=$stage/usr/src/kernels/$kr
+			mkdir -p "$d/include/generated" "$d/include/linux"
+			printf 'all modules:\n\t$(CLANG) -Iinclude -O2 -g -emit-llvm -c $(M)/probe.c -o $(M)/probe.ll\n\t$(LLC) -march=bpf -filetype=obj -o $(M)/probe.o $(M)/probe.ll\n' >"$d/Makefile"
+			echo "#define UTS_RELEASE \"$kr\"" >"$d/include/generated/utsrelease.h"
+			echo '#define UTS_VERSION "#1 SMP Mon Jan 1 00:00:00 UTC 2026"' >"$d/include/generated/utsversion.h"
+			echo '/* headers */' >"$d/include/linux/kernel.h"
+			;;
+		*)
+			mkdir -p "$stage/boot"
+			echo "not really a kernel: $kr" >"$stage/boot/vmlinuz-$kr"
+			;;
+		esac
+	fi
+	# The package owns what lies three levels down (/usr/src/kernels, /boot/vmlinuz-...).
+	(cd "$stage" && find . -mindepth 1 -maxdepth 3 \( -path './*/*/*' -o ! -type d \) | sed 's/^\.//' | sort) >"$top/$id.files"
 	cat >"$spec" <<'SPEC'
 %define debug_package %{nil}
 %define __os_install_post %{nil}
@@ -22,53 +45,23 @@ Version: %{fp_version}
 Release: %{fp_release}
 Summary: falco-probes test package
 License: GPLv2
+AutoReqProv: no
 %description
 A kernel package shaped like a distribution's, for the falco-probes tests.
 %install
-sh %{fp_install} %{buildroot} %{version}-%{release}.%{_arch}
-%files
-/%{fp_files}
+cp -a %{fp_stage}/. %{buildroot}/
+%files -f %{fp_files}
 SPEC
-	local install=$top/$name-$version-$release.$arch.install.sh files
-	case $name in
-	*-devel)
-		files=usr/src/kernels
-		if [ -n "$tree" ]; then
-			cat >"$install" <<SH
-set -e
-mkdir -p "\$1/usr/src/kernels"
-cp -a "$tree" "\$1/usr/src/kernels/\$2"
-SH
-		else
-			cat >"$install" <<'SH'
-set -e
-d=$1/usr/src/kernels/$2
-mkdir -p "$d/include/generated" "$d/include/linux"
-printf 'all modules:\n\t$(CLANG) -Iinclude -O2 -g -emit-llvm -c $(M)/probe.c -o $(M)/probe.ll\n\t$(LLC) -march=bpf -filetype=obj -o $(M)/probe.o $(M)/probe.ll\n' >"$d/Makefile"
-echo "#define UTS_RELEASE \"$2\"" >"$d/include/generated/utsrelease.h"
-echo '#define UTS_VERSION "#1 SMP Mon Jan 1 00:00:00 UTC 2026"' >"$d/include/generated/utsversion.h"
-echo '/* headers */' >"$d/include/linux/kernel.h"
-SH
-		fi
-		;;
-	*)
-		files=boot
-		cat >"$install" <<'SH'
-set -e
-mkdir -p "$1/boot"
-echo "not really a kernel: $2" >"$1/boot/vmlinuz-$2"
-SH
-		;;
-	esac
 	SOURCE_DATE_EPOCH=1700000000 rpmbuild -bb --quiet --nodeps \
 		--define "_topdir $top" --define "fp_name $name" --define "fp_version $version" \
-		--define "fp_release $release" --define "fp_payload $payload" --define "fp_install $install" \
-		--define "fp_files $files" --define "use_source_date_epoch_as_buildtime 1" \
+		--define "fp_release $release" --define "fp_payload $payload" --define "fp_stage $stage" \
+		--define "fp_files $top/$id.files" --define "use_source_date_epoch_as_buildtime 1" \
 		--target "$arch" "$spec" >/dev/null 2>"$top/rpmbuild.log" || {
 		cat "$top/rpmbuild.log" >&2
 		return 1
 	}
-	echo "$top/RPMS/$arch/$name-$version-$release.$arch.rpm"
+	[ -n "$root" ] || rm -rf "$stage"
+	echo "$top/RPMS/$arch/$id.rpm"
 }
 
 # rpmrepo_blob ROOT RPM: stores RPM in ROOT/blobstore/<sha256>/ as Amazon Linux's CDN does and
@@ -128,4 +121,24 @@ rpmrepo_serve() {
 	done
 	[ -n "$HTTP_PORT" ] || return 1
 	HTTP_URL=http://127.0.0.1:$HTTP_PORT
+}
+
+# rpmrepo_escaping TOPDIR VERSION RELEASE ARCH: a kernel-devel rpm whose payload writes a file
+# seven directories above its kernel tree, ../../../../../../../pwned, as a hostile mirror could
+# serve it. rpmbuild never writes such a path, so the package is built with an uncompressed
+# payload holding .../EE/EE/EE/EE/EE/EE/EE/pwned and those bytes of the payload are changed.
+rpmrepo_escaping() {
+	local top=$1 version=$2 release=$3 arch=$4
+	local stage=$top/escaping.stage kr=$version-$release.$arch rpm
+	rm -rf "$stage"
+	local d=$stage/usr/src/kernels/$kr
+	mkdir -p "$d/include/generated" "$d/EE/EE/EE/EE/EE/EE/EE"
+	printf 'all modules:\n\t@echo this tree must never be built\n' >"$d/Makefile"
+	echo "#define UTS_RELEASE \"$kr\"" >"$d/include/generated/utsrelease.h"
+	echo '#define UTS_VERSION "#1 SMP Mon Jan 1 00:00:00 UTC 2026"' >"$d/include/generated/utsversion.h"
+	echo pwned >"$d/EE/EE/EE/EE/EE/EE/EE/pwned"
+	rpm=$(rpmrepo_build "$top" kernel-devel "$version" "$release" w.ufdio "$arch" "$stage") || return 1
+	[ "$(grep -c -a 'EE/EE/EE/EE/EE/EE/EE/pwned' "$rpm")" = 1 ] || return 1
+	LC_ALL=C perl -pi -e 's#EE/EE/EE/EE/EE/EE/EE/pwned#../../../../../../../pwned#g' "$rpm"
+	echo "$rpm"
 }
