@@ -68,7 +68,8 @@ mkdir -p "$(dirname "$result")" "$(dirname "$console_out")" || die "cannot creat
 work=$(mktemp -d "$(dirname "$result")/.verify.XXXXXX") || die "cannot create a work directory"
 qemu_pid=
 cleanup() {
-	[ -n "$qemu_pid" ] && kill -9 "$qemu_pid" 2>/dev/null
+	# timeout(1) passes TERM on to qemu; a KILL would orphan qemu.
+	[ -n "$qemu_pid" ] && kill -TERM "$qemu_pid" 2>/dev/null && wait "$qemu_pid" 2>/dev/null
 	rm -rf "$work"
 }
 trap cleanup EXIT
