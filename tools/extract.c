@@ -128,7 +128,8 @@ static void unpack(struct archive *in, const char *dest_label)
 						archive_path, path, target ? target : "", dest_label);
 				continue;
 			}
-		} else if (type != AE_IFREG && type != AE_IFDIR) {
+		} else if (type != AE_IFREG && type != AE_IFDIR && !(type == 0 && hardlink)) {
+			/* (A tar hard link has no file type of its own: it is whatever it links to.) */
 			continue; /* devices, fifos and sockets have no place in a header tree */
 		}
 		archive_entry_set_uid(e, getuid());
