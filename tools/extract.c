@@ -55,27 +55,34 @@ static bool safe_relative_path(const char *p)
 }
 
 /* Whether a relative symlink target, resolved from the directory holding the link, stays at or
- * below the extraction root. Depth counts directories below the root. */
+ * below the extraction root. Depth counts directories below the root. libarchive refuses to
+ * write through a symlink, so the directories of the link's own path are real ones and are
+ * counted by name ("a/./b" is one deep, not two). Within the target, a ".." after a name is not
+ * that name's parent when the name is itself a symlink ("x -> d/s/.." with d/s -> ".." is the
+ * root's parent), so a target may climb first and then only descend. */
 static bool symlink_stays_inside(const char *link_path, const char *target)
 {
 	if (target[0] == '/')
 		return false;
-	int depth = 0;
-	const char *s = link_path;
-	while (*s == '.' && s[1] == '/')
-		s += 2;
-	for (const char *q = s; *q; q++)
-		if (*q == '/' && q[1] && q[1] != '/')
+	int depth = -1; /* the last name of the path is the link itself */
+	for (const char *s = link_path; *s;) {
+		size_t n = strcspn(s, "/");
+		if (n > 0 && !(n == 1 && s[0] == '.'))
 			depth++;
-	for (s = target; *s;) {
-		const char *e = strchr(s, '/');
-		size_t n = e ? (size_t)(e - s) : strlen(s);
-		if (n == 2 && s[0] == '.' && s[1] == '.')
-			depth--;
-		else if (n > 0 && !(n == 1 && s[0] == '.'))
+		s += n;
+		while (*s == '/')
+			s++;
+	}
+	bool descended = false;
+	for (const char *s = target; *s;) {
+		size_t n = strcspn(s, "/");
+		if (n == 2 && s[0] == '.' && s[1] == '.') {
+			if (descended || --depth < 0)
+				return false;
+		} else if (n > 0 && !(n == 1 && s[0] == '.')) {
 			depth++;
-		if (depth < 0)
-			return false;
+			descended = true;
+		}
 		s += n;
 		while (*s == '/')
 			s++;
