@@ -1,0 +1,316 @@
+#!/usr/bin/env bats
+# extract: real packages and archives, made here with the real tools (dpkg-deb, tar, cpio,
+# rpmbuild), unpack to the right files; hostile archives made with GNU tar are refused or
+# defused, and nothing is ever written outside the destination.
+
+setup() {
+	load lib/common
+	EXTRACT=${FP_BIN:?}/extract
+	T=$BATS_TEST_TMPDIR
+	# Destinations sit two levels down, so that "../" and "../../" still land inside $T, where
+	# the tests look for them.
+	DEST=$T/a/b/dest
+	mkdir -p "$T/a/b" "$T/outside"
+}
+
+# A package tree like a kernel header package's: files, an executable, an empty file, a
+# relative symlink that stays inside and an absolute one (lib/modules/<r>/build) that must be
+# skipped.
+make_tree() {
+	local root=$1
+	mkdir -p "$root/usr/src/linux-headers-9.9.9-1-amd64/include/generated" \
+		"$root/usr/lib/linux-kbuild-9.9/scripts" "$root/lib/modules/9.9.9-1-amd64"
+	echo '#define UTS_RELEASE "9.9.9-1-amd64"' >"$root/usr/src/linux-headers-9.9.9-1-amd64/include/generated/utsrelease.h"
+	printf 'all:\n\t@true\n' >"$root/usr/src/linux-headers-9.9.9-1-amd64/Makefile"
+	printf '#!/bin/sh\necho fixdep\n' >"$root/usr/lib/linux-kbuild-9.9/scripts/fixdep"
+	chmod 0755 "$root/usr/lib/linux-kbuild-9.9/scripts/fixdep"
+	: >"$root/usr/src/linux-headers-9.9.9-1-amd64/.empty"
+	ln -s ../../lib/linux-kbuild-9.9/scripts "$root/usr/src/linux-headers-9.9.9-1-amd64/scripts"
+	ln -s /usr/src/linux-headers-9.9.9-1-amd64 "$root/lib/modules/9.9.9-1-amd64/build"
+}
+
+check_tree() {
+	local d=$1
+	[ "$(cat "$d/usr/src/linux-headers-9.9.9-1-amd64/include/generated/utsrelease.h")" = '#define UTS_RELEASE "9.9.9-1-amd64"' ]
+	cmp "$T/tree/usr/src/linux-headers-9.9.9-1-amd64/Makefile" "$d/usr/src/linux-headers-9.9.9-1-amd64/Makefile"
+	[ -x "$d/usr/lib/linux-kbuild-9.9/scripts/fixdep" ]
+	[ -f "$d/usr/src/linux-headers-9.9.9-1-amd64/.empty" ]
+	[ ! -s "$d/usr/src/linux-headers-9.9.9-1-amd64/.empty" ]
+	[ "$(readlink "$d/usr/src/linux-headers-9.9.9-1-amd64/scripts")" = ../../lib/linux-kbuild-9.9/scripts ]
+	[ "$("$d/usr/src/linux-headers-9.9.9-1-amd64/scripts/fixdep")" = fixdep ]
+	[ ! -e "$d/lib/modules/9.9.9-1-amd64/build" ] && [ ! -L "$d/lib/modules/9.9.9-1-amd64/build" ]
+}
+
+# Every symlink under DIR resolves to DIR or below it, and OUTSIDE is still empty.
+no_escape() {
+	local dir=$1 real link target
+	real=$(realpath "$dir")
+	while IFS= read -r -d '' link; do
+		target=$(realpath -m "$link")
+		case $target in
+		"$real" | "$real"/*) ;;
+		*)
+			echo "symlink $link leads outside $dir, to $target" >&2
+			return 1
+			;;
+		esac
+	done < <(find "$dir" -type l -print0)
+	[ -z "$(ls -A "$T/outside")" ]
+}
+
+make_deb() {
+	local comp=$1
+	rm -rf "$T/tree"
+	make_tree "$T/tree"
+	mkdir -p "$T/tree/DEBIAN"
+	cat >"$T/tree/DEBIAN/control" <<EOF
+Package: linux-headers-9.9.9-1-amd64
+Version: 9.9.9-1
+Architecture: amd64
+Maintainer: falco-probes tests <tests@example.invalid>
+Description: extract test package
+EOF
+	dpkg-deb --root-owner-group -Z"$comp" --build "$T/tree" "$T/pkg.deb" >/dev/null
+	rm -rf "$T/tree/DEBIAN"
+}
+
+@test "extract: .deb packages with xz, gzip, zstd and uncompressed data unpack their data" {
+	for comp in xz gzip zstd none; do
+		make_deb "$comp"
+		# The member really is of that kind.
+		case $comp in
+		xz) member=data.tar.xz ;; gzip) member=data.tar.gz ;; zstd) member=data.tar.zst ;; none) member=data.tar ;;
+		esac
+		ar t "$T/pkg.deb" | grep -qx "$member"
+		rm -rf "$DEST"
+		run "$EXTRACT" "$T/pkg.deb" "$DEST"
+		[ "$status" -eq 0 ]
+		check_tree "$DEST"
+		# The control member is metadata, not unpacked.
+		[ ! -e "$DEST/control" ] && [ ! -e "$DEST/DEBIAN" ]
+		[[ "$output" == *"not creating symlink"*"lib/modules/9.9.9-1-amd64/build"* ]]
+		no_escape "$DEST"
+	done
+}
+
+@test "extract: --quiet leaves out the note about a skipped symlink" {
+	make_deb xz
+	run "$EXTRACT" --quiet "$T/pkg.deb" "$DEST"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	check_tree "$DEST"
+}
+
+@test "extract: several packages unpack into one root" {
+	make_deb xz
+	mkdir -p "$T/tree2/usr/src/other/DEBIAN" "$T/t2/usr/src/other"
+	echo other >"$T/t2/usr/src/other/file"
+	mkdir -p "$T/t2/DEBIAN"
+	printf 'Package: other\nVersion: 1\nArchitecture: all\nMaintainer: t <t@example.invalid>\nDescription: other\n' >"$T/t2/DEBIAN/control"
+	dpkg-deb --root-owner-group --build "$T/t2" "$T/other.deb" >/dev/null
+	"$EXTRACT" --quiet "$T/pkg.deb" "$DEST"
+	"$EXTRACT" --quiet "$T/other.deb" "$DEST"
+	check_tree "$DEST"
+	[ "$(cat "$DEST/usr/src/other/file")" = other ]
+}
+
+@test "extract: tar, tar.gz, tar.xz, tar.zst and cpio archives unpack" {
+	make_tree "$T/tree"
+	tar -C "$T/tree" -cf "$T/x.tar" .
+	tar -C "$T/tree" -czf "$T/x.tgz" .
+	tar -C "$T/tree" -cJf "$T/x.tar.xz" .
+	tar -C "$T/tree" --zstd -cf "$T/x.tar.zst" .
+	(cd "$T/tree" && find . | cpio --quiet -o -H newc >"$T/x.cpio")
+	(cd "$T/tree" && find . | cpio --quiet -o -H newc | gzip >"$T/x.cpio.gz")
+	for a in x.tar x.tgz x.tar.xz x.tar.zst x.cpio x.cpio.gz; do
+		rm -rf "$DEST"
+		run "$EXTRACT" "$T/$a" "$DEST"
+		echo "$a: $output"
+		[ "$status" -eq 0 ]
+		check_tree "$DEST"
+		no_escape "$DEST"
+	done
+}
+
+@test "extract: an rpm with a zstd payload unpacks its cpio payload" {
+	command -v rpmbuild >/dev/null || skip "no rpmbuild"
+	make_tree "$T/tree"
+	cat >"$T/k.spec" <<'EOF'
+%define debug_package %{nil}
+%define __os_install_post %{nil}
+%define _build_id_links none
+%define _binary_payload w19.zstdio
+Name: kernel-devel
+Version: 9.9.9
+Release: 1
+Summary: extract test package
+License: GPLv2
+BuildArch: noarch
+%description
+extract test package
+%install
+cp -a %{tree}/. %{buildroot}/
+%files
+/usr
+/lib
+EOF
+	rpmbuild --quiet -bb --define "_topdir $T/rpm" --define "tree $T/tree" "$T/k.spec" >/dev/null 2>&1
+	rpm=$(find "$T/rpm/RPMS" -name '*.rpm')
+	[ "$(rpm -qp --qf '%{PAYLOADCOMPRESSOR}' "$rpm")" = zstd ]
+	run "$EXTRACT" "$rpm" "$DEST"
+	[ "$status" -eq 0 ]
+	check_tree "$DEST"
+	no_escape "$DEST"
+}
+
+@test "extract: a tar member named ../x is refused, naming it, and nothing is written outside" {
+	mkdir -p "$T/w/in"
+	echo ok >"$T/w/in/ok.txt"
+	echo pwned >"$T/w/escape.txt"
+	(cd "$T/w/in" && tar -cPf "$T/evil.tar" ok.txt ../escape.txt)
+	tar -tPf "$T/evil.tar" | grep -qx '../escape.txt'
+	run "$EXTRACT" "$T/evil.tar" "$DEST"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"'../escape.txt'"* ]]
+	[[ "$output" == *"$T/evil.tar"* ]]
+	[ ! -e "$T/a/b/escape.txt" ]
+}
+
+@test "extract: a member with .. in its middle is refused" {
+	mkdir -p "$T/w"
+	echo pwned >"$T/w/x"
+	(cd "$T/w" && tar -cPf "$T/evil.tar" --transform 's,^x$,usr/../../../x,' x)
+	tar -tPf "$T/evil.tar" | grep -qx 'usr/../../../x'
+	run "$EXTRACT" "$T/evil.tar" "$DEST"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"'usr/../../../x'"* ]]
+	[ ! -e "$T/a/x" ]
+}
+
+@test "extract: a member with an absolute name is refused, naming it, and not written" {
+	echo pwned >"$T/outside/abs.txt"
+	tar -cPf "$T/evil.tar" "$T/outside/abs.txt"
+	rm "$T/outside/abs.txt"
+	tar -tPf "$T/evil.tar" | grep -qx "$T/outside/abs.txt"
+	run "$EXTRACT" "$T/evil.tar" "$DEST"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"'$T/outside/abs.txt'"* ]]
+	[ ! -e "$T/outside/abs.txt" ]
+	[ ! -e "$DEST/$T/outside/abs.txt" ]
+}
+
+@test "extract: an absolute symlink is not created, and a member through it stays inside" {
+	mkdir -p "$T/s1" "$T/s2/evil"
+	ln -s "$T/outside" "$T/s1/evil"
+	echo pwned >"$T/s2/evil/pwned"
+	tar -C "$T/s1" -cf "$T/evil.tar" evil
+	tar -C "$T/s2" -rf "$T/evil.tar" evil/pwned
+	tar -tvf "$T/evil.tar" | grep -q "evil -> $T/outside"
+	run "$EXTRACT" "$T/evil.tar" "$DEST"
+	[[ "$output" == *"not creating symlink 'evil' -> '$T/outside'"* ]]
+	[ ! -e "$T/outside/pwned" ]
+	[ ! -L "$DEST/evil" ]
+	no_escape "$DEST"
+}
+
+@test "extract: a relative symlink climbing out is not created, and a member through it stays inside" {
+	mkdir -p "$T/s1" "$T/s2/up"
+	ln -s ../../.. "$T/s1/up"
+	echo pwned >"$T/s2/up/pwned"
+	tar -C "$T/s1" -cf "$T/evil.tar" up
+	tar -C "$T/s2" -rf "$T/evil.tar" up/pwned
+	run "$EXTRACT" "$T/evil.tar" "$DEST"
+	[[ "$output" == *"not creating symlink 'up' -> '../../..'"* ]]
+	[ ! -L "$DEST/up" ]
+	[ ! -e "$T/pwned" ]
+	no_escape "$DEST"
+}
+
+@test "extract: a symlink whose path has ./ in it is measured by its real depth" {
+	# a/./evil lives in a/, so ../../secret from there is outside, though a/./ looks two deep.
+	mkdir -p "$T/s/a"
+	ln -s ../../outside "$T/s/a/evil"
+	tar -C "$T/s" -cf "$T/evil.tar" --no-recursion --transform 's,^a/evil$,a/./evil,' a a/evil
+	tar -tf "$T/evil.tar" | grep -qx 'a/./evil'
+	# DEST directly in $T: ../../outside from DEST/a is $T/outside.
+	DEST=$T/dest
+	run "$EXTRACT" "$T/evil.tar" "$DEST"
+	[[ "$output" == *"not creating symlink 'a/./evil'"* ]]
+	[ ! -L "$DEST/a/evil" ]
+	no_escape "$DEST"
+}
+
+@test "extract: a symlink climbing out through another symlink is not created" {
+	# d/s -> .. is the root itself, fine; x -> d/s/.. is the root's parent.
+	mkdir -p "$T/s/d" "$T/s2/x"
+	ln -s .. "$T/s/d/s"
+	ln -s d/s/.. "$T/s/x"
+	echo pwned >"$T/s2/x/pwned"
+	tar -C "$T/s" -cf "$T/evil.tar" --no-recursion d d/s x
+	tar -C "$T/s2" -rf "$T/evil.tar" x/pwned
+	run "$EXTRACT" "$T/evil.tar" "$DEST"
+	[[ "$output" == *"not creating symlink 'x' -> 'd/s/..'"* ]]
+	[ "$(readlink "$DEST/d/s")" = .. ]
+	[ ! -L "$DEST/x" ]
+	[ ! -e "$T/a/b/pwned" ]
+	no_escape "$DEST"
+}
+
+@test "extract: a hard link to ../x refuses the archive, naming it" {
+	mkdir -p "$T/w"
+	echo ok >"$T/w/ok"
+	echo secret >"$T/w/a"
+	ln "$T/w/a" "$T/w/b"
+	# b is a hard link to a; renamed, a is ../x, and deleting that member leaves b pointing to it.
+	(cd "$T/w" && tar -cPf "$T/evil.tar" --transform 's,^a$,../x,' ok a b)
+	tar --delete -Pf "$T/evil.tar" ../x
+	tar -tvPf "$T/evil.tar" | grep -q '^h.* b link to \.\./x$'
+	echo original >"$T/a/b/x"
+	run "$EXTRACT" "$T/evil.tar" "$DEST"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"'b'"*"'../x'"* ]]
+	[ "$(cat "$T/a/b/x")" = original ]
+	[ ! -e "$DEST/b" ]
+}
+
+@test "extract: a hard link inside a tar or cpio archive is made" {
+	mkdir -p "$T/w"
+	echo same >"$T/w/a"
+	ln "$T/w/a" "$T/w/b"
+	tar -C "$T/w" -cf "$T/ok.tar" a b
+	tar -tvf "$T/ok.tar" | grep -q '^h.* b link to a$'
+	(cd "$T/w" && printf 'a\nb\n' | cpio --quiet -o -H newc >"$T/ok.cpio")
+	for a in ok.tar ok.cpio; do
+		rm -rf "$DEST"
+		run "$EXTRACT" "$T/$a" "$DEST"
+		[ "$status" -eq 0 ]
+		[ "$(cat "$DEST/b")" = same ]
+		[ "$(stat -c %i "$DEST/a")" = "$(stat -c %i "$DEST/b")" ]
+	done
+}
+
+@test "extract: device nodes and fifos are not created" {
+	mkdir -p "$T/w"
+	echo ok >"$T/w/ok"
+	mkfifo "$T/w/fifo"
+	tar -C "$T/w" -cf "$T/x.tar" ok fifo
+	run "$EXTRACT" "$T/x.tar" "$DEST"
+	[ "$status" -eq 0 ]
+	[ -f "$DEST/ok" ]
+	[ ! -e "$DEST/fifo" ]
+}
+
+@test "extract: not an archive, a missing file, an empty archive and usage errors fail" {
+	echo 'just text' >"$T/text"
+	run "$EXTRACT" "$T/text" "$DEST"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$T/text"* ]]
+	run "$EXTRACT" "$T/missing.deb" "$DEST"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$T/missing.deb"* ]]
+	tar -cf "$T/empty.tar" -T /dev/null
+	run "$EXTRACT" "$T/empty.tar" "$DEST"
+	[ "$status" -eq 1 ]
+	run "$EXTRACT" only-one
+	[ "$status" -eq 2 ]
+}
