@@ -1,0 +1,574 @@
+/* repo-index: write a probe repository's index files from the records of its probes.
+ *
+ *   repo-index --dist DIR [--records DIR] [--toolchain FILE]... [--published INDEX]
+ *              [--merge INDEX]... [--upload-list FILE]
+ *
+ * The entries are the published repository's index (--published: what is already online),
+ * other indexes to merge (--merge: the outputs of other shards) and the records of the probes
+ * built here (--records: mk/build-probe.sh's <repo path>.rec files). Writes DIR/index.json,
+ * DIR/index.html and a SHA256SUMS in every directory that holds probes, each sorted by path,
+ * so the same entries always give the same bytes.
+ *
+ * Refuses (exit 1, naming each): a probe file in DIR that no entry names, a file whose bytes
+ * differ from its entry's sha256 or size, an entry that is neither published nor present in
+ * DIR, and two entries for one path with different hashes (a published probe never changes).
+ * A record of a probe that is not in DIR is left out: DIR is what gets published.
+ * --upload-list writes the paths (relative to DIR) of the probes that are not published yet. */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "repo.h"
+#include "sha256.h"
+
+static int problems;
+
+static void problem(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("repo-index: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	problems++;
+}
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("repo-index: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+/* Files found by a tree walk (nftw has no user pointer). */
+static struct {
+	char **paths;
+	size_t n, cap;
+	const char *suffix;
+	size_t rootlen;
+	bool probes; /* a repository tree: only falco_* probe files */
+} walk;
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+static int walk_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	if (type != FTW_F)
+		return 0;
+	const char *base = path + ftw->base;
+	if (walk.probes ? !(strncmp(base, "falco_", 6) == 0 && (ends_with(base, ".o") || ends_with(base, ".ko")))
+			: !ends_with(base, walk.suffix))
+		return 0;
+	if (walk.n == walk.cap) {
+		walk.cap = walk.cap ? walk.cap * 2 : 256;
+		walk.paths = realloc(walk.paths, walk.cap * sizeof *walk.paths);
+		if (!walk.paths)
+			die("out of memory");
+	}
+	walk.paths[walk.n] = strdup(path + walk.rootlen + 1);
+	if (!walk.paths[walk.n])
+		die("out of memory");
+	walk.n++;
+	return 0;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The files under root (relative paths, sorted); a missing root is an empty tree. */
+static void walk_tree(const char *root, const char *suffix, bool probes)
+{
+	for (size_t i = 0; i < walk.n; i++)
+		free(walk.paths[i]);
+	walk.n = 0;
+	walk.suffix = suffix;
+	walk.probes = probes;
+	walk.rootlen = strlen(root);
+	struct stat st;
+	if (stat(root, &st) != 0 && errno == ENOENT)
+		return;
+	if (nftw(root, walk_one, 32, FTW_PHYS) != 0)
+		die("%s: cannot read the tree: %s", root, strerror(errno));
+	qsort(walk.paths, walk.n, sizeof *walk.paths, str_cmp);
+}
+
+static char *join(const char *a, const char *b)
+{
+	char *s;
+	if (asprintf(&s, "%s/%s", a, b) < 0)
+		die("out of memory");
+	return s;
+}
+
+static int file_sha256(const char *path, char hex[65], unsigned long long *size)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	struct sha256 ctx;
+	sha256_init(&ctx);
+	unsigned char buf[1 << 16];
+	size_t n;
+	unsigned long long total = 0;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+		sha256_update(&ctx, buf, n);
+		total += n;
+	}
+	int err = ferror(f);
+	fclose(f);
+	if (err)
+		return -1;
+	sha256_hex(&ctx, hex);
+	*size = total;
+	return 0;
+}
+
+static char *read_text(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		die("%s: %s", path, strerror(errno));
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		fwrite(chunk, 1, n, m);
+	int err = ferror(f);
+	fclose(f);
+	fclose(m);
+	if (err)
+		die("%s: read error", path);
+	if (memchr(buf, 0, len))
+		die("%s: a NUL byte in a toolchain description", path);
+	return buf;
+}
+
+static void sha256_text(const char *text, char hex[65])
+{
+	struct sha256 ctx;
+	sha256_init(&ctx);
+	sha256_update(&ctx, text, strlen(text));
+	sha256_hex(&ctx, hex);
+}
+
+typedef int (*writer)(FILE *f, const void *ctx);
+
+/* Writes path through path.tmp and a rename, so a reader never sees half of it. */
+static void write_atomic(const char *path, writer w, const void *ctx)
+{
+	char *tmp;
+	if (asprintf(&tmp, "%s.tmp", path) < 0)
+		die("out of memory");
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		die("%s: %s", tmp, strerror(errno));
+	int rc = w(f, ctx);
+	if (fclose(f) != 0 || rc != 0) {
+		unlink(tmp);
+		die("%s: write error", tmp);
+	}
+	if (rename(tmp, path) != 0)
+		die("cannot rename %s to %s: %s", tmp, path, strerror(errno));
+	free(tmp);
+}
+
+static struct repo_index idx;
+
+static int write_json(FILE *f, const void *ctx)
+{
+	(void)ctx;
+	return repo_write_json(f, &idx);
+}
+
+static int write_sums(FILE *f, const void *dir)
+{
+	return repo_write_sums(f, &idx, dir);
+}
+
+static int write_upload(FILE *f, const void *ctx)
+{
+	(void)ctx;
+	for (size_t i = 0; i < idx.n; i++)
+		if (!idx.entries[i].published)
+			fprintf(f, "%s\n", idx.entries[i].path);
+	return ferror(f) ? -1 : 0;
+}
+
+/* ---- index.html ---- */
+
+static void html(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		switch (*s) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		default: fputc(*s, f);
+		}
+}
+
+/* A repository path as a relative URL: '+' as %2B, as Falco's loader requests it. */
+static void href(FILE *f, const char *path)
+{
+	for (; *path; path++)
+		if (*path == '+')
+			fputs("%2B", f);
+		else
+			fputc(*path, f);
+}
+
+static int by_distro_kernel(const void *a, const void *b)
+{
+	const struct repo_entry *x = *(const struct repo_entry *const *)a, *y = *(const struct repo_entry *const *)b;
+	int c = strcmp(x->distro, y->distro);
+	if (!c)
+		c = strverscmp(x->kernel_release, y->kernel_release);
+	if (!c)
+		c = strverscmp(x->kernel_version, y->kernel_version);
+	if (!c)
+		c = strcmp(x->driver_version, y->driver_version);
+	if (!c)
+		c = strcmp(x->arch, y->arch);
+	return c ? c : strcmp(x->path, y->path);
+}
+
+static int write_html(FILE *f, const void *ctx)
+{
+	(void)ctx;
+	const struct repo_entry **rows = malloc((idx.n ? idx.n : 1) * sizeof *rows);
+	if (!rows)
+		die("out of memory");
+	for (size_t i = 0; i < idx.n; i++)
+		rows[i] = &idx.entries[i];
+	qsort(rows, idx.n, sizeof *rows, by_distro_kernel);
+	size_t ndistros = 0;
+	for (size_t i = 0; i < idx.n; i++)
+		if (!i || strcmp(rows[i]->distro, rows[i - 1]->distro))
+			ndistros++;
+
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	      "<title>Falco probes</title>\n<style>\n"
+	      "body { font-family: sans-serif; margin: 1.5em; }\n"
+	      "table { border-collapse: collapse; margin-bottom: 2em; }\n"
+	      "th, td { border: 1px solid #ccc; padding: 0.2em 0.5em; text-align: left; }\n"
+	      "th { background: #eee; }\n"
+	      "td.sha256 { font-family: monospace; font-size: 85%; }\n"
+	      "td.size { text-align: right; }\n"
+	      "</style>\n</head>\n<body>\n<h1>Falco probes</h1>\n", f);
+	fprintf(f, "<p id=\"summary\">%zu probe%s for %zu distribution%s. Use this repository as "
+		   "Falco's <code>DRIVERS_REPO</code>. Machine-readable: <a href=\"index.json\">index.json</a> "
+		   "(signature: <a href=\"index.json.minisig\">index.json.minisig</a>); every directory "
+		   "holds a <code>SHA256SUMS</code>.</p>\n",
+		idx.n, idx.n == 1 ? "" : "s", ndistros, ndistros == 1 ? "" : "s");
+	fputs("<ul id=\"distributions\">\n", f);
+	for (size_t i = 0, start = 0; i < idx.n; i++) {
+		if (i + 1 < idx.n && !strcmp(rows[i + 1]->distro, rows[i]->distro))
+			continue;
+		fputs("<li><a href=\"#", f);
+		html(f, rows[i]->distro);
+		fputs("\">", f);
+		html(f, rows[i]->distro);
+		fprintf(f, "</a>: %zu</li>\n", i + 1 - start);
+		start = i + 1;
+	}
+	fputs("</ul>\n", f);
+	for (size_t i = 0; i < idx.n; i++) {
+		const struct repo_entry *e = rows[i];
+		if (!i || strcmp(e->distro, rows[i - 1]->distro)) {
+			if (i)
+				fputs("</tbody>\n</table>\n", f);
+			fputs("<h2 id=\"", f);
+			html(f, e->distro);
+			fputs("\">", f);
+			html(f, e->distro);
+			fputs("</h2>\n<table class=\"probes\" data-distro=\"", f);
+			html(f, e->distro);
+			fputs("\">\n<thead><tr><th>Kernel release</th><th>Kernel version</th><th>uname -r</th>"
+			      "<th>Arch</th><th>Driver version</th><th>Probe</th><th>Size</th><th>SHA-256</th>"
+			      "<th>Boot check</th></tr></thead>\n<tbody>\n", f);
+		}
+		const char *verdict = "";
+		for (size_t k = 0; k < e->nverified; k++)
+			if (!strcmp(e->verified[k].key, "result"))
+				verdict = e->verified[k].value;
+		const char *base = strrchr(e->path, '/');
+		base = base ? base + 1 : e->path;
+		fputs("<tr data-path=\"", f);
+		html(f, e->path);
+		fputs("\"><td>", f);
+		html(f, e->kernel_release);
+		fputs("</td><td>", f);
+		html(f, e->kernel_version);
+		fputs("</td><td>", f);
+		html(f, e->uname_r);
+		fputs("</td><td>", f);
+		html(f, e->arch);
+		fputs("</td><td>", f);
+		html(f, e->driver_version);
+		fputs("</td><td><a href=\"", f);
+		href(f, e->path);
+		fputs("\">", f);
+		html(f, base);
+		fprintf(f, "</a></td><td class=\"size\">%llu</td><td class=\"sha256\">%s</td><td>", e->size, e->sha256);
+		html(f, verdict);
+		fputs("</td></tr>\n", f);
+	}
+	if (idx.n)
+		fputs("</tbody>\n</table>\n", f);
+	fputs("</body>\n</html>\n", f);
+	free(rows);
+	return ferror(f) ? -1 : 0;
+}
+
+static void usage(void)
+{
+	fputs("usage: repo-index --dist DIR [--records DIR] [--toolchain FILE]... [--published INDEX]\n"
+	      "                  [--merge INDEX]... [--upload-list FILE]\n", stderr);
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	const char *dist = NULL, *records = NULL, *published = NULL, *upload = NULL;
+	const char **merges = calloc((size_t)argc, sizeof *merges), **toolchains = calloc((size_t)argc, sizeof *toolchains);
+	size_t nmerges = 0, ntoolchains = 0;
+	if (!merges || !toolchains)
+		die("out of memory");
+	for (int i = 1; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			usage();
+		const char *opt = argv[i], *val = argv[i + 1];
+		if (!strcmp(opt, "--dist"))
+			dist = val;
+		else if (!strcmp(opt, "--records"))
+			records = val;
+		else if (!strcmp(opt, "--published"))
+			published = val;
+		else if (!strcmp(opt, "--merge"))
+			merges[nmerges++] = val;
+		else if (!strcmp(opt, "--toolchain"))
+			toolchains[ntoolchains++] = val;
+		else if (!strcmp(opt, "--upload-list"))
+			upload = val;
+		else
+			usage();
+	}
+	if (!dist)
+		usage();
+
+	char err[2048];
+	/* Published entries first, then merged ones, then records: of two equal entries the
+	 * first is kept, so what is online stays as it is described there. */
+	if (published) {
+		size_t before = idx.n;
+		if (repo_read_index(published, &idx, err, sizeof err) != 0)
+			die("%s", err);
+		for (size_t i = before; i < idx.n; i++)
+			idx.entries[i].published = true;
+	}
+	for (size_t i = 0; i < nmerges; i++)
+		if (repo_read_index(merges[i], &idx, err, sizeof err) != 0)
+			die("%s", err);
+	if (records) {
+		walk_tree(records, ".rec", false);
+		for (size_t i = 0; i < walk.n; i++) {
+			char *file = join(records, walk.paths[i]);
+			struct repo_entry e;
+			if (repo_read_record(file, &e, err, sizeof err) != 0)
+				die("%s", err);
+			size_t n = strlen(walk.paths[i]) - strlen(".rec");
+			if (strlen(e.path) != n || strncmp(e.path, walk.paths[i], n))
+				die("%s: names probe %s, not %.*s", file, e.path, (int)n, walk.paths[i]);
+			char *probe = join(dist, e.path);
+			struct stat st;
+			if (stat(probe, &st) == 0)
+				repo_add(&idx, &e);
+			else
+				repo_free_entry(&e); /* not part of this repository */
+			free(probe);
+			free(file);
+		}
+	}
+	repo_sort(&idx);
+
+	/* One entry per path; a second one must describe the same bytes. */
+	size_t kept = 0;
+	for (size_t i = 0; i < idx.n; i++) {
+		struct repo_entry *e = &idx.entries[i];
+		if (kept && !strcmp(idx.entries[kept - 1].path, e->path)) {
+			struct repo_entry *first = &idx.entries[kept - 1];
+			if (strcmp(first->sha256, e->sha256) || first->size != e->size)
+				problem("%s: %s has sha256 %s (%llu bytes), %s has %s (%llu bytes): a published "
+					"probe never changes", e->path, first->origin, first->sha256, first->size,
+					e->origin, e->sha256, e->size);
+			repo_free_entry(e);
+			continue;
+		}
+		if (kept != i)
+			idx.entries[kept] = *e;
+		kept++;
+	}
+	idx.n = kept;
+
+	/* Every probe file in DIST is described, and exactly. */
+	bool *present = calloc(idx.n ? idx.n : 1, sizeof *present);
+	if (!present)
+		die("out of memory");
+	walk_tree(dist, NULL, true);
+	for (size_t i = 0; i < walk.n; i++) {
+		const char *rel = walk.paths[i];
+		char *file = join(dist, rel);
+		struct repo_entry *e = repo_valid_path(rel) ? repo_find(&idx, rel) : NULL;
+		char hex[65];
+		unsigned long long size;
+		if (!repo_valid_path(rel))
+			problem("%s: not a name a repository can hold", file);
+		else if (!e)
+			problem("%s: no record or index describes it (build it with make, or remove it)", file);
+		else if (file_sha256(file, hex, &size) != 0)
+			problem("%s: cannot read it: %s", file, strerror(errno));
+		else if (strcmp(hex, e->sha256) || size != e->size)
+			problem("%s: sha256 %s (%llu bytes), but %s says %s (%llu bytes)", file, hex, size,
+				e->origin, e->sha256, e->size);
+		else
+			present[e - idx.entries] = true;
+		free(file);
+	}
+	for (size_t i = 0; i < idx.n; i++)
+		if (!idx.entries[i].published && !present[i])
+			problem("%s (from %s) is neither published nor in %s", idx.entries[i].path,
+				idx.entries[i].origin, dist);
+
+	/* A boot verification's verdict travels with the probe it was reached for. */
+	for (size_t i = 0; i < idx.n; i++) {
+		struct repo_entry *e = &idx.entries[i];
+		if (!present[i])
+			continue;
+		char *probe = join(dist, e->path), *verified;
+		if (asprintf(&verified, "%s.verified", probe) < 0)
+			die("out of memory");
+		struct repo_entry v = { 0 };
+		if (access(verified, F_OK) == 0) {
+			if (repo_read_kv(verified, &v, err, sizeof err) != 0)
+				problem("%s", err);
+			const char *sha = NULL;
+			for (size_t k = 0; k < v.nverified; k++)
+				if (!strcmp(v.verified[k].key, "probe_sha256"))
+					sha = v.verified[k].value;
+			if (sha && strcmp(sha, e->sha256))
+				fprintf(stderr, "repo-index: %s: verifies another build of %s; left out\n",
+					verified, e->path);
+			else if (v.nverified) {
+				for (size_t k = 0; k < e->nverified; k++) {
+					free(e->verified[k].key);
+					free(e->verified[k].value);
+				}
+				free(e->verified);
+				e->verified = v.verified;
+				e->nverified = v.nverified;
+				v.verified = NULL;
+				v.nverified = 0;
+			}
+		}
+		repo_free_entry(&v);
+		free(verified);
+		free(probe);
+	}
+
+	if (problems)
+		die("%d problem%s: no index written", problems, problems == 1 ? "" : "s");
+
+	for (size_t i = 0; i < ntoolchains; i++) {
+		char *text = read_text(toolchains[i]);
+		char hex[65];
+		sha256_text(text, hex);
+		repo_add_toolchain(&idx, hex, text);
+		free(text);
+	}
+	/* Only the toolchains that some probe was built with. */
+	size_t tkept = 0;
+	for (size_t t = 0; t < idx.ntoolchains; t++) {
+		bool used = false;
+		for (size_t i = 0; i < idx.n && !used; i++)
+			used = !strcmp(idx.entries[i].toolchain_sha256, idx.toolchains[t].sha256);
+		if (used)
+			idx.toolchains[tkept++] = idx.toolchains[t];
+		else {
+			free(idx.toolchains[t].sha256);
+			free(idx.toolchains[t].text);
+		}
+	}
+	idx.ntoolchains = tkept;
+	repo_sort(&idx);
+
+	if (mkdir(dist, 0777) != 0 && errno != EEXIST)
+		die("%s: %s", dist, strerror(errno));
+	/* Every directory that holds a probe gets its SHA256SUMS, written once. */
+	char **dirs = malloc((idx.n ? idx.n : 1) * sizeof *dirs);
+	if (!dirs)
+		die("out of memory");
+	for (size_t i = 0; i < idx.n; i++)
+		dirs[i] = repo_dirname(idx.entries[i].path);
+	qsort(dirs, idx.n, sizeof *dirs, str_cmp);
+	for (size_t i = 0; i < idx.n; i++) {
+		if (i && !strcmp(dirs[i], dirs[i - 1]))
+			continue;
+		char *file;
+		if (asprintf(&file, "%s/%s%sSHA256SUMS", dist, dirs[i], *dirs[i] ? "/" : "") < 0)
+			die("out of memory");
+		/* A directory of published probes only may not exist here yet. */
+		for (char *s = file + strlen(dist) + 1; (s = strchr(s, '/')); s++) {
+			*s = 0;
+			if (mkdir(file, 0777) != 0 && errno != EEXIST)
+				die("%s: %s", file, strerror(errno));
+			*s = '/';
+		}
+		write_atomic(file, write_sums, dirs[i]);
+		free(file);
+	}
+	for (size_t i = 0; i < idx.n; i++)
+		free(dirs[i]);
+	free(dirs);
+	char *json = join(dist, "index.json"), *page = join(dist, "index.html");
+	write_atomic(json, write_json, NULL);
+	write_atomic(page, write_html, NULL);
+	if (upload)
+		write_atomic(upload, write_upload, NULL);
+	size_t fresh = 0;
+	for (size_t i = 0; i < idx.n; i++)
+		fresh += !idx.entries[i].published;
+	printf("  INDEX   %s: %zu probes, %zu not yet published\n", json, idx.n, fresh);
+
+	free(json);
+	free(page);
+	free(present);
+	for (size_t i = 0; i < walk.n; i++)
+		free(walk.paths[i]);
+	free(walk.paths);
+	free(merges);
+	free(toolchains);
+	repo_free(&idx);
+	return 0;
+}

@@ -1,0 +1,74 @@
+/* The probe repository's index: what a record (mk/build-probe.sh) and index.json hold about a
+ * probe, read and written by tools/repo-index and tools/repo-query. The JSON reader is ours
+ * because the index is the one JSON file the project reads, and it must be read strictly. */
+#ifndef REPO_H
+#define REPO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define REPO_INDEX_FORMAT "falco-probes-index/1"
+
+struct repo_kv {
+	char *key, *value;
+};
+
+struct repo_entry {
+	char *path; /* the repository path Falco requests, e.g. 7.3.0+driver/x86_64/falco_...o */
+	char *distro, *target, *kernel_release, *kernel_version, *uname_r, *arch, *driver_version;
+	char *sha256;
+	unsigned long long size;
+	char **packages; /* the SHA-256 of each package the probe was built from, in build order */
+	size_t npackages;
+	char *driver_tree_sha256, *driver_source_sha256, *toolchain_sha256;
+	struct repo_kv *verified; /* the boot verification's key=value lines, sorted by key */
+	size_t nverified;
+	char *origin; /* the record or index file it was read from, for messages */
+	bool published;
+	size_t seq; /* the order of addition */
+};
+
+struct repo_toolchain {
+	char *sha256, *text;
+};
+
+struct repo_index {
+	struct repo_entry *entries;
+	size_t n, cap;
+	struct repo_toolchain *toolchains;
+	size_t ntoolchains, tcap;
+};
+
+/* Each returns 0, or -1 with a message naming the file (and line) in err. */
+int repo_read_record(const char *file, struct repo_entry *e, char *err, size_t errlen);
+int repo_read_index(const char *file, struct repo_index *idx, char *err, size_t errlen);
+/* A key=value file (a .verified verdict) into e->verified, sorted by key. */
+int repo_read_kv(const char *file, struct repo_entry *e, char *err, size_t errlen);
+
+/* Adds a copy of e's pointers (ownership moves to idx). */
+void repo_add(struct repo_index *idx, const struct repo_entry *e);
+void repo_add_toolchain(struct repo_index *idx, const char *sha256, const char *text);
+const struct repo_toolchain *repo_find_toolchain(const struct repo_index *idx, const char *sha256);
+/* Sorts by path (bytewise); then repo_find works. Duplicate paths are the caller's business. */
+void repo_sort(struct repo_index *idx);
+struct repo_entry *repo_find(const struct repo_index *idx, const char *path);
+void repo_free_entry(struct repo_entry *e);
+void repo_free(struct repo_index *idx);
+
+/* A repository path: relative, '/'-separated, no "." or ".." part, only characters that are
+ * safe in a URL path, a file name and a make word. */
+bool repo_valid_path(const char *p);
+bool repo_valid_sha256(const char *s);
+
+/* The directory part of a path ("" for none); malloc'd. */
+char *repo_dirname(const char *path);
+
+/* Output. Each writes to f and returns 0, or -1 on a write error. */
+int repo_write_json(FILE *f, const struct repo_index *idx);
+/* The SHA256SUMS of one directory (sha256sum's format, names relative to it). */
+int repo_write_sums(FILE *f, const struct repo_index *idx, const char *dir);
+/* An entry as key=value lines, the record's keys. */
+int repo_write_record(FILE *f, const struct repo_entry *e);
+
+#endif
