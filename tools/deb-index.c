@@ -65,6 +65,8 @@ struct pkg {
 static struct pkg *pkgs;
 static size_t npkgs, cap;
 static const char *wanted_package;
+/* Ubuntu style: an unversioned header dependency is first matched at the depender's version. */
+static bool same_upload;
 
 /* Only kernel packages matter; keeping nothing else makes a 60,000-package index cheap. */
 static bool interesting(const char *name)
@@ -109,10 +111,17 @@ static void read_index(const struct index *idx)
 	struct archive *a = archive_read_new();
 	archive_read_support_filter_all(a);
 	archive_read_support_format_raw(a);
+	/* A pocket with no packages yet (noble-updates on release day) has an empty index. */
+	archive_read_support_format_empty(a);
 	struct archive_entry *e;
+	int r = ARCHIVE_FATAL;
 	if (archive_read_open_filename(a, idx->path, 1 << 16) != ARCHIVE_OK ||
-	    archive_read_next_header(a, &e) != ARCHIVE_OK)
+	    ((r = archive_read_next_header(a, &e)) != ARCHIVE_OK && r != ARCHIVE_EOF))
 		die("%s: %s", idx->path, archive_error_string(a));
+	if (r == ARCHIVE_EOF) {
+		archive_read_free(a);
+		return;
+	}
 
 	struct pkg cur = { 0 };
 	cur.idx = idx;
@@ -195,7 +204,11 @@ static int cmp_pkgs(const void *a, const void *b)
 {
 	const struct pkg *x = a, *y = b;
 	int c = strcmp(x->name, y->name);
-	return c ? c : debversion_compare(y->version, x->version);
+	if (!c)
+		c = debversion_compare(y->version, x->version);
+	/* One file in two pockets (Ubuntu's -updates and -security): the first index given wins,
+	 * whatever the sort algorithm does with ties. */
+	return c ? c : (x->idx > y->idx) - (x->idx < y->idx);
 }
 
 /* The best candidate for "name (op version)": the highest version that satisfies it. */
@@ -273,7 +286,14 @@ static bool closure(const struct pkg *p, struct set *out, char *why, size_t whyl
 			wanted = true;
 			if (!first[0])
 				snprintf(first, sizeof first, "%s", alt);
-			const struct pkg *d = resolve(name, op[0] ? op : NULL, ver);
+			const struct pkg *d = NULL;
+			/* Ubuntu's flavour headers name their shared half without a version, and one
+			 * ABI can be published at two versions (a respin in -updates beside the first
+			 * build in -security); the half of the same upload has the same version. */
+			if (same_upload && !op[0])
+				d = resolve(name, "=", p->version);
+			if (!d)
+				d = resolve(name, op[0] ? op : NULL, ver);
 			if (d) {
 				found = true;
 				ok = closure(d, out, why, whylen);
@@ -406,6 +426,7 @@ int main(int argc, char **argv)
 	if (!style || !uname_m || !nidx || (strcmp(style, "debian") && strcmp(style, "ubuntu")))
 		die("--style debian|ubuntu, --uname-m and at least one --index are required");
 	bool ubuntu = strcmp(style, "ubuntu") == 0;
+	same_upload = ubuntu;
 
 	for (size_t i = 0; i < nidx; i++)
 		read_index(&idx[i]);
@@ -471,7 +492,8 @@ int main(int argc, char **argv)
 		free(image);
 		free(deps.items);
 	}
-	qsort(lines, nlines, sizeof *lines, cmp_lines);
+	if (nlines)
+		qsort(lines, nlines, sizeof *lines, cmp_lines);
 	for (size_t i = 0; i < nlines; i++) {
 		fputs(lines[i].text, stdout);
 		free(lines[i].text);

@@ -1,0 +1,367 @@
+#!/usr/bin/env bats
+# Ubuntu, hermetically: a signed apt archive built here with dpkg-deb, apt-ftparchive and gpg,
+# laid out as Ubuntu's is (focal, jammy and noble with their -updates and -security pockets;
+# main, restricted and universe; by-hash indexes; pool/main/l/<source>/), whose packages carry
+# the real names, versions and Depends of Ubuntu kernels (tests/fixtures/ubuntu/README.md says
+# where each comes from). Their contents are tiny but shaped as Ubuntu's: the flavour tree's
+# Makefile is a relative symlink into the shared package, as debian/scripts/link-headers makes
+# it, and include/generated holds UTS_RELEASE and UTS_VERSION. The distribution data is the real
+# distros/ubuntu.mk; only the mirrors and the keyring point at the copy on 127.0.0.1.
+#
+# Where a real Ubuntu mirror is reachable, UBUNTU_MIRROR=<url> runs the live test too.
+
+setup_file() {
+	export TOP=${FP_TOP:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
+	export FIX=$TOP/tests/fixtures/ubuntu
+	export W=$BATS_FILE_TMPDIR
+	export SRV=$W/srv
+	export SUITES="focal focal-updates focal-security jammy jammy-updates jammy-security noble noble-updates noble-security"
+	export GNUPGHOME=$W/gnupg
+	mkdir -p "$GNUPGHOME" && chmod 700 "$GNUPGHOME"
+	gpg --batch --quiet --passphrase '' --quick-gen-key 'falco-probes test archive <test@invalid>' rsa2048 sign never
+	gpg --batch --quiet --export >"$W/keyring.gpg"
+	ub_archive "$SRV"
+	# shellcheck source=tests/lib/common.bash
+	load lib/common
+	fp_http_start "$SRV"
+	export HTTP_URL=$FP_HTTP_URL HTTP_LOG=$FP_HTTP_LOG HTTP_PID=$FP_HTTP_PID
+}
+
+teardown_file() {
+	[ -z "${HTTP_PID:-}" ] || kill "$HTTP_PID" 2>/dev/null || true
+}
+
+# The upload number Ubuntu's kernel prints after '#': the package revision after the ABI
+# (5.15.0-204.214 -> 214, 5.15.0-91.101~20.04.1 -> 101~20.04.1).
+ub_upload() {
+	local rev=${1#*-}
+	echo "${rev#*.}"
+}
+
+# ub_deb STAGE CONTROL-STANZA-FILE: fills STAGE from one stanza and builds its .deb into the
+# pool under $SRV, printing its path relative to $SRV. One file per package and version: the
+# same package in -updates and -security is the same pool file, as in Ubuntu's archive.
+ub_deb() {
+	local stage=$1 stanza=$2 pkg src ver arch deps
+	pkg=$(sed -n 's/^Package: //p' "$stanza")
+	src=$(sed -n 's/^Source: //p' "$stanza")
+	ver=$(sed -n 's/^Version: //p' "$stanza")
+	arch=$(sed -n 's/^Architecture: //p' "$stanza")
+	deps=$(sed -n 's/^Depends: //p' "$stanza")
+	local rel=pool/main/l/$src/${pkg}_${ver#*:}_$arch.deb
+	if [ ! -f "$SRV/$rel" ]; then
+		rm -rf "$stage" && mkdir -p "$stage/DEBIAN" "$(dirname "$SRV/$rel")"
+		case $pkg in
+		linux-headers-[0-9]*.*.*-[0-9]*-*)
+			# The flavour tree: generated headers of its own, the rest linked to the shared tree.
+			local release=${pkg#linux-headers-} shared=${deps%%,*} t
+			t=$stage/usr/src/$pkg
+			mkdir -p "$t/include/generated" "$t/include/config" "$stage/lib/modules/$release"
+			mkdir -p "$t/scripts"
+			ln -s "../$shared/Makefile" "$t/Makefile"
+			ln -s "../../$shared/include/linux" "$t/include/linux"
+			ln -s "../../$shared/scripts/placeholder" "$t/scripts/placeholder"
+			printf '#define UTS_RELEASE "%s"\n#define UTS_UBUNTU_RELEASE_ABI %s\n' "$release" \
+				"$(echo "$release" | cut -d- -f2)" >"$t/include/generated/utsrelease.h"
+			local uts="#$(ub_upload "$ver")-Ubuntu SMP Mon Jan 1 00:00:00 UTC 2024"
+			printf '#define UTS_VERSION "%s"\n' "$uts" >"$t/include/generated/compile.h"
+			case $release in 6.*) printf '#define UTS_VERSION "%s"\n' "$uts" >"$t/include/generated/utsversion.h" ;; esac
+			echo 'CONFIG_BPF=y' >"$t/.config"
+			ln -s "/usr/src/$pkg" "$stage/lib/modules/$release/build"
+			;;
+		linux-image-*)
+			mkdir -p "$stage/boot" && echo "$pkg" >"$stage/boot/vmlinuz-${pkg#linux-image-}"
+			;;
+		linux-*headers-*)
+			# The shared tree: the top Makefile (here a stand-in for kbuild) and the sources.
+			local t=$stage/usr/src/$pkg
+			mkdir -p "$t/include/linux" "$t/scripts"
+			cp "$FIX/kbuild.mk" "$t/Makefile"
+			echo '/* shared headers */' >"$t/include/linux/kernel.h"
+			echo '#!/bin/sh' >"$t/scripts/placeholder"
+			;;
+		*) mkdir -p "$stage/usr/share/doc/$pkg" ;;
+		esac
+		{
+			cat "$stanza"
+			echo 'Maintainer: Ubuntu Kernel Team <kernel-team@lists.ubuntu.com>'
+			echo 'Section: devel'
+			echo 'Priority: optional'
+			echo "Description: $pkg (falco-probes test fixture)"
+		} | sed '/^$/d' >"$stage/DEBIAN/control"
+		SOURCE_DATE_EPOCH=1700000000 dpkg-deb --root-owner-group -Zxz --build "$stage" "$SRV/$rel" >/dev/null
+	fi
+	echo "$rel"
+}
+
+# ub_archive DIR: the whole signed archive from tests/fixtures/ubuntu/packages/<suite>.<component>.
+ub_archive() {
+	local srv=$1 suite comp f
+	mkdir -p "$srv"
+	for suite in $SUITES; do
+		for comp in main restricted universe; do
+			local dir=$srv/dists/$suite/$comp/binary-amd64 tree=$W/trees/$suite/$comp
+			mkdir -p "$dir" "$tree"
+			f=$FIX/packages/$suite.$comp
+			if [ -f "$f" ]; then
+				# One stanza per file, then one .deb per stanza, hard-linked into a tree that
+				# holds only this index's packages, which apt-ftparchive then describes.
+				rm -rf "$W/stanzas" && mkdir -p "$W/stanzas"
+				awk -v d="$W/stanzas" 'BEGIN { n = 0 } /^$/ { n++; next } { print > (d "/" n) }' "$f"
+				local s rel
+				for s in "$W"/stanzas/*; do
+					rel=$(ub_deb "$W/stage" "$s")
+					mkdir -p "$tree/$(dirname "$rel")"
+					ln -f "$srv/$rel" "$tree/$rel"
+				done
+			fi
+			: >"$dir/Packages"
+			if [ -d "$tree/pool" ]; then
+				(cd "$tree" && apt-ftparchive packages pool) >"$dir/Packages"
+			fi
+			gzip -9nk "$dir/Packages"
+			xz -k "$dir/Packages"
+		done
+		local codename=${suite%%-*}
+		apt-ftparchive -o APT::FTPArchive::Release::Origin=Ubuntu -o APT::FTPArchive::Release::Label=Ubuntu \
+			-o APT::FTPArchive::Release::Suite="$suite" -o APT::FTPArchive::Release::Codename="$codename" \
+			-o APT::FTPArchive::Release::Architectures="amd64 i386" \
+			-o APT::FTPArchive::Release::Components="main restricted universe multiverse" \
+			-o APT::FTPArchive::Release::Acquire-By-Hash=yes \
+			release "$srv/dists/$suite" >"$W/Release"
+		# Ubuntu's archive serves every index by its hash too (Acquire-By-Hash: yes).
+		for f in $(cd "$srv/dists/$suite" && find . -name 'Packages*' -printf '%P\n'); do
+			mkdir -p "$srv/dists/$suite/$(dirname "$f")/by-hash/SHA256"
+			cp "$srv/dists/$suite/$f" "$srv/dists/$suite/$(dirname "$f")/by-hash/SHA256/$(sha256sum "$srv/dists/$suite/$f" | cut -c1-64)"
+		done
+		mv "$W/Release" "$srv/dists/$suite/Release"
+		gpg --batch --quiet --yes --clearsign -o "$srv/dists/$suite/InRelease" "$srv/dists/$suite/Release"
+	done
+}
+
+# make on a private build and cache, with the test's tools; Ubuntu's mirrors and keyring are
+# the test archive's.
+umake() {
+	local dir=$1
+	shift
+	make -C "$TOP" --no-print-directory SAN=1 BIN="$FP_BIN" BUILD="$dir/build" CACHE="$dir/cache" \
+		DIST="$dir/dist" KERNELS="$dir/kernels" MIRROR_ubuntu="$HTTP_URL" \
+		MIRROR_ubuntu_security="$HTTP_URL" ubuntu_KEYRING="$W/keyring.gpg" "$@"
+}
+
+# A listing with each package's <sha256>|<size> checked against the served file and left out,
+# so that it compares with tests/fixtures/ubuntu/expected.tsv.
+without_hashes() {
+	local line
+	while IFS= read -r line; do
+		local out= field
+		for field in $(echo "$line" | tr '\t' '\n' | sed -n 6,7p); do
+			[ "$field" = - ] && continue
+			local url=${field%%|*} rest=${field#*|}
+			local sha=${rest%%|*} size=${rest#*|} path=${url#*)/}
+			[ "$(sha256sum "$SRV/$path" | cut -c1-64)" = "$sha" ] || { echo "bad sha256 for $url" && return 1; }
+			[ "$(stat -c %s "$SRV/$path")" = "$size" ] || { echo "bad size for $url" && return 1; }
+		done
+		echo "$line" | sed -E 's/\|[0-9a-f]{64}\|[0-9]+//g'
+	done
+}
+
+ub_os_release() {
+	[ -f "$TOP/distros/os-release/ubuntu-20.04" ] && [ -f "$TOP/distros/os-release/ubuntu-22.04" ] &&
+		[ -f "$TOP/distros/os-release/ubuntu-24.04" ]
+}
+
+@test "ubuntu: the shipped keyring holds Ubuntu's archive signing keys and nothing else" {
+	run gpg --batch --with-colons --show-keys "$TOP/distros/keyrings/ubuntu-archive-keyring.gpg"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# 2012 archive key, 2012 CD image key, 2018 archive key (Debian's ubuntu-keyring package).
+	[ "$(echo "$output" | awk -F: '$1 == "fpr" { print $10 }' | sort | tr '\n' ' ')" = \
+		"790BC7277767219C42C86F933B4FE6ACC0B21F32 843938DF228D22F7B3742BC0D94AA3F0EFE21092 F6ECB3762474EDA9D21B7022871920D1991BC93C " ]
+	grep -q "^ubuntu_KEYRING ?= distros/keyrings/ubuntu-archive-keyring.gpg$" "$TOP/distros/ubuntu.mk"
+	# It is not the test archive's key: a listing signed by ours is refused with it.
+	d=$BATS_TEST_TMPDIR
+	run make -C "$TOP" --no-print-directory SAN=1 BIN="$FP_BIN" BUILD="$d/build" CACHE="$d/cache" \
+		KERNELS="$d/kernels" MIRROR_ubuntu="$HTTP_URL" MIRROR_ubuntu_security="$HTTP_URL" \
+		"$d/build/listing/ubuntu.stamp"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"apt-release: $d/cache/apt/ubuntu/focal/InRelease: signature check against distros/keyrings/ubuntu-archive-keyring.gpg failed: refusing it"* ]]
+	[ ! -e "$d/build/listing/ubuntu.tsv" ]
+}
+
+@test "ubuntu: distros/ubuntu.mk names the official archive, every suite and pocket, every flavour" {
+	run make -C "$TOP" --no-print-directory -pn help
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -qx 'MIRROR_ubuntu = http://archive.ubuntu.com/ubuntu'
+	echo "$output" | grep -qx 'MIRROR_ubuntu_security = http://security.ubuntu.com/ubuntu'
+	for s in focal jammy noble; do
+		echo "$output" | grep '^ubuntu_SUITES = ' | grep -q " *$s|MIRROR_ubuntu|ubuntu-"
+		echo "$output" | grep '^ubuntu_SUITES = ' | grep -q "$s-updates|MIRROR_ubuntu|ubuntu-"
+		echo "$output" | grep '^ubuntu_SUITES = ' | grep -q "$s-security|MIRROR_ubuntu_security|ubuntu-"
+	done
+	echo "$output" | grep -qx 'ubuntu_COMPONENTS = main restricted universe'
+	# No flavour list: every flavour the archive has is built.
+	echo "$output" | grep -qx 'ubuntu_ARCHES = x86_64|amd64'
+	echo "$output" | grep -qx 'ubuntu_STYLE := ubuntu'
+}
+
+@test "deb-index --style ubuntu: every flavour of the real stanzas, exact lines, shared halves resolved" {
+	args=
+	for s in $SUITES; do
+		var=MIRROR_ubuntu
+		case $s in *-security) var=MIRROR_ubuntu_security ;; esac
+		case $s in focal*) o=ubuntu-20.04 ;; jammy*) o=ubuntu-22.04 ;; *) o=ubuntu-24.04 ;; esac
+		for c in main restricted universe; do
+			args="$args --index distros/os-release/$o \$($var) $SRV/dists/$s/$c/binary-amd64/Packages.xz"
+		done
+	done
+	# shellcheck disable=SC2086
+	run "$FP_BIN/deb-index" --style ubuntu --uname-m x86_64 $args
+	echo "$output"
+	[ "$status" -eq 0 ]
+	diff -u "$FIX/expected.tsv" <(echo "$output" | LC_ALL=C sort | without_hashes)
+}
+
+@test "deb-index --style ubuntu: a respin takes the shared half of its own upload; a missing one leaves the kernel out" {
+	# One ABI at two builds: 5.15.0-1005.7 in -security, a respin 5.15.0-1005.8 in -updates (the
+	# respin's number is ours; Ubuntu republishes an ABI this way when a build is redone).
+	d=$BATS_TEST_TMPDIR
+	mkdir -p "$d/tree"
+	for v in 7 8; do
+		for p in linux-aws-headers-5.15.0-1005 linux-headers-5.15.0-1005-aws; do
+			sed -n "/^Package: $p\$/,/^\$/p" "$FIX/packages/jammy-updates.main" |
+				sed "s/^Version: 5.15.0-1005.7/Version: 5.15.0-1005.$v/" >"$d/stanza"
+			rel=$(SRV=$d/srv ub_deb "$d/stage" "$d/stanza")
+			mkdir -p "$d/tree/$v/$(dirname "$rel")"
+			ln -f "$d/srv/$rel" "$d/tree/$v/$rel"
+		done
+		(cd "$d/tree/$v" && apt-ftparchive packages pool 2>/dev/null) >"$d/Packages.$v"
+	done
+	run "$FP_BIN/deb-index" --style ubuntu --uname-m x86_64 \
+		--index distros/os-release/ubuntu-22.04 'http://u' "$d/Packages.8" \
+		--index distros/os-release/ubuntu-22.04 'http://s' "$d/Packages.7"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | wc -l)" -eq 2 ]
+	echo "$output" | grep -P '\t#7-Ubuntu SMP\t' | grep -q 'linux-aws-headers-5.15.0-1005_5.15.0-1005.7_all.deb'
+	! echo "$output" | grep -P '\t#7-Ubuntu SMP\t' | grep -q '1005.8_all'
+	echo "$output" | grep -P '\t#8-Ubuntu SMP\t' | grep -q 'linux-aws-headers-5.15.0-1005_5.15.0-1005.8_all.deb'
+	# Without its shared half the kernel is left out, named; the others stay.
+	awk 'BEGIN { RS = ""; ORS = "\n\n" } !/^Package: linux-gcp-headers-5.15.0-1004\n/' \
+		"$SRV/dists/jammy-updates/main/binary-amd64/Packages" >"$d/Packages.nogcp"
+	run "$FP_BIN/deb-index" --style ubuntu --uname-m x86_64 --index distros/os-release/ubuntu-22.04 'http://u' "$d/Packages.nogcp"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"deb-index: leaving out 5.15.0-1004-gcp: linux-headers-5.15.0-1004-gcp 5.15.0-1004.7 needs linux-gcp-headers-5.15.0-1004, which no index has"* ]]
+	[ "$(echo "$output" | grep -c '^distros/')" -eq 7 ]
+}
+
+@test "make: the signed Ubuntu archive over HTTP, by hash, to the exact listing; a shared package is fetched once" {
+	d=$BATS_TEST_TMPDIR
+	run umake "$d" "$d/build/listing/ubuntu.stamp"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	diff -u "$FIX/expected.tsv" <(without_hashes <"$d/build/listing/ubuntu.tsv")
+	# Every index of all three components of all nine suites was read, each fetched by its hash
+	# (the empty ones, alike, once).
+	for s in $SUITES; do
+		for c in main restricted universe; do
+			sha=$(sha256sum "$SRV/dists/$s/$c/binary-amd64/Packages.gz" | cut -c1-64)
+			[ -f "$d/cache/apt/by-hash/$sha" ]
+			[ -s "$SRV/dists/$s/$c/binary-amd64/Packages" ] || continue
+			grep -q "GET /dists/$s/$c/binary-amd64/by-hash/SHA256/$sha " "$HTTP_LOG"
+		done
+	done
+	ub_os_release || skip "distros/os-release/ubuntu-{20.04,22.04,24.04} are not there yet: no fragment to check"
+	run umake "$d" DRIVER_SOURCE="$TOP/tests/fixtures/tiny-driver" list-ubuntu
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | grep -c '/falco_ubuntu-')" -eq 15 ]
+	# One package_rule per package however many kernels share it: the jammy-updates and
+	# jammy-security indexes both list linux-headers-5.15.0-27, built from one file.
+	frag=$d/kernels/9.9.9+test/ubuntu.mk
+	sha=$(sha256sum "$SRV/pool/main/l/linux/linux-headers-5.15.0-27_5.15.0-27.28_all.deb" | cut -c1-64)
+	[ "$(grep -c "package_rule,$sha," "$frag")" -eq 1 ]
+	# 15 kernels of two packages each, and two kernel images.
+	[ "$(grep -c '^$(eval $(call package_rule,' "$frag")" -eq 32 ]
+}
+
+# The file name Falco asks for, by falco-name, for a listing line's kernel.
+ub_name() {
+	local rules=$1 osrel=$2 release=$3 version=$4
+	"$FP_BIN/falco-name" --driver-version 2.0.0+driver --rules "$rules" --os-release "$TOP/$osrel" \
+		--uname-r "$release" --uname-v "$version" --uname-m x86_64 --field file_name
+}
+
+@test "names: the exact Falco file name of every listed kernel, by loader rule set" {
+	ub_os_release || skip "distros/os-release/ubuntu-{20.04,22.04,24.04} are not there yet"
+	[ -x "$FP_BIN/falco-name" ]
+	# release | 0.28 (aws or generic) | 0.33 (word and tail) | 0.35 (word; HWE version kept)
+	while IFS='|' read -r release v28 v33 v35; do
+		line=$(awk -F'\t' -v r="$release" '$3 == r' "$FIX/expected.tsv")
+		osrel=$(echo "$line" | cut -f1)
+		uname_v=$(echo "$line" | cut -f4)
+		[ -n "$uname_v" ]
+		[ "$(ub_name 0.28 "$osrel" "$release" "$uname_v")" = "$v28" ] || { echo "0.28 $release: $(ub_name 0.28 "$osrel" "$release" "$uname_v")"; false; }
+		[ "$(ub_name 0.33 "$osrel" "$release" "$uname_v")" = "$v33" ] || { echo "0.33 $release: $(ub_name 0.33 "$osrel" "$release" "$uname_v")"; false; }
+		[ "$(ub_name 0.35 "$osrel" "$release" "$uname_v")" = "$v35" ] || { echo "0.35 $release: $(ub_name 0.35 "$osrel" "$release" "$uname_v")"; false; }
+	done <"$FIX/names.txt"
+	[ "$(grep -c . "$FIX/names.txt")" -eq "$(grep -c . "$FIX/expected.tsv")" ]
+}
+
+@test "make: a generic and a cloud probe build from Ubuntu's symlinked header layout, named as their headers say" {
+	ub_os_release || skip "distros/os-release/ubuntu-{20.04,22.04,24.04} are not there yet"
+	d=$BATS_TEST_TMPDIR
+	for k in 5.15.0-204-generic:214 5.15.0-1005-aws:7; do
+		release=${k%:*} version=${k#*:}
+		target=ubuntu-${release##*-}
+		probe=$d/dist/9.9.9+test/x86_64/falco_${target}_${release}_${version}.o
+		run umake "$d" DRIVER_SOURCE="$TOP/tests/fixtures/tiny-driver" "$probe"
+		echo "$output"
+		[ "$status" -eq 0 ]
+		[ -f "$probe" ]
+		[ "$(od -An -tx1 -j18 -N2 "$probe" | tr -d ' \n')" = f700 ]
+		objcopy=$(command -v llvm-objcopy || ls /usr/bin/llvm-objcopy-* | head -n 1)
+		"$objcopy" --dump-section "kernel_version=$d/kv" "$probe"
+		[ "$(tr -d '\0' <"$d/kv")" = "$release" ]
+	done
+	# The stand-in kbuild ran in the flavour tree, read through its Makefile symlink into the
+	# shared package, and compiled against the shared headers through the include symlinks.
+	grep -q "kbuild: srctree=[^ ]*/usr/src/linux-headers-5.15.0-204-generic objtree=[^ ]*/usr/src/linux-headers-5.15.0-204-generic makefile=[^ ]*/usr/src/linux-headers-5.15.0-204/Makefile$" \
+		"$d/build/logs/9.9.9+test/falco_ubuntu-generic_5.15.0-204-generic_214.o.log"
+	grep -q "kbuild: srctree=[^ ]*/usr/src/linux-headers-5.15.0-1005-aws objtree=[^ ]*/usr/src/linux-headers-5.15.0-1005-aws makefile=[^ ]*/usr/src/linux-aws-headers-5.15.0-1005/Makefile$" \
+		"$d/build/logs/9.9.9+test/falco_ubuntu-aws_5.15.0-1005-aws_7.o.log"
+	# Each kernel's two packages, and nothing more, came down.
+	[ "$(ls "$d/cache/packages" | wc -l)" -eq 4 ]
+}
+
+@test "live: a real Ubuntu mirror (UBUNTU_MIRROR): jammy listed, one generic and one cloud probe built" {
+	[ -n "${UBUNTU_MIRROR:-}" ] || skip "UBUNTU_MIRROR is not set: no Ubuntu archive is reachable from here (set it to a mirror URL such as http://archive.ubuntu.com/ubuntu to run this test)"
+	ub_os_release || skip "distros/os-release/ubuntu-22.04 is not there yet"
+	d=${FP_LIVE_DIR:-$TOP/build/live}/ubuntu
+	mkdir -p "$d"
+	lmake() {
+		make -C "$TOP" --no-print-directory SAN=1 BIN="$FP_BIN" BUILD="$d/build" CACHE="$d/cache" \
+			DIST="$d/dist" KERNELS="$d/kernels" MIRROR_ubuntu="$UBUNTU_MIRROR" \
+			MIRROR_ubuntu_security="$UBUNTU_MIRROR" \
+			"ubuntu_SUITES=jammy|MIRROR_ubuntu|ubuntu-22.04 jammy-updates|MIRROR_ubuntu|ubuntu-22.04 jammy-security|MIRROR_ubuntu_security|ubuntu-22.04" "$@"
+	}
+	run lmake list-ubuntu
+	[ "$status" -eq 0 ]
+	listing=$d/build/listing/ubuntu.tsv
+	newest() {
+		awk -F'\t' -v f="$1" '$3 ~ ("^5\\.15\\.0-[0-9]+-" f "$") { print $3 }' "$listing" | sort -V | tail -n 1
+	}
+	for flavour in generic aws; do
+		release=$(newest "$flavour")
+		[ -n "$release" ]
+		probe=$(echo "$output" | grep "/falco_ubuntu-${flavour}_${release}_[0-9]*\.o$")
+		[ -n "$probe" ]
+		run lmake "$probe"
+		echo "$output"
+		[ "$status" -eq 0 ]
+		[ -f "$probe" ]
+		file "$probe" | grep -q 'ELF 64-bit LSB relocatable, eBPF'
+		run lmake list-ubuntu
+	done
+}
