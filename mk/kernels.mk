@@ -47,12 +47,14 @@ include $(foreach d,$(NEED_DISTROS),$(KERNELS)/$(DRIVER_VERSION)/$(d).mk)
 endif
 
 # $(call distro_goals,distro)
+# What a run builds of a distribution: its probes less those REPO has, in SHARD (mk/repo.mk).
 define distro_goals
 .PHONY: $(1) list-$(1)
-$(1): $$(PROBES_$(1))
-	@sh mk/summary.sh $(RUN_DIR) $(1) $$(words $$(PROBES_$(1))) $(LOG_DIR)
+WANT_$(1) := $$(call repo_select,$(1),$$(PROBES_$(1)))
+$(1): $$(WANT_$(1))
+	@sh mk/summary.sh $(RUN_DIR) $(1) $$(words $$(WANT_$(1))) $(LOG_DIR)
 list-$(1):
-	@printf '%s\n' $$(sort $$(PROBES_$(1)))
+	@printf '%s\n' $$(sort $$(WANT_$(1)))
 endef
 $(foreach d,$(DISTROS),$(eval $(call distro_goals,$(d))))
 

@@ -1,0 +1,152 @@
+# The probe repository: $(DIST) as Falco's DRIVERS_REPO, described by index.json (every probe
+# and the SHA-256 of every input it was built from), index.html, a SHA256SUMS per directory, and
+# minisign signatures; building only what a published repository lacks; shards.
+#
+#   make repo                       (or `make index`) index.json, index.html, SHA256SUMS from
+#                                   the records in $(BUILD)/records; signed when SIGNING_KEY is set
+#   make REPO=<url|dir> debian      builds only the probes that REPO's index.json lacks: one
+#                                   request for the index, never one per probe
+#   make REPO=<url|dir> repo        the index of REPO's probes and the new ones together; the
+#                                   files to upload are listed in $(BUILD)/repo/upload-*.list
+#   make SHARD=i/N debian           a stable 1/N of the kernels, chosen by a hash of each probe's
+#                                   repository path (a new kernel never moves an old one)
+#   make repo REPO_MERGE='a b'      merges other shards' outputs (directories holding an
+#                                   index.json and their probes, or index.json files)
+#   make is-uploaded PROBE=<path> REPO=...     succeeds if REPO has that probe (mk/is-uploaded.sh
+#                                   exits 0 or 1, as the original design's tool did)
+#   make rebuild-check PROBE=<path> [REPO=...] rebuilds a published probe from its recorded
+#                                   inputs in a scratch directory and compares the bytes
+#   make verify-repo REPO=<url|dir> SIGNING_PUBKEY=<file>   checks signatures and checksums
+#
+# Must be included before mk/kernels.mk, whose distribution goals call repo_select.
+
+# A published repository (URL or directory), as Falco's DRIVERS_REPO names it.
+REPO ?=
+# REPO_INIT=1: a REPO without index.json is an empty repository (its first publication).
+# Otherwise a missing index is an error: building and publishing everything again would put a
+# second copy over every published probe.
+REPO_INIT ?=
+SHARD ?=
+REPO_MERGE ?=
+# minisign key pair: the secret key signs index.json and every SHA256SUMS; the public key
+# checks a downloaded repository, and the published index before it is merged into a new one.
+SIGNING_KEY ?=
+SIGNING_PUBKEY ?=
+MINISIGN ?= minisign
+# The probe rebuild-check and is-uploaded look at, as a repository path.
+PROBE ?=
+
+REPO_STATE := $(BUILD)/repo
+repo_url = $(if $(findstring ://,$(1)),$(patsubst %/,%,$(1)),file://$(abspath $(1)))
+REPO_URL := $(if $(REPO),$(call repo_url,$(REPO)))
+REMOTE_DIR := $(REPO_STATE)/remote/$(subst %,_,$(subst /,_,$(subst :,_,$(REPO_URL))))
+REMOTE_INDEX := $(REMOTE_DIR)/index.json
+REMOTE_MK := $(REMOTE_DIR)/probes.mk
+REPO_TOOLS = $(call tool,fetch) $(call tool,repo-index) $(call tool,repo-query)
+
+FORCE:
+
+# ---- Building only what REPO lacks ----
+# The published index is fetched once per make run (make restarts after regenerating
+# fragments; a restart does not ask again) and turned into REMOTE_PATHS, the repository paths
+# REPO has. The fetch is conditional (tools/fetch --refresh): an unchanged index is not
+# rewritten, so make does not restart for it.
+ifneq ($(REPO),)
+ifneq ($(NEED_DISTROS)$(filter repo index,$(MAKECMDGOALS)),)
+$(REMOTE_MK): $(if $(MAKE_RESTARTS),,FORCE) | $(REPO_TOOLS)
+	@mkdir -p $(@D)
+	$(Q)$(call tool,fetch) --quiet --refresh '$(REPO_URL)/index.json' $(REMOTE_INDEX); rc=$$?; \
+	  if [ $$rc -eq 4 ] && [ '$(REPO_INIT)' = 1 ]; then \
+	    printf '{"format": "falco-probes-index/1", "probes": []}\n' > $(REMOTE_INDEX); \
+	  elif [ $$rc -eq 4 ]; then \
+	    echo "error: $(REPO_URL)/index.json does not exist; REPO_INIT=1 publishes a new repository" >&2; exit 1; \
+	  elif [ $$rc -ne 0 ]; then \
+	    echo "error: cannot read $(REPO_URL)/index.json" >&2; exit 1; fi
+	$(Q)$(call tool,repo-query) paths $(REMOTE_INDEX) > $@.paths && \
+	  { echo '# The probes $(REPO_URL) has (mk/repo.mk).'; echo 'REMOTE_PATHS := \'; \
+	    sed 's/$$/ \\/' $@.paths; echo; } > $@.tmp && \
+	  echo "  REMOTE  $(REPO_URL): $$(wc -l < $@.paths) probes published" && rm -f $@.paths && \
+	  if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+include $(REMOTE_MK)
+endif
+endif
+
+# ---- Shards ----
+ifneq ($(SHARD),)
+shard_i := $(word 1,$(subst /, ,$(SHARD)))
+shard_n := $(word 2,$(subst /, ,$(SHARD)))
+ifneq ($(shell [ '$(words $(subst /, ,$(SHARD)))' = 2 ] && [ '$(shard_i)' -ge 1 ] 2>/dev/null && \
+  [ '$(shard_i)' -le '$(shard_n)' ] 2>/dev/null && echo ok),ok)
+$(error SHARD=$(SHARD): expected i/N, with 1 <= i <= N)
+endif
+$(shell mkdir -p $(REPO_STATE))
+# The list goes through a file: thousands of paths are more than one shell argument may hold.
+repo_shard = $(if $(2),$(file >$(REPO_STATE)/shard-$(1).in,$(patsubst $(DIST)/%,%,$(2)))$(addprefix $(DIST)/,$(shell \
+  LC_ALL=C awk -v i=$(shard_i) -v n=$(shard_n) -f mk/shard.awk $(REPO_STATE)/shard-$(1).in)))
+else
+repo_shard = $(2)
+endif
+
+# $(call repo_select,distro,probes): the probes of a distribution this run builds.
+repo_select = $(call repo_shard,$(1),$(if $(REMOTE_PATHS),$(filter-out $(addprefix $(DIST)/,$(REMOTE_PATHS)),$(2)),$(2)))
+
+# ---- The index ----
+# Other shards' outputs: a directory brings its probes (copied into $(DIST); an existing file
+# must be the same bytes) and its index.json; a file is an index.json.
+repo_merge_index = $(if $(filter %.json,$(1)),$(1),$(1)/index.json)
+TOOLCHAIN_HISTORY := $(BUILD)/toolchains
+
+.PHONY: repo index
+index: repo
+# After any build this run's goals ask for, never beside it.
+repo: $(REPO_TOOLS) $(if $(REPO),$(REMOTE_MK)) | $(filter-out repo index,$(filter $(DISTROS) all $(DIST)/%,$(MAKECMDGOALS)))
+	@mkdir -p $(REPO_STATE) $(DIST)
+	$(Q)set -e; for m in $(REPO_MERGE); do \
+	  [ -d "$$m" ] || continue; \
+	  $(call tool,repo-query) paths "$$m/index.json" | while read -r p; do \
+	    [ -f "$$m/$$p" ] || continue; \
+	    if [ -f "$(DIST)/$$p" ]; then cmp -s "$$m/$$p" "$(DIST)/$$p" || \
+	      { echo "error: $$m/$$p differs from $(DIST)/$$p" >&2; exit 1; }; \
+	    else mkdir -p "$$(dirname "$(DIST)/$$p")" && cp "$$m/$$p" "$(DIST)/$$p.tmp" && mv -f "$(DIST)/$$p.tmp" "$(DIST)/$$p"; fi; \
+	  done; done
+	$(if $(and $(REPO),$(SIGNING_PUBKEY)),$(Q)if [ -s $(REMOTE_INDEX) ] && grep -q '"path"' $(REMOTE_INDEX); then \
+	  $(call tool,fetch) --quiet '$(REPO_URL)/index.json.minisig' $(REMOTE_INDEX).minisig.tmp && \
+	  mv -f $(REMOTE_INDEX).minisig.tmp $(REMOTE_INDEX).minisig && \
+	  $(MINISIGN) -V -q -p $(SIGNING_PUBKEY) -m $(REMOTE_INDEX) -x $(REMOTE_INDEX).minisig || \
+	  { echo "error: $(REPO_URL)/index.json is not signed by $(SIGNING_PUBKEY)" >&2; exit 1; }; fi)
+	$(Q)if [ -f $(TOOLCHAIN_STAMP) ]; then mkdir -p $(TOOLCHAIN_HISTORY) && \
+	  cp $(TOOLCHAIN_STAMP) $(TOOLCHAIN_HISTORY)/$$(sha256sum $(TOOLCHAIN_STAMP) | cut -d' ' -f1).id; fi
+	$(Q)$(call tool,repo-index) --dist $(DIST) --records $(RECORD_DIR) \
+	  $$(for t in $(TOOLCHAIN_HISTORY)/*.id; do [ -f "$$t" ] && printf ' --toolchain %s' "$$t"; done) \
+	  $(if $(REPO),--published $(REMOTE_INDEX)) $(foreach m,$(REPO_MERGE),--merge $(call repo_merge_index,$(m))) \
+	  --upload-list $(REPO_STATE)/upload-probes.list
+	$(Q)dirs=$$($(call tool,repo-query) dirs $(DIST)/index.json) && \
+	  { for d in $$dirs; do echo "$$d/SHA256SUMS"; done | sed 's|^\./||'; echo index.json; echo index.html; } \
+	    > $(REPO_STATE)/upload-index.list.tmp && \
+	  $(if $(SIGNING_KEY),\
+	    echo "  SIGN    $(DIST)/index.json and $$(echo $$dirs | wc -w) SHA256SUMS" && \
+	    (cd $(DIST) && for f in $$(grep -v '^index.html$$' $(abspath $(REPO_STATE))/upload-index.list.tmp); do \
+	      $(MINISIGN) -S -s $(abspath $(SIGNING_KEY)) -t "falco-probes $$f" -m "$$f" </dev/null >/dev/null || exit 1; \
+	      echo "$$f.minisig" >> $(abspath $(REPO_STATE))/upload-index.list.tmp; done) &&) \
+	  mv -f $(REPO_STATE)/upload-index.list.tmp $(REPO_STATE)/upload-index.list
+
+# ---- One probe ----
+.PHONY: is-uploaded rebuild-check verify-repo
+is-uploaded: | $(REPO_TOOLS)
+	$(if $(REPO),,$(error is-uploaded needs REPO=<url or directory>))$(if $(PROBE),,$(error is-uploaded needs PROBE=<repository path>))
+	$(Q)FP_BIN=$(BIN) sh mk/is-uploaded.sh '$(REPO_URL)' '$(PROBE)'
+
+rebuild-check: | $(REPO_TOOLS)
+	$(if $(PROBE),,$(error rebuild-check needs PROBE=<repository path>))
+	+$(Q)FP_BIN=$(BIN) FP_MAKE='$(MAKE)' FP_BUILD=$(BUILD) sh mk/rebuild-check.sh \
+	  '$(if $(REPO),$(REPO_URL),file://$(abspath $(DIST)))' '$(PROBE)'
+
+verify-repo: | $(REPO_TOOLS)
+	$(if $(REPO),,$(error verify-repo needs REPO=<url or directory>))$(if $(SIGNING_PUBKEY),,$(error verify-repo needs SIGNING_PUBKEY=<minisign public key>))
+	$(Q)FP_BIN=$(BIN) MINISIGN='$(MINISIGN)' sh mk/verify-repo.sh '$(REPO)' '$(SIGNING_PUBKEY)'
+
+# The workflow's matrix: one job per distribution and shard (<distro>_SHARDS, default 1).
+.PHONY: matrix-json
+matrix-json:
+	@printf '{"include":[%s]}\n' '$(subst $(space),$(comma),$(strip $(foreach d,$(sort $(DISTROS)),\
+	  $(foreach i,$(shell seq 1 $(or $($(d)_SHARDS),1)),{"distro":"$(d)"$(comma)"shard":"$(i)/$(or $($(d)_SHARDS),1)"}))))'
