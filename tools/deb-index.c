@@ -325,9 +325,28 @@ static char *image_for(const char *abi_flavour)
 	return xstrdup("-");
 }
 
+/* Whether the first n bytes of s can be a kernel ABI: x.y.z, then a suffix in which every '-'
+ * starts a number ("6.1.0-50", "6.12.107+deb13", "6.1.0-0.deb11.48", "5.15.0-1009"), so that
+ * "6.1.0-50-cloud" is not one and "cloud-amd64" is not taken for "amd64". */
+static bool abi_like(const char *s, size_t n)
+{
+	size_t i = 0;
+	int dots = 0;
+	while (i < n && (isdigit((unsigned char)s[i]) || s[i] == '.'))
+		dots += s[i++] == '.';
+	if (dots < 2)
+		return false;
+	for (; i < n; i++)
+		if (s[i] == '-' && (i + 1 >= n || !isdigit((unsigned char)s[i + 1])))
+			return false;
+	return true;
+}
+
 /* Splits a kernel release into its ABI and flavour. With configured flavours the longest one
- * that ends the release wins ("6.12.107+deb13-cloud-amd64" -> "6.12.107+deb13", "cloud-amd64");
- * without, the ABI is <x.y.z>-<n> (Ubuntu: "5.15.0-1009-aws" -> "5.15.0-1009", "aws"). */
+ * that ends the release after an ABI wins ("6.12.107+deb13-cloud-amd64" -> "6.12.107+deb13",
+ * "cloud-amd64"); without, the flavour starts at the first '-' not followed by a digit
+ * ("6.1.0-50-amd64" -> "6.1.0-50", "amd64"; "6.12.107+deb13-amd64" -> "6.12.107+deb13";
+ * Ubuntu: "5.15.0-1009-aws" -> "5.15.0-1009", "aws"). */
 static bool split_release(const char *release, const char **flavours, size_t nflavours, char *abi,
 			  size_t abilen, const char **flavour)
 {
@@ -335,7 +354,7 @@ static bool split_release(const char *release, const char **flavours, size_t nfl
 	for (size_t f = 0; f < nflavours; f++) {
 		size_t flen = strlen(flavours[f]);
 		if (flen + 2 <= rlen && flen > best && release[rlen - flen - 1] == '-' &&
-		    strcmp(release + rlen - flen, flavours[f]) == 0 && isdigit((unsigned char)release[0]))
+		    strcmp(release + rlen - flen, flavours[f]) == 0 && abi_like(release, rlen - flen - 1))
 			best = flen;
 	}
 	/* A kernel's ABI starts with x.y.z; "6.1-amd64" is a metapackage that follows the newest. */
@@ -351,16 +370,11 @@ static bool split_release(const char *release, const char **flavours, size_t nfl
 			return false;
 		p = release + rlen - best - 1;
 	} else {
+		/* The flavour starts at the first '-' that does not start a number. */
 		p = release;
-		int dots = 0;
-		while (*p && (isdigit((unsigned char)*p) || *p == '.'))
-			dots += *p++ == '.';
-		if (dots < 1 || *p != '-' || !isdigit((unsigned char)p[1]))
-			return false;
-		p++;
-		while (isdigit((unsigned char)*p))
+		while ((p = strchr(p, '-')) && isdigit((unsigned char)p[1]))
 			p++;
-		if (*p != '-' || !p[1])
+		if (!p || !p[1] || !abi_like(release, (size_t)(p - release)))
 			return false;
 	}
 	if ((size_t)(p - release) >= abilen)
