@@ -106,7 +106,8 @@ static void walk_tree(const char *root, const char *suffix, bool probes)
 		return;
 	if (nftw(root, walk_one, 32, FTW_PHYS) != 0)
 		die("%s: cannot read the tree: %s", root, strerror(errno));
-	qsort(walk.paths, walk.n, sizeof *walk.paths, str_cmp);
+	if (walk.n)
+		qsort(walk.paths, walk.n, sizeof *walk.paths, str_cmp);
 }
 
 static char *join(const char *a, const char *b)

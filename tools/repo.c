@@ -226,7 +226,7 @@ int repo_read_kv(const char *file, struct repo_entry *e, char *err, size_t errle
 	}
 	free(line);
 	fclose(f);
-	if (rc == 0)
+	if (rc == 0 && e->nverified)
 		qsort(e->verified, e->nverified, sizeof *e->verified, kv_cmp);
 	return rc;
 }
@@ -697,7 +697,8 @@ static int entry_from_json(const struct jval *o, struct repo_entry *e, const cha
 			e->verified[e->nverified].key = xstrdup(ver->keys[i]);
 			e->verified[e->nverified++].value = xstrdup(ver->items[i].str);
 		}
-		qsort(e->verified, e->nverified, sizeof *e->verified, kv_cmp);
+		if (e->nverified)
+			qsort(e->verified, e->nverified, sizeof *e->verified, kv_cmp);
 	}
 	char where[1024];
 	snprintf(where, sizeof where, "%s:%ld", file, o->line);
