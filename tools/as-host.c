@@ -44,13 +44,13 @@ static void die(const char *fmt, ...)
 	exit(FAIL);
 }
 
-static void usage(void)
+static void usage(FILE *to, int status)
 {
-	fprintf(stderr,
+	fprintf(to,
 		"usage: as-host [--preload LIB] [--root DIR] --os-release FILE --uname-r R --uname-v V --uname-m M -- COMMAND...\n"
 		"       as-host [--preload LIB] [--root DIR] --listing LINE -- COMMAND...\n"
 		"       as-host [--preload LIB] [--root DIR] [--uname-m M] LISTING-FILE UNAME-R -- COMMAND...\n");
-	exit(FAIL);
+	exit(status);
 }
 
 /* The file execvp would run for NAME. */
@@ -241,7 +241,8 @@ int main(int argc, char **argv)
 		case 'l': listing = optarg; break;
 		case 'p': preload = optarg; break;
 		case 'R': root = optarg; break;
-		default: usage();
+		case 'h': usage(stdout, 0); break;
+		default: usage(stderr, FAIL);
 		}
 	}
 	char **cmd;
@@ -252,7 +253,7 @@ int main(int argc, char **argv)
 	} else {
 		/* LISTING-FILE UNAME-R -- COMMAND... */
 		if (argc - optind < 3 || strcmp(argv[optind + 2], "--") || listing || os_release)
-			usage();
+			usage(stderr, FAIL);
 		cmd = argv + optind + 3;
 		line = listing_line(argv[optind], argv[optind + 1], uname_m);
 	}
@@ -263,7 +264,7 @@ int main(int argc, char **argv)
 	}
 	if (line) {
 		if (os_release || uname_r || uname_v || (listing && uname_m))
-			usage();
+			usage(stderr, FAIL);
 		if (!split_line(line, field))
 			die("listing line '%s': expected os-release, uname -m, uname -r, uname -v separated by TABs",
 			    line);
@@ -273,7 +274,7 @@ int main(int argc, char **argv)
 		uname_v = field[3];
 	}
 	if (!os_release || !uname_r || !uname_v || !uname_m || !*cmd)
-		usage();
+		usage(stderr, FAIL);
 	struct utsname u;
 	const struct {
 		const char *what, *value;

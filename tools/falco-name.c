@@ -17,15 +17,18 @@
 
 #include "falconame.h"
 
-static void usage(void)
+static void usage(FILE *to, int status)
 {
-	fprintf(stderr,
-		"usage: falco-name [--driver-version DV] [--rules %s] [--layout flat|arch]\n"
+	fprintf(to,
+		"usage: falco-name [--driver-version DV] [--rules R] [--layout flat|arch]\n"
 		"                  [--kind bpf|kmod] [--drivers-repo URL] --os-release FILE\n"
 		"                  (--uname-r R --uname-v V | --uts-from KDIR) --uname-m M\n"
-		"                  [--field target_id|kernel_release|kernel_version|file_name|repo_path|url|rules|layout]\n",
+		"                  [--field target_id|kernel_release|kernel_version|file_name|repo_path|url|rules|layout]\n"
+		"Prints target_id, kernel_release, kernel_version, file_name and repo_path, TAB-separated.\n"
+		"Rule sets R (named after the first Falco release using each): %s;\n"
+		"the default and the layout follow the driver version.\n",
 		falconame_rules_names());
-	exit(2);
+	exit(status);
 }
 
 static void set(char *dst, size_t len, const char *what, const char *value)
@@ -68,7 +71,7 @@ int main(int argc, char **argv)
 			else if (!strcmp(optarg, "arch"))
 				opts.layout = FALCONAME_LAYOUT_ARCH;
 			else
-				usage();
+				usage(stderr, 2);
 			break;
 		case 'k':
 			if (!strcmp(optarg, "bpf"))
@@ -76,7 +79,7 @@ int main(int argc, char **argv)
 			else if (!strcmp(optarg, "kmod"))
 				opts.kind = FALCONAME_KMOD;
 			else
-				usage();
+				usage(stderr, 2);
 			break;
 		case 'D': repo = optarg; break;
 		case 'o': os_release = optarg; break;
@@ -85,11 +88,12 @@ int main(int argc, char **argv)
 		case 'm': uname_m = optarg; break;
 		case 'u': kdir = optarg; break;
 		case 'f': field = optarg; break;
-		default: usage();
+		case 'h': usage(stdout, 0); break;
+		default: usage(stderr, 2);
 		}
 	}
 	if (optind != argc || !os_release || !uname_m || (kdir ? uname_r || uname_v : !uname_r || !uname_v))
-		usage();
+		usage(stderr, 2);
 
 	char err[1024];
 	if (falconame_read_os_release(os_release, &host, err, sizeof err) != 0 ||
@@ -141,7 +145,7 @@ int main(int argc, char **argv)
 		}
 		value = url;
 	} else
-		usage();
+		usage(stderr, 2);
 	printf("%s\n", value);
 	return 0;
 }

@@ -21,7 +21,9 @@
  *   kernel version "1" (the bash loader keeps the '#<n>', which is 1 for every Debian build),
  *   and the falcoctl bundled with Falco 0.37.0 had since-fixed kernel-version bugs (falcoctl
  *   #364, #427). Minikube is not modelled: its loader rule reads /etc/VERSION, not os-release.
- *   Falco 0.35.0 itself (before #2627/#2635) is not modelled either; "0.35" means 0.35.1. */
+ *   Falco 0.35.0 itself (before #2627/#2635) is not modelled either; "0.35" means 0.35.1.
+ *   COS releases ("6.6.72+") are named as printed: falcoctl lost the '+' until driverkit
+ *   0.20.3 (falcoctl#632, falco#3278), the bash loaders never did. */
 #include "falconame.h"
 
 #include <ctype.h>
@@ -185,12 +187,11 @@ int falconame_read_os_release(const char *path, struct falconame_host *host, cha
 		const char *key;
 		char *dst;
 		size_t len;
-		bool seen;
 	} keys[] = {
-		{ "ID", host->id, sizeof host->id, false },
-		{ "VERSION_ID", host->version_id, sizeof host->version_id, false },
-		{ "BUILD_ID", host->build_id, sizeof host->build_id, false },
-		{ "VARIANT_ID", host->variant_id, sizeof host->variant_id, false },
+		{ "ID", host->id, sizeof host->id },
+		{ "VERSION_ID", host->version_id, sizeof host->version_id },
+		{ "BUILD_ID", host->build_id, sizeof host->build_id },
+		{ "VARIANT_ID", host->variant_id, sizeof host->variant_id },
 	};
 	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
 		keys[k].dst[0] = 0;
@@ -216,7 +217,6 @@ int falconame_read_os_release(const char *path, struct falconame_host *host, cha
 				       keys[k].key, keys[k].len - 1);
 				rc = -1;
 			}
-			keys[k].seen = true;
 		}
 		if (rc)
 			break;
