@@ -35,7 +35,9 @@ static void die(const char *fmt, ...)
 	exit(1);
 }
 
-/* Runs gpgv and returns the verified content (malloc'ed), or dies with gpgv's own words. */
+/* Runs gpgv and returns the verified content (malloc'ed), or dies with gpgv's own words.
+ * gpgv's exit status is not enough: it accepts a signature by an expired or revoked key
+ * (EXPKEYSIG, REVKEYSIG), which apt refuses, so a good signature (GOODSIG) is required too. */
 static char *verified_content(const char *gpgv, const char *keyring, const char *inrelease,
 			      const char *release, const char *signature)
 {
@@ -48,16 +50,23 @@ static char *verified_content(const char *gpgv, const char *keyring, const char 
 	int errfd = mkstemp(errtmpl);
 	if (errfd < 0)
 		die("mkstemp: %s", strerror(errno));
+	char sttmpl[] = "/tmp/apt-release-status.XXXXXX";
+	int stfd = mkstemp(sttmpl);
+	if (stfd < 0)
+		die("mkstemp: %s", strerror(errno));
 	pid_t pid = fork();
 	if (pid < 0)
 		die("fork: %s", strerror(errno));
 	if (pid == 0) {
 		dup2(errfd, 2);
 		dup2(errfd, 1);
+		dup2(stfd, 3);
 		if (inrelease)
-			execlp(gpgv, gpgv, "--quiet", "--keyring", keyring, "--output", tmpl, inrelease, (char *)NULL);
+			execlp(gpgv, gpgv, "--quiet", "--status-fd", "3", "--keyring", keyring, "--output", tmpl,
+			       inrelease, (char *)NULL);
 		else
-			execlp(gpgv, gpgv, "--quiet", "--keyring", keyring, signature, release, (char *)NULL);
+			execlp(gpgv, gpgv, "--quiet", "--status-fd", "3", "--keyring", keyring, signature, release,
+			       (char *)NULL);
 		fprintf(stderr, "cannot run %s: %s\n", gpgv, strerror(errno));
 		_exit(127);
 	}
@@ -71,10 +80,23 @@ static char *verified_content(const char *gpgv, const char *keyring, const char 
 		msg[n > 0 ? n : 0] = 0;
 		unlink(tmpl);
 		unlink(errtmpl);
+		unlink(sttmpl);
 		die("signature check against %s failed: refusing it\n%s", keyring, msg);
 	}
 	close(errfd);
 	unlink(errtmpl);
+	char st[8192] = "";
+	lseek(stfd, 0, SEEK_SET);
+	ssize_t stn = read(stfd, st, sizeof st - 1);
+	st[stn > 0 ? stn : 0] = 0;
+	close(stfd);
+	unlink(sttmpl);
+	if (!strstr(st, "[GNUPG:] GOODSIG ")) {
+		unlink(tmpl);
+		die("signature check against %s failed: no good signature%s: refusing it", keyring,
+		    strstr(st, "[GNUPG:] EXPKEYSIG ") ? " (signed by an expired key)" :
+		    strstr(st, "[GNUPG:] REVKEYSIG ") ? " (signed by a revoked key)" : "");
+	}
 	const char *content_path = inrelease ? tmpl : release;
 	FILE *f = fopen(content_path, "r");
 	if (!f)
