@@ -28,6 +28,17 @@ setup_file() {
 	aptrepo_init "$OTHER"
 	aptrepo_add_deb "$OTHER" bookworm linux-kbuild-6.1 6.1.1-1 "" >/dev/null
 	aptrepo_publish "$OTHER" bookworm
+	# A key that expired in 2020, and a Release it signed while it was valid.
+	export EXPIRED=$BATS_FILE_TMPDIR/expired-key REVOKED=$BATS_FILE_TMPDIR/revoked-key
+	APTREPO_GPG_TIME=20200101T000000 APTREPO_KEY_EXPIRE=1d aptrepo_init "$EXPIRED"
+	aptrepo_add_deb "$EXPIRED" bookworm linux-kbuild-6.1 6.1.1-1 "" >/dev/null
+	APTREPO_GPG_TIME=20200101T120000 aptrepo_publish "$EXPIRED" bookworm
+	# A key revoked after it signed.
+	aptrepo_init "$REVOKED"
+	aptrepo_add_deb "$REVOKED" bookworm linux-kbuild-6.1 6.1.1-1 "" >/dev/null
+	aptrepo_publish "$REVOKED" bookworm
+	cp "$(aptrepo_keyring "$REVOKED")" "$BATS_FILE_TMPDIR/before-revocation.gpg"
+	aptrepo_revoke "$REVOKED"
 	export KEYRING
 	KEYRING=$(aptrepo_keyring "$REPO")
 }
@@ -36,6 +47,8 @@ teardown_file() {
 	load lib/aptrepo
 	aptrepo_cleanup "$REPO"
 	aptrepo_cleanup "$OTHER"
+	aptrepo_cleanup "$EXPIRED"
+	aptrepo_cleanup "$REVOKED"
 }
 
 setup() {
@@ -192,6 +205,25 @@ release_line() {
 	[[ "$output" == *"$KEYRING"* ]]
 	# It is good with its own key: the refusal above was the key's doing.
 	run "$APT_RELEASE" --keyring "$(aptrepo_keyring "$OTHER")" --inrelease "$OTHER/dists/bookworm/InRelease" \
+		--suite bookworm main/binary-amd64/Packages
+	[ "$status" -eq 0 ]
+}
+
+@test "apt-release: a Release signed by an expired or a revoked key is refused, as apt does" {
+	# gpgv itself accepts both (exit 0, EXPKEYSIG or REVKEYSIG in its status).
+	gpgv --keyring "$(aptrepo_keyring "$EXPIRED")" "$EXPIRED/dists/bookworm/InRelease"
+	gpgv --status-fd 1 --keyring "$(aptrepo_keyring "$EXPIRED")" "$EXPIRED/dists/bookworm/InRelease" | grep -q EXPKEYSIG
+	run "$APT_RELEASE" --keyring "$(aptrepo_keyring "$EXPIRED")" --inrelease "$EXPIRED/dists/bookworm/InRelease" \
+		--suite bookworm main/binary-amd64/Packages
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$(aptrepo_keyring "$EXPIRED")"*"expired key"* ]]
+	gpgv --status-fd 1 --keyring "$(aptrepo_keyring "$REVOKED")" "$REVOKED/dists/bookworm/InRelease" | grep -q REVKEYSIG
+	run "$APT_RELEASE" --keyring "$(aptrepo_keyring "$REVOKED")" --release "$REVOKED/dists/bookworm/Release" \
+		--signature "$REVOKED/dists/bookworm/Release.gpg" --suite bookworm main/binary-amd64/Packages
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"revoked key"* ]]
+	# The same Release was good before the revocation.
+	run "$APT_RELEASE" --keyring "$BATS_FILE_TMPDIR/before-revocation.gpg" --inrelease "$REVOKED/dists/bookworm/InRelease" \
 		--suite bookworm main/binary-amd64/Packages
 	[ "$status" -eq 0 ]
 }

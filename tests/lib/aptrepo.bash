@@ -27,6 +27,9 @@
 #       edit Release after aptrepo_publish, then sign it again.
 #   aptrepo_keyring DIR
 #       Prints the path of the public keyring, for `gpgv --keyring` or apt-release --keyring.
+#   aptrepo_revoke DIR
+#       Revokes DIR's key with the revocation certificate gpg made with it, and exports the
+#       keyring again: what it signed so far is signed by a revoked key.
 #   aptrepo_cleanup DIR
 #       Removes the key material (no gpg-agent is left running between calls in any case).
 #
@@ -36,6 +39,10 @@
 #   APTREPO_DEB_COMPRESS  dpkg-deb -Z compression of the packages (xz)
 #   APTREPO_FIELDS        more control fields for the packages, one "Field: value" a line
 #   APTREPO_COMPRESS      compressed forms of Packages written beside it ("gz xz")
+#   APTREPO_KEY_EXPIRE    the key's expiry, as gpg --quick-gen-key takes it (never), e.g. 1d
+#   APTREPO_GPG_TIME      run gpg as if at this time (--faked-system-time, e.g. 20200101T000000):
+#                         with APTREPO_KEY_EXPIRE, a key that has long expired, and a Release
+#                         it signed while it was valid
 
 _aptrepo_meta() { echo "$1/.aptrepo"; }
 
@@ -43,6 +50,7 @@ _aptrepo_gpg() {
 	local dir=$1
 	shift
 	GNUPGHOME=$(cat "$(_aptrepo_meta "$dir")/gnupghome") gpg --batch --quiet --no-tty \
+		${APTREPO_GPG_TIME:+--faked-system-time "$APTREPO_GPG_TIME"} \
 		--pinentry-mode loopback --passphrase '' "$@"
 }
 
@@ -62,7 +70,7 @@ aptrepo_init() {
 	chmod 700 "$home"
 	echo "$home" >"$meta/gnupghome"
 	_aptrepo_gpg "$dir" --quick-gen-key "falco-probes test repository <aptrepo@example.invalid>" \
-		default default never 2>/dev/null || return 1
+		default default "${APTREPO_KEY_EXPIRE:-never}" 2>/dev/null || return 1
 	_aptrepo_gpg "$dir" --export >"$meta/keyring.gpg"
 	_aptrepo_agent_stop "$dir"
 	[ -s "$meta/keyring.gpg" ]
@@ -177,6 +185,17 @@ aptrepo_sign() {
 	local rc=$?
 	_aptrepo_agent_stop "$dir"
 	return $rc
+}
+
+aptrepo_revoke() {
+	local dir=$1 meta home rev
+	meta=$(_aptrepo_meta "$dir")
+	home=$(cat "$meta/gnupghome")
+	rev=$(ls "$home"/openpgp-revocs.d/*.rev) || return 1
+	# gpg writes the certificate with its armour line defused by a leading ':'.
+	sed 's/^:-----BEGIN/-----BEGIN/' "$rev" | _aptrepo_gpg "$dir" --import 2>/dev/null || return 1
+	_aptrepo_gpg "$dir" --export >"$meta/keyring.gpg"
+	_aptrepo_agent_stop "$dir"
 }
 
 aptrepo_cleanup() {
