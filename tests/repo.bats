@@ -12,15 +12,9 @@ setup_file() {
 	export TOP=${FP_TOP:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
 	export BIN=${FP_BIN:-$TOP/build/san/bin}
 	export FIX=$BATS_FILE_TMPDIR
-	export LISTING=$FIX/listing.tsv
-	# shellcheck source=lib/tinykernel.bash
-	source "$TOP/tests/lib/tinykernel.bash"
-	printf 'NAME="Debian GNU/Linux"\nID=debian\nVERSION_ID="12"\n' >"$FIX/os-release"
-	mkdir -p "$FIX/debs"
-	local abi
-	for abi in 9.9.0-1 9.9.0-2 9.9.0-3 9.9.0-4; do
-		listing_line "$abi" $(tinykernel_debs "$FIX/debs" "$abi" amd64 "$abi")
-	done >"$LISTING"
+	# shellcheck source=lib/tinyrepo.bash
+	source "$TOP/tests/lib/tinyrepo.bash"
+	tinyrepo_setup "$FIX" 9.9.0-1 9.9.0-2 9.9.0-3 9.9.0-4
 	minisign -G -W -p "$FIX/key.pub" -s "$FIX/key.key" </dev/null >/dev/null
 	minisign -G -W -p "$FIX/other.pub" -s "$FIX/other.key" </dev/null >/dev/null
 	# The origin: every probe built, indexed and signed, as a nightly run publishes them.
@@ -33,30 +27,11 @@ setup_file() {
 
 setup() {
 	load lib/common
+	load lib/tinyrepo
 }
 
 teardown() {
 	fp_http_stop_all
-}
-
-# listing_line ABI DEB...: one kernel of the listing, its packages by file:// URL.
-listing_line() {
-	local abi=$1 pkgs= d
-	shift
-	for d in "$@"; do
-		pkgs="$pkgs file://$d|$(sha256sum "$d" | cut -d' ' -f1)|$(stat -c %s "$d")"
-	done
-	printf '%s\tx86_64\t%s-amd64\t#1 SMP PREEMPT_DYNAMIC Debian %s (2026-01-01)\tusr/src/linux-headers-%s-amd64\t%s\t-\n' \
-		"$FIX/os-release" "$abi" "$abi" "$abi" "${pkgs# }"
-}
-
-# fpmake DIR ARGS...: make in the project with DIR/{build,cache,dist,kernels}.
-fpmake() {
-	local dir=$1
-	shift
-	make -C "$TOP" --no-print-directory DISTROS=tiny tiny_FAMILY=listing tiny_LISTING="$LISTING" \
-		tiny_NAMES='falco_debian_%' DRIVER_SOURCE="$TOP/tests/fixtures/tiny-driver" BIN="$BIN" SAN=1 \
-		BUILD="$dir/build" CACHE="$dir/cache" DIST="$dir/dist" KERNELS="$dir/kernels" "$@"
 }
 
 # The probes a listing gives, as repository paths, sorted.

@@ -1,0 +1,50 @@
+# A tiny probe repository for the repository and workflow tests: real probes built by the real
+# pipeline, from tiny kernel header packages (lib/tinykernel.bash) and the tiny driver tree,
+# for kernels listed by a listing-family distribution ("tiny").
+#
+#   tinyrepo_setup DIR ABI...   writes DIR/os-release, DIR/debs/, DIR/listing.tsv (one kernel
+#                               per ABI) and exports LISTING
+#   fpmake DIR ARGS...          make in the project with DIR/{build,cache,dist,kernels}
+#   tinyrepo_env DIR            exports the same settings as environment variables, for make
+#                               commands run as written (the workflow's)
+#   listing_line OSREL ABI DEB...   one listing line, the packages by file:// URL
+
+# shellcheck source=tinykernel.bash
+source "${BASH_SOURCE[0]%/*}/tinykernel.bash"
+
+listing_line() {
+	local osrel=$1 abi=$2 pkgs= d
+	shift 2
+	for d in "$@"; do
+		pkgs="$pkgs file://$d|$(sha256sum "$d" | cut -d' ' -f1)|$(stat -c %s "$d")"
+	done
+	printf '%s\tx86_64\t%s-amd64\t#1 SMP PREEMPT_DYNAMIC Debian %s (2026-01-01)\tusr/src/linux-headers-%s-amd64\t%s\t-\n' \
+		"$osrel" "$abi" "$abi" "$abi" "${pkgs# }"
+}
+
+tinyrepo_setup() {
+	local dir=$1 abi
+	shift
+	mkdir -p "$dir/debs"
+	printf 'NAME="Debian GNU/Linux"\nID=debian\nVERSION_ID="12"\n' >"$dir/os-release"
+	for abi in "$@"; do
+		# shellcheck disable=SC2046
+		listing_line "$dir/os-release" "$abi" $(tinykernel_debs "$dir/debs" "$abi" amd64 "$abi")
+	done >"$dir/listing.tsv"
+	export LISTING=$dir/listing.tsv
+}
+
+fpmake() {
+	local dir=$1
+	shift
+	make -C "${TOP:?}" --no-print-directory DISTROS=tiny tiny_FAMILY=listing tiny_LISTING="${LISTING:?}" \
+		tiny_NAMES='falco_debian_%' DRIVER_SOURCE="$TOP/tests/fixtures/tiny-driver" BIN="${BIN:?}" SAN=1 \
+		BUILD="$dir/build" CACHE="$dir/cache" DIST="$dir/dist" KERNELS="$dir/kernels" "$@"
+}
+
+tinyrepo_env() {
+	local dir=$1
+	export DISTROS=tiny tiny_FAMILY=listing tiny_LISTING="${LISTING:?}" tiny_NAMES='falco_debian_%'
+	export DRIVER_SOURCE="$TOP/tests/fixtures/tiny-driver" BIN="${BIN:?}" SAN=1
+	export BUILD="$dir/build" CACHE="$dir/cache" DIST="$dir/dist" KERNELS="$dir/kernels"
+}
