@@ -63,7 +63,8 @@ ub_deb() {
 			ln -s "../../$shared/scripts/placeholder" "$t/scripts/placeholder"
 			printf '#define UTS_RELEASE "%s"\n#define UTS_UBUNTU_RELEASE_ABI %s\n' "$release" \
 				"$(echo "$release" | cut -d- -f2)" >"$t/include/generated/utsrelease.h"
-			local uts="#$(ub_upload "$ver")-Ubuntu SMP Mon Jan 1 00:00:00 UTC 2024"
+			local uts
+			uts="#$(ub_upload "$ver")-Ubuntu SMP Mon Jan 1 00:00:00 UTC 2024"
 			printf '#define UTS_VERSION "%s"\n' "$uts" >"$t/include/generated/compile.h"
 			case $release in 6.*) printf '#define UTS_VERSION "%s"\n' "$uts" >"$t/include/generated/utsversion.h" ;; esac
 			echo 'CONFIG_BPF=y' >"$t/.config"
@@ -154,7 +155,7 @@ umake() {
 without_hashes() {
 	local line
 	while IFS= read -r line; do
-		local out= field
+		local field
 		for field in $(echo "$line" | tr '\t' '\n' | sed -n 6,7p); do
 			[ "$field" = - ] && continue
 			local url=${field%%|*} rest=${field#*|}
@@ -245,7 +246,7 @@ ub_os_release() {
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | wc -l)" -eq 2 ]
 	echo "$output" | grep -P '\t#7-Ubuntu SMP\t' | grep -q 'linux-aws-headers-5.15.0-1005_5.15.0-1005.7_all.deb'
-	! echo "$output" | grep -P '\t#7-Ubuntu SMP\t' | grep -q '1005.8_all'
+	[ -z "$(echo "$output" | grep -P '\t#7-Ubuntu SMP\t' | grep '1005.8_all')" ]
 	echo "$output" | grep -P '\t#8-Ubuntu SMP\t' | grep -q 'linux-aws-headers-5.15.0-1005_5.15.0-1005.8_all.deb'
 	# Without its shared half the kernel is left out, named; the others stay.
 	awk 'BEGIN { RS = ""; ORS = "\n\n" } !/^Package: linux-gcp-headers-5.15.0-1004\n/' \
@@ -282,8 +283,12 @@ ub_os_release() {
 	frag=$d/kernels/9.9.9+test/ubuntu.mk
 	sha=$(sha256sum "$SRV/pool/main/l/linux/linux-headers-5.15.0-27_5.15.0-27.28_all.deb" | cut -c1-64)
 	[ "$(grep -c "package_rule,$sha," "$frag")" -eq 1 ]
-	# 15 kernels of two packages each, and two kernel images.
-	[ "$(grep -c '^$(eval $(call package_rule,' "$frag")" -eq 32 ]
+	# 15 kernels of two header packages each: one package_rule for each.
+	shas=$(cut -f6 "$d/build/listing/ubuntu.tsv" | tr ' ' '\n' | cut -d'|' -f2 | sort -u)
+	[ "$(echo "$shas" | wc -l)" -eq 30 ]
+	for sha in $shas; do
+		[ "$(grep -c "package_rule,$sha," "$frag")" -eq 1 ]
+	done
 }
 
 # The file name Falco asks for, by falco-name, for a listing line's kernel.
@@ -337,31 +342,39 @@ ub_name() {
 
 @test "live: a real Ubuntu mirror (UBUNTU_MIRROR): jammy listed, one generic and one cloud probe built" {
 	[ -n "${UBUNTU_MIRROR:-}" ] || skip "UBUNTU_MIRROR is not set: no Ubuntu archive is reachable from here (set it to a mirror URL such as http://archive.ubuntu.com/ubuntu to run this test)"
-	ub_os_release || skip "distros/os-release/ubuntu-22.04 is not there yet"
 	d=${FP_LIVE_DIR:-$TOP/build/live}/ubuntu
 	mkdir -p "$d"
+	# Jammy only, with Ubuntu's own keyring; the driver is the default one (Debian's signed
+	# falcosecurity-scap-dkms).
 	lmake() {
 		make -C "$TOP" --no-print-directory SAN=1 BIN="$FP_BIN" BUILD="$d/build" CACHE="$d/cache" \
 			DIST="$d/dist" KERNELS="$d/kernels" MIRROR_ubuntu="$UBUNTU_MIRROR" \
 			MIRROR_ubuntu_security="$UBUNTU_MIRROR" \
 			"ubuntu_SUITES=jammy|MIRROR_ubuntu|ubuntu-22.04 jammy-updates|MIRROR_ubuntu|ubuntu-22.04 jammy-security|MIRROR_ubuntu_security|ubuntu-22.04" "$@"
 	}
-	run lmake list-ubuntu
+	run lmake "$d/build/listing/ubuntu.stamp"
+	echo "$output"
 	[ "$status" -eq 0 ]
 	listing=$d/build/listing/ubuntu.tsv
-	newest() {
-		awk -F'\t' -v f="$1" '$3 ~ ("^5\\.15\\.0-[0-9]+-" f "$") { print $3 }' "$listing" | sort -V | tail -n 1
-	}
+	# Ubuntu keeps every ABI: hundreds of jammy kernels, of many flavours.
+	[ "$(wc -l <"$listing")" -gt 100 ]
+	for f in generic lowlatency aws azure gcp gke oracle kvm; do
+		grep -qP "\t5\.15\.0-[0-9]+-$f\t#[0-9]+-Ubuntu SMP\t" "$listing"
+	done
+	# The fragment and the driver, without building anything.
+	lmake -n ubuntu >/dev/null
+	dv=$(sed -n 's/^DRIVER_TREE_VERSION := //p' "$d/build/driver/debian-dkms.mk")
+	[ -n "$dv" ]
 	for flavour in generic aws; do
-		release=$(newest "$flavour")
+		release=$(awk -F'\t' -v f="$flavour" '$3 ~ ("^5\\.15\\.0-[0-9]+-" f "$") { print $3 }' "$listing" | sort -V | tail -n 1)
 		[ -n "$release" ]
-		probe=$(echo "$output" | grep "/falco_ubuntu-${flavour}_${release}_[0-9]*\.o$")
-		[ -n "$probe" ]
-		run lmake "$probe"
+		uname_v=$(awk -F'\t' -v r="$release" '$3 == r { print $4; exit }' "$listing")
+		path=$("$FP_BIN/falco-name" --driver-version "$dv" --os-release "$TOP/distros/os-release/ubuntu-22.04" \
+			--uname-r "$release" --uname-v "$uname_v" --uname-m x86_64 --field repo_path)
+		[[ "$path" == */falco_ubuntu-${flavour}_${release}_* ]]
+		run lmake "$d/dist/$path"
 		echo "$output"
 		[ "$status" -eq 0 ]
-		[ -f "$probe" ]
-		file "$probe" | grep -q 'ELF 64-bit LSB relocatable, eBPF'
-		run lmake list-ubuntu
+		file "$d/dist/$path" | grep -q 'ELF 64-bit LSB relocatable, eBPF'
 	done
 }
