@@ -24,6 +24,7 @@ include $(sort $(wildcard distros/*.mk))
 include mk/goals.mk
 include mk/probe.mk
 include mk/driver.mk
+include mk/verify.mk
 include mk/repo.mk
 include mk/kernels.mk
 include mk/check.mk

@@ -14,7 +14,8 @@ DRIVER_VERSION ?=
 
 # Falco's naming rules and repository layout change with the Falco release that asks for a
 # probe. Both default from DRIVER_VERSION (see tools/falconame.c); set them to override.
-#   FALCO_RULES  0.28 | 0.33 | 0.35      LAYOUT  flat | arch
+#   FALCO_RULES  0.28 | 0.32 | 0.33 | 0.34 | 0.35 (the first Falco release of each rule set)
+#   LAYOUT       flat | arch
 FALCO_RULES ?=
 LAYOUT ?=
 

@@ -22,3 +22,4 @@ endif
 endif
 
 NEED_DRIVER := $(NEED_DISTROS)
+NEED_VERIFY := $(filter verify verify-% %.verified,$(MAKECMDGOALS))

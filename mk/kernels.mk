@@ -46,6 +46,12 @@ ifneq ($(DRIVER_TREE_VERSION),)
 include $(foreach d,$(NEED_DISTROS),$(KERNELS)/$(DRIVER_VERSION)/$(d).mk)
 endif
 
+# Boot-verification rules are read only when a goal verifies.
+ifneq ($(NEED_VERIFY),)
+$(foreach d,$(NEED_DISTROS),$(foreach p,$(PROBES_$(d)),$(if $(IMAGE_$(p)),\
+  $(eval $(call image_rule,$(p),$(d),$(word 1,$(IMAGE_$(p))),$(word 2,$(IMAGE_$(p))),$(word 3,$(IMAGE_$(p)))))))))
+endif
+
 # $(call distro_goals,distro)
 # What a run builds of a distribution: its probes less those REPO has, in SHARD (mk/repo.mk).
 define distro_goals

@@ -50,8 +50,10 @@ $(2): $(addprefix $(PKG_DIR)/,$(7)) $(DRIVER_STAMP) $(TOOLCHAIN_STAMP) mk/build-
 	$(Q)$(BUILD_PROBE) $$@ $(3) $(4) $(5) $(6) $(1) $(addprefix $(PKG_DIR)/,$(7))
 endef
 
-# The kernel image package a probe is booted with by `make verify` (mk/verify.mk).
-# $(call image_rule,probe path,image sha256)
+# The kernel image package a probe is booted with by `make verify` (mk/verify.mk); fragments
+# name it as IMAGE_<probe path> := sha256 size url.
+# $(call image_rule,probe path,distro,sha256,size,url)
 define image_rule
-PROBE_IMAGE_$(1) := $(PKG_DIR)/$(2)
+$(call package_rule,$(3),$(4),$(5))
+$(call verify_rule,$(1),$(PKG_DIR)/$(3),$(2))
 endef

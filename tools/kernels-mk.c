@@ -233,12 +233,15 @@ int main(int argc, char **argv)
 					die(lineno, "package %s: '%s' is not a SHA-256", url, sha);
 				if (!make_safe(url, true) || strspn(size, "0123456789") != strlen(size) || !*size)
 					die(lineno, "package %s: the url or size holds a character make cannot take", url);
-				if (seen_add(&packages, sha))
-					printf("$(eval $(call package_rule,%s,%s,%s))\n", sha, size, url);
-				if (!pass)
+				if (!pass) {
+					if (seen_add(&packages, sha))
+						printf("$(eval $(call package_rule,%s,%s,%s))\n", sha, size, url);
 					fprintf(s, " %s", sha);
-				else
-					printf("$(eval $(call image_rule,$(DIST)/%s,%s))\n", name.repo_path, sha);
+				} else {
+					/* Images matter only to `make verify` (mk/kernels.mk makes their rules then):
+					 * a plain variable keeps a no-op run over thousands of kernels fast. */
+					printf("IMAGE_$(DIST)/%s := %s %s %s\n", name.repo_path, sha, size, url);
+				}
 			}
 		}
 		fclose(s);
