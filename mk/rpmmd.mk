@@ -79,7 +79,8 @@ $(call rpmmd_dir,$(RPMMD_CACHE),$(1),$(2),$(3))/repomd.xml: $(if $(filter 1,$(RE
 	    $(call rpmmd_fetch_or_skip,$(1),$(2),$(3)); \
 	fi
 
-# One line for rpmmd-index listing: os-release, base as listed, verified primary file.
+# One line for rpmmd-index listing: os-release, base as listed, verified primary file; and the
+# primary's hash, so that this file changes (and the listing is made again) when it does.
 $(call rpmmd_dir,$(RPMMD_BUILD),$(1),$(2),$(3)).repo: $(call rpmmd_dir,$(RPMMD_CACHE),$(1),$(2),$(3))/repomd.xml $(call rpmmd_dir,$(RPMMD_BUILD),$(1),$(2),$(3)).url $(call tool,rpmmd-index) | $(call tool,fetch)
 	@mkdir -p $$(@D)
 	$(Q)set -e; primary=$(call rpmmd_dir,$(RPMMD_CACHE),$(1),$(2),$(3))/primary; \
@@ -88,7 +89,7 @@ $(call rpmmd_dir,$(RPMMD_BUILD),$(1),$(2),$(3)).repo: $(call rpmmd_dir,$(RPMMD_C
 	  set -- $$$$info; \
 	  size=; [ "$$$$3" = - ] || size="--size $$$$3"; \
 	  $(call tool,fetch) --quiet --sha256 $$$$2 $$$$size "$$$$(sed -n 1p $$(word 2,$$^))/$$$$1" $$$$primary; \
-	  printf '%s %s %s\n' distros/os-release/$(call rpmmd_field,4,$(2)) "$$$$(sed -n 2p $$(word 2,$$^))" $$$$primary > $$@.tmp; \
+	  printf '%s %s %s %s\n' distros/os-release/$(call rpmmd_field,4,$(2)) "$$$$(sed -n 2p $$(word 2,$$^))" $$$$primary $$$$2 > $$@.tmp; \
 	else : > $$@.tmp; fi; \
 	if cmp -s $$@.tmp $$@; then rm -f $$@.tmp; else mv -f $$@.tmp $$@; fi
 endef
@@ -105,7 +106,7 @@ $(BUILD)/listing/$(1).stamp: $(foreach r,$(call rpmmd_repos,$(1)),$(foreach a,$(
 	@echo "  LIST    $(1)"
 	$(foreach r,$(call rpmmd_repos_unnamed,$(1)),@echo "  NOTE    $(1): no distros/os-release/$(call rpmmd_field,4,$(r)); leaving out repository $(call rpmmd_field,1,$(r))"
 	)$(Q)set -e; out=$(BUILD)/listing/$(1).tsv; \
-	repos=$$$$(sed 's/^/--repo /' /dev/null $$(filter %.repo,$$^)); \
+	repos=$$$$(awk '{ print "--repo", $$$$1, $$$$2, $$$$3 }' /dev/null $$(filter %.repo,$$^)); \
 	if [ -n "$$$$repos" ]; then \
 	  $(call tool,rpmmd-index) listing $(foreach n,$(or $($(1)_PACKAGES),kernel-devel),--name $(n)) \
 	    $(foreach a,$($(1)_ARCHES),--arch $(a)) $$$$repos > $$$$out.tmp; \

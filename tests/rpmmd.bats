@@ -347,3 +347,20 @@ broken_copy() {
 	[ -z "$(find "$BATS_TEST_TMPDIR" -name pwned -path '*/build/*')" ]
 	! grep -q 'this tree must never be built' "$log"
 }
+
+@test "make: a kernel published later (repomd and primary change, mirror.list does not) is listed on the next run" {
+	s=$(broken_copy)
+	SRV=$s # the expected lines are read from this copy
+	d=$BATS_TEST_TMPDIR
+	run rmake "$d" MIRROR_amazonlinux2="file://$s" "$d/build/listing/amazonlinux2.stamp"
+	[ "$status" -eq 0 ]
+	diff -u <(expected_listing) "$d/build/listing/amazonlinux2.tsv"
+	new=$(rpmrepo_build "$BATS_TEST_TMPDIR/rpmbuild" kernel-devel 4.14.290 217.505.amzn2 w19.zstdio x86_64)
+	bn=$(rpmrepo_blob "$s" "$new")
+	rm -rf "$s/2/core/2.0/x86_64/c0ffee01/repodata"
+	rpmrepo_al2 "$s" 2/core/2.0/x86_64/c0ffee01 gz -- "$B_D1" "$B_I1" "$B_D0" "$B_H1" "$bn"
+	run rmake "$d" MIRROR_amazonlinux2="file://$s" "$d/build/listing/amazonlinux2.stamp"
+	[ "$status" -eq 0 ]
+	diff -u <({ expected_listing; line x86_64 4.14.290-217.505.amzn2.x86_64 "$bn" -; } | LC_ALL=C sort) \
+		"$d/build/listing/amazonlinux2.tsv"
+}

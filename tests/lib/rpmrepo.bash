@@ -109,10 +109,12 @@ rpmrepo_has_zstd() {
 	return $rc
 }
 
-# A free loopback port's HTTP server over DIR; sets HTTP_PID and HTTP_URL.
+# rpmrepo_serve DIR LOG: an HTTP server over DIR on a free loopback port (it logs requests to
+# LOG); sets HTTP_PID and HTTP_URL. The caller kills HTTP_PID.
 rpmrepo_serve() {
 	local dir=$1 log=$2 i
-	python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$dir" >"$log" 2>&1 &
+	# Not holding bats' descriptor 3, so that bats never waits for the server to end.
+	python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$dir" >"$log" 2>&1 3>&- &
 	HTTP_PID=$!
 	for i in $(seq 1 100); do
 		HTTP_PORT=$(sed -n 's/.* port \([0-9][0-9]*\).*/\1/p' "$log" | head -n 1)
