@@ -38,7 +38,8 @@ check_tree() {
 	[ ! -s "$d/usr/src/linux-headers-9.9.9-1-amd64/.empty" ]
 	[ "$(readlink "$d/usr/src/linux-headers-9.9.9-1-amd64/scripts")" = ../../lib/linux-kbuild-9.9/scripts ]
 	[ "$("$d/usr/src/linux-headers-9.9.9-1-amd64/scripts/fixdep")" = fixdep ]
-	[ ! -e "$d/lib/modules/9.9.9-1-amd64/build" ] && [ ! -L "$d/lib/modules/9.9.9-1-amd64/build" ]
+	[ ! -e "$d/lib/modules/9.9.9-1-amd64/build" ]
+	[ ! -L "$d/lib/modules/9.9.9-1-amd64/build" ]
 }
 
 # Every symlink under DIR resolves to DIR or below it, and OUTSIDE is still empty.
@@ -87,7 +88,8 @@ EOF
 		[ "$status" -eq 0 ]
 		check_tree "$DEST"
 		# The control member is metadata, not unpacked.
-		[ ! -e "$DEST/control" ] && [ ! -e "$DEST/DEBIAN" ]
+		[ ! -e "$DEST/control" ]
+		[ ! -e "$DEST/DEBIAN" ]
 		[[ "$output" == *"not creating symlink"*"lib/modules/9.9.9-1-amd64/build"* ]]
 		no_escape "$DEST"
 	done
@@ -287,6 +289,22 @@ EOF
 		[ "$(cat "$DEST/b")" = same ]
 		[ "$(stat -c %i "$DEST/a")" = "$(stat -c %i "$DEST/b")" ]
 	done
+}
+
+@test "extract: setuid, setgid, sticky and world-writable bits are dropped" {
+	mkdir -p "$T/w/d"
+	echo x >"$T/w/suid"
+	echo y >"$T/w/open"
+	chmod 4755 "$T/w/suid"
+	chmod 0666 "$T/w/open"
+	chmod 1777 "$T/w/d"
+	tar -C "$T/w" -cf "$T/x.tar" suid open d
+	tar -tvf "$T/x.tar" | grep -q '^-rwsr-xr-x .* suid$'
+	run "$EXTRACT" "$T/x.tar" "$DEST"
+	[ "$status" -eq 0 ]
+	[ "$(stat -c %a "$DEST/suid")" = 755 ]
+	[ "$(stat -c %a "$DEST/open")" = 644 ]
+	[ "$(stat -c %a "$DEST/d")" = 755 ]
 }
 
 @test "extract: device nodes and fifos are not created" {

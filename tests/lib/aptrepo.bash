@@ -139,14 +139,15 @@ aptrepo_add_deb() {
 aptrepo_publish() {
 	local dir=$1 suite=$2
 	shift 2
-	local meta list comp arches archlist comps= a deb_arch rel ext
+	local meta list comp arches archlist comps='' a deb_arch rel ext
 	meta=$(_aptrepo_meta "$dir")
 	list=$meta/suites/$suite
 	[ -d "$list" ] || { echo "aptrepo_publish: $suite has no packages" >&2; return 1; }
 	rm -rf "${dir:?}/dists/$suite"
 	arches=$(cat "$list"/* | cut -d' ' -f1 | grep -vx all | sort -u)
 	[ -n "$arches" ] || arches=${APTREPO_ARCH:-amd64}
-	for comp in $(ls "$list"); do
+	for comp in "$list"/*; do
+		comp=${comp##*/}
 		comps="$comps $comp"
 		for a in $arches; do
 			local out=$dir/dists/$suite/$comp/binary-$a
@@ -165,7 +166,8 @@ aptrepo_publish() {
 			done
 		done
 	done
-	archlist=$(echo $arches)
+	archlist=$(echo "$arches" | tr '\n' ' ')
+	archlist=${archlist% }
 	(cd "$dir" && apt-ftparchive \
 		-o "APT::FTPArchive::Release::Suite=$suite" \
 		-o "APT::FTPArchive::Release::Codename=$suite" \

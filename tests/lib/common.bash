@@ -35,9 +35,9 @@ fp_http_start() {
 	else
 		"$FP_PYTHON" -u -m http.server --bind 127.0.0.1 --directory "$dir" 0 >"$log" 2>&1 3>&- &
 	fi
-	local pid=$! port= i
+	local pid=$! port='' _
 	echo "$pid" >>"$(_fp_http_pidfile)"
-	for i in $(seq 1 100); do
+	for _ in $(seq 1 100); do
 		port=$(sed -n 's/.*port \([0-9][0-9]*\).*/\1/p' "$log" | head -n 1)
 		[ -n "$port" ] && break
 		if ! kill -0 "$pid" 2>/dev/null; then
@@ -53,10 +53,8 @@ fp_http_start() {
 		kill "$pid" 2>/dev/null
 		return 1
 	fi
-	FP_HTTP_PID=$pid
-	FP_HTTP_PORT=$port
-	FP_HTTP_URL=http://127.0.0.1:$port
-	FP_HTTP_LOG=$log
+	# shellcheck disable=SC2034 # set for the caller
+	FP_HTTP_PID=$pid FP_HTTP_PORT=$port FP_HTTP_URL=http://127.0.0.1:$port FP_HTTP_LOG=$log
 }
 
 fp_http_stop() {
@@ -65,8 +63,8 @@ fp_http_stop() {
 	kill "$pid" 2>/dev/null || true
 	# Reap it where it is our child; otherwise wait until it is gone, so its port is free.
 	wait "$pid" 2>/dev/null || true
-	local i
-	for i in $(seq 1 50); do
+	local _
+	for _ in $(seq 1 50); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.05
 	done
