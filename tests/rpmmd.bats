@@ -364,3 +364,51 @@ broken_copy() {
 	diff -u <({ expected_listing; line x86_64 4.14.290-217.505.amzn2.x86_64 "$bn" -; } | LC_ALL=C sort) \
 		"$d/build/listing/amazonlinux2.tsv"
 }
+
+@test "make: Oracle Linux from distros/oracle.mk: RHCK and UEK kernels, images split or not, a probe named ol" {
+	s=$BATS_TEST_TMPDIR/oracle
+	top=$BATS_TEST_TMPDIR/rpmbuild
+	# Every repository the data names, for x86_64; most of them empty.
+	entries=$(make -s -C "$TOP" --no-print-directory --eval 'print-repos: ; @printf "%s\n" $(foreach w,$(oracle_REPOS),"$(w)")' print-repos)
+	[ "$(echo "$entries" | wc -l)" -ge 4 ]
+	for e in $entries; do
+		path=$(echo "$e" | cut -d'|' -f3)
+		rpmrepo_plain "$s" "${path/\{arch\}/x86_64}" xz
+	done
+	rhck=5.14.0-570.12.1.0.1.el9_6 uek7=5.15.0-307.178.5.el9uek uek6=5.4.17-2136.342.5.3.el8uek
+	rpmrepo_plain "$s" OL9/appstream/x86_64 gz "$(rpmrepo_build "$top" kernel-devel ${rhck%%-*} ${rhck#*-} w9.xzdio x86_64)"
+	rpmrepo_plain "$s" OL9/baseos/latest/x86_64 gz \
+		"$(rpmrepo_build "$top" kernel-core ${rhck%%-*} ${rhck#*-} w9.xzdio x86_64)" \
+		"$(rpmrepo_build "$top" kernel ${rhck%%-*} ${rhck#*-} w9.xzdio x86_64)"
+	rpmrepo_plain "$s" OL9/UEKR7/x86_64 xz \
+		"$(rpmrepo_build "$top" kernel-uek-devel ${uek7%%-*} ${uek7#*-} w19.zstdio x86_64)" \
+		"$(rpmrepo_build "$top" kernel-uek-core ${uek7%%-*} ${uek7#*-} w19.zstdio x86_64)" \
+		"$(rpmrepo_build "$top" kernel-uek ${uek7%%-*} ${uek7#*-} w19.zstdio x86_64)"
+	rpmrepo_plain "$s" OL8/UEKR6/x86_64 bz2 \
+		"$(rpmrepo_build "$top" kernel-uek-devel ${uek6%%-*} ${uek6#*-} w9.xzdio x86_64)" \
+		"$(rpmrepo_build "$top" kernel-uek ${uek6%%-*} ${uek6#*-} w9.xzdio x86_64)"
+	d=$BATS_TEST_TMPDIR/make
+	run rmake "$d" MIRROR_oracle="file://$s" "$d/build/listing/oracle.stamp"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	pkg() { # repository path, rpm file name
+		local f=$s/$1/Packages/$2
+		printf '$(MIRROR_oracle)/%s/Packages/%s|%s|%s' "$1" "$2" "$(sha256sum "$f" | cut -c1-64)" "$(stat -c %s "$f")"
+	}
+	want=$(
+		{
+			printf 'distros/os-release/ol-9\tx86_64\t%s.x86_64\t#1 SMP\tusr/src/kernels/%s.x86_64\t%s\t%s\n' "$rhck" "$rhck" \
+				"$(pkg OL9/appstream/x86_64 "kernel-devel-$rhck.x86_64.rpm")" "$(pkg OL9/baseos/latest/x86_64 "kernel-core-$rhck.x86_64.rpm")"
+			printf 'distros/os-release/ol-9\tx86_64\t%s.x86_64\t#1 SMP\tusr/src/kernels/%s.x86_64\t%s\t%s\n' "$uek7" "$uek7" \
+				"$(pkg OL9/UEKR7/x86_64 "kernel-uek-devel-$uek7.x86_64.rpm")" "$(pkg OL9/UEKR7/x86_64 "kernel-uek-core-$uek7.x86_64.rpm")"
+			printf 'distros/os-release/ol-8\tx86_64\t%s.x86_64\t#1 SMP\tusr/src/kernels/%s.x86_64\t%s\t%s\n' "$uek6" "$uek6" \
+				"$(pkg OL8/UEKR6/x86_64 "kernel-uek-devel-$uek6.x86_64.rpm")" "$(pkg OL8/UEKR6/x86_64 "kernel-uek-$uek6.x86_64.rpm")"
+		} | LC_ALL=C sort
+	)
+	diff -u <(echo "$want") "$d/build/listing/oracle.tsv"
+	probe=$d/dist/9.9.9+test/x86_64/falco_ol_$uek7.x86_64_1.o
+	run rmake "$d" MIRROR_oracle="file://$s" DRIVER_SOURCE="$TOP/tests/fixtures/tiny-driver" "$probe"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -f "$probe" ]
+}

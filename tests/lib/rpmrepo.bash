@@ -144,3 +144,13 @@ rpmrepo_escaping() {
 	LC_ALL=C perl -pi -e 's#EE/EE/EE/EE/EE/EE/EE/pwned#../../../../../../../pwned#g' "$rpm"
 	echo "$rpm"
 }
+
+# rpmrepo_plain ROOT DIR COMPRESSION RPM...: a repository as most distributions lay it out, the
+# packages under DIR/Packages/ and the metadata in DIR/repodata/.
+rpmrepo_plain() {
+	local root=$1 dir=$2 comp=$3
+	shift 3
+	mkdir -p "$root/$dir/Packages"
+	[ $# -eq 0 ] || cp "$@" "$root/$dir/Packages/"
+	createrepo_c --quiet --no-database --general-compress-type "$comp" "$root/$dir"
+}
