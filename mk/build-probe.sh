@@ -45,7 +45,8 @@ tree=$root/$kdir
 # Debian and Ubuntu header trees include their shared half by its installed absolute path;
 # point those includes into this work tree (never at the host's /usr/src).
 for mf in "$tree/Makefile"; do
-	if grep -q '^include /' "$mf"; then
+	# Ubuntu's flavour Makefile is a relative symlink into the shared tree: leave it be.
+	if [ ! -L "$mf" ] && grep -q '^include /' "$mf"; then
 		sed -i "s#^include /#include $root/#" "$mf" || fail "cannot rewrite $mf"
 	fi
 done

@@ -22,4 +22,5 @@ endif
 endif
 
 NEED_DRIVER := $(NEED_DISTROS)
-NEED_VERIFY := $(filter verify verify-% %.verified,$(MAKECMDGOALS))
+# A goal in the package cache may be an image package, which only verification defines.
+NEED_VERIFY := $(filter verify verify-% %.verified $(CACHE)/packages/%,$(MAKECMDGOALS))

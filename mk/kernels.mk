@@ -49,7 +49,7 @@ endif
 # Boot-verification rules are read only when a goal verifies.
 ifneq ($(NEED_VERIFY),)
 $(foreach d,$(NEED_DISTROS),$(foreach p,$(PROBES_$(d)),$(if $(IMAGE_$(p)),\
-  $(eval $(call image_rule,$(p),$(d),$(word 1,$(IMAGE_$(p))),$(word 2,$(IMAGE_$(p))),$(word 3,$(IMAGE_$(p)))))))))
+  $(eval $(call image_rule,$(p),$(d),$(word 1,$(IMAGE_$(p))),$(word 2,$(IMAGE_$(p))),$(word 3,$(IMAGE_$(p))))))))
 endif
 
 # $(call distro_goals,distro)
@@ -59,8 +59,9 @@ define distro_goals
 WANT_$(1) := $$(call repo_select,$(1),$$(PROBES_$(1)))
 $(1): $$(WANT_$(1))
 	@sh mk/summary.sh $(RUN_DIR) $(1) $$(words $$(WANT_$(1))) $(LOG_DIR)
+# make prints the list itself: thousands of paths are too long for one shell command.
 list-$(1):
-	@printf '%s\n' $$(sort $$(WANT_$(1)))
+	$$(foreach p,$$(sort $$(WANT_$(1))),$$(info $$(p)))@:
 endef
 $(foreach d,$(DISTROS),$(eval $(call distro_goals,$(d))))
 
