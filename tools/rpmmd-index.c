@@ -25,8 +25,9 @@
  * (Fedora, EL8 and later, UEK7), else <stem>, where <stem> is NAME less "-devel"; "-" if the
  * repositories have neither. BASE is the repository's base URL; it may begin with a make variable
  * such as $(MIRROR_rocky). Package URLs are BASE/href with "." and ".." resolved (Amazon Linux
- * keeps its packages at ../../../../../blobstore/...), never above BASE's host or variable.
- * Lines are sorted; a kernel found in several repositories is listed once (the first).
+ * keeps its packages at ../../../../../blobstore/...), never above BASE's host or variable; a
+ * location's xml:base replaces BASE, as dnf reads it. Lines are sorted; a kernel found in
+ * several repositories is listed once (from the first).
  *
  * Errors name the file and, for XML, the line, and exit 1. */
 #include <archive.h>
@@ -178,7 +179,8 @@ static void reader_fail(struct reader *rd)
 	int line = rd->err.line ? rd->err.line : reader_line(rd);
 	/* libxml2's reader words an early end of file as "Extra content at the end of the
 	 * document"; say what happened. */
-	if (rd->root && (!rd->err.msg[0] || strstr(rd->err.msg, "Extra content") || strstr(rd->err.msg, "Premature end")))
+	if (rd->root && (!rd->err.msg[0] || strstr(rd->err.msg, "Extra content") ||
+			 strstr(rd->err.msg, "Premature end")))
 		die("line %d: the file ends before </%s>: truncated", line, rd->root);
 	if (rd->err.msg[0])
 		die("line %d: %s", line, rd->err.msg);
@@ -845,9 +847,9 @@ static int cmd_listing(int argc, char **argv)
 		char *line;
 		/* rpm kernels are built once per release: uname -v is "#1 SMP ..." (checked later
 		 * against UTS_VERSION in the headers). */
-		if (asprintf(&line, "%s\t%s\t%s-%s.%s\t#1 SMP\tusr/src/kernels/%s-%s.%s\t%s|%s|%s\t", repos[p->repo].os_release,
-			     p->arch, p->ver, p->rel, p->arch, p->ver, p->rel, p->arch, p->url, p->sha256,
-			     p->size) < 0)
+		if (asprintf(&line, "%s\t%s\t%s-%s.%s\t#1 SMP\tusr/src/kernels/%s-%s.%s\t%s|%s|%s\t",
+			     repos[p->repo].os_release, p->arch, p->ver, p->rel, p->arch, p->ver, p->rel,
+			     p->arch, p->url, p->sha256, p->size) < 0)
 			die("out of memory");
 		char *full;
 		int r = img ? asprintf(&full, "%s%s|%s|%s\n", line, img->url, img->sha256, img->size)
