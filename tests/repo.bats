@@ -93,7 +93,7 @@ EOF
 	[ "$(fp_sha256 "$a/dist/$P1")" = "$want" ]
 	[ "$(fp_sha256 "$b/dist/$P1")" = "$want" ]
 	# The work trees' paths reached neither object.
-	! grep -q "$BATS_TEST_TMPDIR" "$a/dist/$P1" "$b/dist/$P1"
+	[ -z "$(grep -l "$BATS_TEST_TMPDIR" "$a/dist/$P1" "$b/dist/$P1")" ]
 }
 
 @test "repo: the flat layout of commit-hash driver versions gets its SHA256SUMS beside the probes" {
@@ -154,7 +154,7 @@ EOF
 	run fpmake "$d" REPO="$FP_HTTP_URL" tiny
 	echo "$output"
 	[ "$status" -eq 0 ]
-	! echo "$output" | grep -q 'PROBE\|FETCH'
+	[ "$(echo "$output" | grep -c 'PROBE\|FETCH')" -eq 0 ]
 	echo "$output" | grep -q "REMOTE  $FP_HTTP_URL: 4 probes published"
 	echo "$output" | grep -qx 'tiny: 0 kernels: 0 built, 0 up to date, 0 failed'
 	[ "$(grep -c '"GET ' "$FP_HTTP_LOG")" -eq 1 ]
@@ -176,7 +176,7 @@ EOF
 	rm "$pub/dist/$P1"
 	run fpmake "$pub" repo SIGNING_KEY="$FIX/key.key"
 	[ "$status" -eq 0 ]
-	! grep -q "$P1" "$pub/dist/index.json"
+	[ "$(grep -c "$P1" "$pub/dist/index.json")" -eq 0 ]
 	fp_http_start "$pub/dist"
 	run fpmake "$d" REPO="$FP_HTTP_URL" tiny
 	echo "$output"
@@ -425,4 +425,26 @@ EOF
 	[ "$status" -eq 1 ]
 	run "$BIN/repo-query" has "$BATS_TEST_TMPDIR/cut.json" "$P1"
 	[ "$status" -eq 2 ]
+}
+
+@test "repo: a boot verification's verdict (PROBE.verified) goes into the index with its probe, a stale one does not" {
+	local d=$BATS_TEST_TMPDIR/verdict
+	mkdir -p "$d"
+	cp -R "$FIX/origin/dist" "$FIX/origin/build" "$d/"
+	local p3=$DV/x86_64/falco_debian_9.9.0-3-amd64_1.o
+	printf 'result=PASS\nprobe_sha256=%s\nevents_seen=12\n' "$(fp_sha256 "$d/dist/$P1")" >"$d/dist/$P1.verified"
+	printf 'result=PASS\nprobe_sha256=%064d\n' 0 >"$d/dist/$p3.verified"
+	run fpmake "$d" repo
+	echo "$output"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -q "$p3.verified: verifies another build of $p3; left out"
+	/usr/bin/python3 - "$d/dist/index.json" "$P1" <<'PY'
+import json, sys
+probes = {p["path"]: p for p in json.load(open(sys.argv[1]))["probes"]}
+assert probes[sys.argv[2]]["verified"] == {"events_seen": "12", "probe_sha256": probes[sys.argv[2]]["sha256"], "result": "PASS"}
+assert sum("verified" in p for p in probes.values()) == 1
+PY
+	grep "<tr data-path=\"$P1\">" "$d/dist/index.html" | grep -q '<td>PASS</td></tr>'
+	# The verdicts are not probes: SHA256SUMS names the four probes only.
+	[ "$(wc -l <"$d/dist/$DV/x86_64/SHA256SUMS")" -eq 4 ]
 }

@@ -153,5 +153,5 @@ EOF
 	export REPO=$FP_HTTP_URL
 	run bash -c "cd '$TOP' && ${line/make /make -n }"
 	[ "$status" -eq 0 ]
-	! echo "$output" | grep -q 'build-probe.sh '
+	[ "$(echo "$output" | grep -c 'build-probe.sh ')" -eq 0 ]
 }
