@@ -56,6 +56,10 @@ done
 rules_args=
 [ -n "${FP_RULES:-}" ] && rules_args="--rules $FP_RULES"
 [ -n "${FP_LAYOUT:-}" ] && rules_args="$rules_args --layout $FP_LAYOUT"
+# The release is checked on its own too: from Falco 0.35 a Debian name carries the package
+# version instead, and would not notice headers of another kernel.
+uts_release=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$tree/include/generated/utsrelease.h" 2>/dev/null)
+[ "$uts_release" = "$uname_r" ] || fail "the headers' UTS_RELEASE is '$uts_release', not $uname_r"
 if grep -qs '^#define UTS_VERSION' "$tree/include/generated/utsversion.h" "$tree/include/generated/compile.h"; then
 	identity=$("$FP_BIN/falco-name" --driver-version "$FP_DRIVER_VERSION" $rules_args \
 		--os-release "$os_release" --uts-from "$tree" --uname-m "$uname_m" 2>>"$log") ||
@@ -63,8 +67,6 @@ if grep -qs '^#define UTS_VERSION' "$tree/include/generated/utsversion.h" "$tree
 else
 	# Some trees (Ubuntu's 6.x headers) carry UTS_RELEASE but no UTS_VERSION: the release is
 	# still checked, and the kernel version is the index's, as the probe's name carries it.
-	uts_release=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$tree/include/generated/utsrelease.h" 2>/dev/null)
-	[ "$uts_release" = "$uname_r" ] || fail "the headers' UTS_RELEASE is '$uts_release', not $uname_r"
 	kversion=${name##*_}
 	kversion=${kversion%.o}
 	echo "note: $tree has no UTS_VERSION; kernel version $kversion from the package index" >>"$log"

@@ -23,4 +23,4 @@ endif
 
 NEED_DRIVER := $(NEED_DISTROS)
 # A goal in the package cache may be an image package, which only verification defines.
-NEED_VERIFY := $(filter verify verify-% %.verified $(CACHE)/packages/%,$(MAKECMDGOALS))
+NEED_VERIFY := $(filter-out verify-repo,$(filter verify verify-% %.verified $(CACHE)/packages/%,$(MAKECMDGOALS)))

@@ -17,12 +17,7 @@ tinykernel_debs() {
 	# linux-headers-<abi>-common: the shared tree with the "kbuild" Makefile.
 	local common=$stage/common/usr/src/linux-headers-$abi-common
 	mkdir -p "$common/include/linux" "$stage/common/DEBIAN"
-	cat >"$common/Makefile" <<'MK'
-# A stand-in for kbuild: builds $(M)/probe.o with $(CLANG) and $(LLC) from the command line.
-all modules:
-	$(CLANG) -Iinclude -O2 -g -emit-llvm -c $(M)/probe.c -o $(M)/probe.ll
-	$(LLC) -march=bpf -filetype=obj -o $(M)/probe.o $(M)/probe.ll
-MK
+	cp "${BASH_SOURCE[0]%/*}/../fixtures/tiny-kernel/Makefile" "$common/Makefile"
 	echo '/* shared headers */' >"$common/include/linux/kernel.h"
 	cat >"$stage/common/DEBIAN/control" <<CTL
 Package: linux-headers-$abi-common
