@@ -1,11 +1,13 @@
-# The tests: bats-core files under tests/, run against sanitizer builds of the C tools.
+# The tests: bats-core files under tests/, run against sanitizer builds of the C tools. They
+# run make as a user does, so this make's own flags are not passed down to them.
 BATS ?= bats
 TESTS ?= $(sort $(wildcard tests/*.bats))
 
 .PHONY: check
 check:
 	$(Q)$(MAKE) --no-print-directory SAN=1 tools
-	$(Q)FP_BIN=$(abspath $(BUILD)/san/bin) FP_TOP=$(CURDIR) $(BATS) $(BATS_FLAGS) $(TESTS)
+	$(Q)env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES \
+	  FP_BIN=$(abspath $(BUILD)/san/bin) FP_TOP=$(CURDIR) $(BATS) $(BATS_FLAGS) $(TESTS)
 
 .PHONY: clean
 clean:

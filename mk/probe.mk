@@ -8,9 +8,13 @@ LOG_DIR = $(BUILD)/logs/$(DRIVER_VERSION)
 # One record per probe of what went into it (mk/build-probe.sh), keyed like dist/.
 RECORD_DIR := $(BUILD)/records
 
-# Every make invocation records what it built and what failed under its own run id; a restart
-# after regenerating fragments keeps the id because it is exported.
-export FP_RUN_ID ?= $(shell date +%Y%m%dT%H%M%S).$(shell echo $$PPID)
+# Every make invocation records what it built and what failed under its own run id. A restart
+# after regenerating fragments keeps the id it exported; a new invocation (even one started by
+# a program that a make started) takes a new one.
+ifeq ($(MAKE_RESTARTS),)
+FP_RUN_ID := $(shell date +%Y%m%dT%H%M%S.%N)
+endif
+export FP_RUN_ID
 RUN_DIR := $(BUILD)/runs/$(FP_RUN_ID)
 
 # Under make -k a failed probe is recorded and the run goes on to its summary.

@@ -103,6 +103,7 @@ pmake() {
 	! echo "$output" | grep -q 'PROBE\|FETCH\|LIST\|KERNELS' || false
 	[ "$(stat -c %Y "$P1" "$P2" "$W/kernels/$DV/debian.mk")" = "$before" ]
 	run pmake "$W" -k debian
+	echo "$output"
 	echo "$output" | grep -qx 'debian: 3 kernels: 0 built, 2 up to date, 1 failed'
 }
 
