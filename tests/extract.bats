@@ -165,6 +165,30 @@ EOF
 	no_escape "$DEST"
 }
 
+@test "extract: --exclude leaves out other architectures' headers, and still refuses a hostile entry" {
+	make_tree "$T/tree"
+	common=$T/tree/usr/src/linux-headers-9.9.9-1-common
+	mkdir -p "$common/arch/x86/include/asm" "$common/arch/mips/include/asm" "$T/tree/usr/share/doc/x"
+	echo x86 >"$common/arch/x86/include/asm/a.h"
+	echo mips >"$common/arch/mips/include/asm/a.h"
+	echo doc >"$T/tree/usr/share/doc/x/copyright"
+	mkdir -p "$T/tree/DEBIAN"
+	printf 'Package: x\nVersion: 1\nArchitecture: all\nMaintainer: t <t@example.invalid>\nDescription: t\n' >"$T/tree/DEBIAN/control"
+	dpkg-deb --root-owner-group --build "$T/tree" "$T/x.deb" >/dev/null
+	run "$EXTRACT" --quiet --exclude '*/arch/mips/*' --exclude 'usr/share/doc/*' "$T/x.deb" "$DEST"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$DEST/usr/src/linux-headers-9.9.9-1-common/arch/x86/include/asm/a.h")" = x86 ]
+	[ ! -e "$DEST/usr/src/linux-headers-9.9.9-1-common/arch/mips/include/asm/a.h" ]
+	[ ! -e "$DEST/usr/share/doc/x/copyright" ]
+	check_tree "$DEST"
+	mkdir -p "$T/w/in"
+	echo pwned >"$T/w/escape.txt"
+	(cd "$T/w/in" && tar -cPf "$T/evil.tar" ../escape.txt)
+	run "$EXTRACT" --exclude '*escape*' "$T/evil.tar" "$T/a/b/dest2"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"'../escape.txt'"* ]]
+}
+
 @test "extract: a tar member named ../x is refused, naming it, and nothing is written outside" {
 	mkdir -p "$T/w/in"
 	echo ok >"$T/w/in/ok.txt"

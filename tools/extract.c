@@ -1,6 +1,10 @@
 /* extract: unpack one package or archive into a directory, and never outside it.
  *
- *   extract [--quiet] ARCHIVE DESTDIR
+ *   extract [--quiet] [--exclude GLOB]... ARCHIVE DESTDIR
+ *
+ * --exclude leaves out the entries whose path (without a leading "./") matches GLOB, as
+ * fnmatch(3) without FNM_PATHNAME matches it ('*' crosses '/'): a probe needs the headers of
+ * one architecture, and Debian's -common package carries every architecture's.
  *
  * Formats are libarchive's: a .deb is an ar archive whose data.tar.* member is unpacked; an
  * .rpm's cpio payload (gz, xz, zstd...) is unpacked; tar, cpio and their compressions as they
@@ -14,6 +18,7 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -24,6 +29,18 @@
 
 static const char *archive_path;
 static bool quiet;
+static const char **excludes;
+static size_t nexcludes;
+
+static bool excluded(const char *path)
+{
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	for (size_t i = 0; i < nexcludes; i++)
+		if (fnmatch(excludes[i], path, 0) == 0)
+			return true;
+	return false;
+}
 
 static void die(const char *fmt, ...)
 {
@@ -126,6 +143,9 @@ static void unpack(struct archive *in, const char *dest_label)
 		if (hardlink && !safe_relative_path(hardlink))
 			die("entry '%s' is a hard link to '%s', outside %s: refusing the archive", path,
 			    hardlink, dest_label);
+		/* Checked first: an excluded entry still condemns a hostile archive. */
+		if (nexcludes && excluded(path))
+			continue;
 		mode_t type = archive_entry_filetype(e);
 		if (type == AE_IFLNK) {
 			const char *target = archive_entry_symlink(e);
@@ -183,10 +203,19 @@ static la_ssize_t read_member(struct archive *nested, void *outer, const void **
 int main(int argc, char **argv)
 {
 	int i = 1;
-	if (i < argc && strcmp(argv[i], "--quiet") == 0)
-		quiet = true, i++;
+	excludes = calloc((size_t)argc, sizeof *excludes);
+	if (!excludes)
+		return 1;
+	for (; i < argc; i++) {
+		if (strcmp(argv[i], "--quiet") == 0)
+			quiet = true;
+		else if (strcmp(argv[i], "--exclude") == 0 && i + 1 < argc)
+			excludes[nexcludes++] = argv[++i];
+		else
+			break;
+	}
 	if (argc - i != 2) {
-		fprintf(stderr, "usage: extract [--quiet] ARCHIVE DESTDIR\n");
+		fprintf(stderr, "usage: extract [--quiet] [--exclude GLOB]... ARCHIVE DESTDIR\n");
 		return 2;
 	}
 	archive_path = argv[i];
@@ -219,6 +248,7 @@ int main(int argc, char **argv)
 				unpack(inner, dest);
 				archive_read_free(inner);
 				archive_read_free(a);
+				free(excludes);
 				return 0;
 			}
 		} while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN);
@@ -233,5 +263,6 @@ int main(int argc, char **argv)
 		die("%s", archive_error_string(a));
 	unpack(a, dest);
 	archive_read_free(a);
+	free(excludes);
 	return 0;
 }
