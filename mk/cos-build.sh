@@ -79,6 +79,11 @@ etag=$1 size=$2
 [ "$size" != - ] || die "$objects lists no $artifact"
 info=$cache/archives/$(printf '%s' "$etag" | tr -c 'A-Za-z0-9' _)-$size
 url=$mirror/$id/$artifact
+if [ "$mode" = source ]; then
+	# The release a source tree gets depends on how it is prepared: facts per convention.
+	conventions=$(sh "$here/cos-fixup.sh" --source-conventions)
+	info=$info-source-$(printf '%s' "$conventions" | tr -c 'A-Za-z0-9' _)
+fi
 
 if [ ! -s "$info" ]; then
 	# One download per archive, however many builds of a parallel run share it.
@@ -97,8 +102,8 @@ if [ ! -s "$info" ]; then
 	sha=$(sha256sum "$tmp/archive" | cut -d' ' -f1)
 	rc=0
 	if [ "$mode" = source ]; then
-		# shellcheck disable=SC2046 # two words
-		set -- $(sh "$here/cos-fixup.sh" --source-conventions)
+		# shellcheck disable=SC2086 # two words
+		set -- $conventions
 		facts=$("$bin/cos-index" source --defconfig "$1" --localversion "$2" "$tmp/archive" 2>"$tmp/err") || rc=$?
 	else
 		facts=$("$bin/cos-index" headers "$tmp/archive" 2>"$tmp/err") || rc=$?
