@@ -11,4 +11,8 @@ check:
 
 .PHONY: clean
 clean:
-	rm -rf $(BUILD) $(KERNELS)/*/ $(DIST)/*/
+	rm -rf $(BUILD) $(KERNELS)/*/ $(DIST)/*/ $(WORK_DIR)
+
+# `make print-WORK_DIR` prints a variable's value as this run computes it.
+print-%:
+	@echo '$($*)'

@@ -3,18 +3,25 @@
 # kernels (Debian's -common, Ubuntu's shared headers) is downloaded once and never again.
 
 PKG_DIR := $(CACHE)/packages
-WORK_DIR := $(BUILD)/work
+# A probe's work tree is extracted, compiled and deleted within seconds. On a RAM file system
+# that costs a fraction of what it does on disk (0.8 s against 2-4 s for a Debian kernel's
+# 13,000 files here), so /dev/shm is used when it has room for a few trees (2 GiB; a container's
+# 64 MiB /dev/shm is not enough); set WORK_DIR to choose.
+ifeq ($(origin WORK_DIR),undefined)
+ifneq ($(NEED_DISTROS),)
+WORK_DIR := $(shell d=/dev/shm; [ -d $$d ] && [ -w $$d ] && \
+  [ "$$(df -Pk $$d 2>/dev/null | awk 'NR == 2 { print $$4 }')" -gt 2097152 ] 2>/dev/null && \
+  echo "$$d/falco-probes-$$(id -u)/$$(echo '$(abspath $(BUILD))' | sha256sum | cut -c1-12)")
+endif
+WORK_DIR := $(or $(WORK_DIR),$(BUILD)/work)
+endif
 LOG_DIR = $(BUILD)/logs/$(DRIVER_VERSION)
 # One record per probe of what went into it (mk/build-probe.sh), keyed like dist/.
 RECORD_DIR := $(BUILD)/records
 
-# Every make invocation records what it built and what failed under its own run id. A restart
-# after regenerating fragments keeps the id it exported; a new invocation (even one started by
-# a program that a make started) takes a new one.
-ifeq ($(MAKE_RESTARTS),)
+# Every make run records what it built and what failed under its own id. Probes are built only
+# after make has remade its fragments and restarted, so the id of the last process is the run's.
 FP_RUN_ID := $(shell date +%Y%m%dT%H%M%S.%N)
-endif
-export FP_RUN_ID
 RUN_DIR := $(BUILD)/runs/$(FP_RUN_ID)
 
 # Under make -k a failed probe is recorded and the run goes on to its summary.

@@ -80,7 +80,9 @@ newest_bookworm_amd64() {
 	llvm-objcopy --dump-section kernel_version=/dev/stdout "$probe" 2>/dev/null | tr -d '\0' | grep -qx "$uts_release" ||
 		llvm-readelf -p kernel_version "$probe" | grep -q "$uts_release"
 	# The work tree is gone once the probe is built.
-	[ -z "$(ls -A "$LIVE/build/work" 2>/dev/null)" ]
+	work=$(lmake list-debian print-WORK_DIR | tail -n 1)
+	[ -n "$work" ]
+	[ -z "$(ls -A "$work" 2>/dev/null)" ]
 }
 
 @test "live: a second run with nothing changed builds nothing and downloads no package" {

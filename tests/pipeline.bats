@@ -53,7 +53,7 @@ pmake() {
 	local dir=$1
 	shift
 	make -C "$TOP" --no-print-directory BIN="${FP_BIN:?}" SAN=1 BUILD="$dir/build" CACHE="$dir/cache" \
-		DIST="$dir/dist" KERNELS="$dir/kernels" MIRROR_debian="file://$ARCHIVE" \
+		DIST="$dir/dist" KERNELS="$dir/kernels" WORK_DIR="$dir/work" MIRROR_debian="file://$ARCHIVE" \
 		debian_SUITES='bookworm|MIRROR_debian|debian-12' debian_KEYRING="$KEYRING" \
 		debian_ARCHES='x86_64|amd64|amd64,cloud-amd64' DRIVER_SOURCE="$W/driver" "$@"
 }
@@ -88,7 +88,7 @@ pmake() {
 	[ "$(echo "$output" | grep -c 'FETCH.*linux-headers-9.9.0-1-common')" -eq 1 ]
 	# Everything built is an eBPF object; no work tree and no partial file is left.
 	file "$P1" | grep -q 'eBPF'
-	[ -z "$(ls -A "$W/build/work")" ]
+	[ -z "$(ls -A "$W/work")" ]
 	[ -z "$(find "$W/dist" -name '*.tmp')" ]
 	# Each probe's record names its packages by hash.
 	grep -qx "sha256=$(sha256sum "$P1" | cut -d' ' -f1)" "$W/build/records/$DV/x86_64/falco_debian_9.9.3-1-amd64_1.o.rec"
