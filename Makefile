@@ -20,6 +20,7 @@ include mk/tools.mk
 # Each package-repository family turns a distribution's indexes into a kernel listing.
 include mk/apt.mk
 include mk/rpmmd.mk
+include mk/cos.mk
 include $(sort $(wildcard distros/*.mk))
 include mk/goals.mk
 include mk/probe.mk

@@ -9,7 +9,8 @@
 # FP_DRIVER_VERSION, FP_RULES, FP_LAYOUT, FP_WORK (work root), FP_LOGS (log root), FP_RUN
 # (records of this make run), FP_KEEP_GOING (1 under make -k), CLANG, LLC, FP_KBUILD_ARGS,
 # FP_RECORDS (where each probe's record of its inputs goes), FP_DRIVER_TREE_SHA256,
-# FP_DRIVER_SOURCE_SHA256, FP_TOOLCHAIN (the toolchain identity file).
+# FP_DRIVER_SOURCE_SHA256, FP_TOOLCHAIN (the toolchain identity file), FP_FIXUP (a script that
+# prepares the tree as the distribution's Falco loader does, printing extra kbuild arguments).
 #
 # The work tree is removed whatever happens, so disk use stays bounded by the number of jobs;
 # a failure keeps its log at $FP_LOGS/<file name>.log and leaves no output file behind.
@@ -74,6 +75,11 @@ done
 rules_args=
 [ -n "${FP_RULES:-}" ] && rules_args="--rules $FP_RULES"
 [ -n "${FP_LAYOUT:-}" ] && rules_args="$rules_args --layout $FP_LAYOUT"
+fixup_args=
+if [ -n "${FP_FIXUP:-}" ]; then
+	fixup_args=$(sh "$FP_FIXUP" "$tree" 2>>"$log") || fail "$FP_FIXUP could not prepare $tree"
+fi
+
 # The release is checked on its own too: from Falco 0.35 a Debian name carries the package
 # version instead, and would not notice headers of another kernel.
 uts_release=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$tree/include/generated/utsrelease.h" 2>/dev/null)
@@ -109,7 +115,7 @@ prefix_map="-ffile-prefix-map=$work_abs=/usr/src/falco-probes"
 # Our own make's flags and command-line variables (V, CC, BUILD...) are no business of kbuild's.
 (
 	cd "$bpf" &&
-		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES make -j1 KERNELDIR="$tree" CLANG="$CLANG $prefix_map" LLC="$LLC" ${FP_KBUILD_ARGS:-}
+		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES make -j1 KERNELDIR="$tree" CLANG="$CLANG $prefix_map" LLC="$LLC" ${FP_KBUILD_ARGS:-} $fixup_args
 ) >>"$log" 2>&1 || fail "kbuild failed"
 [ -f "$bpf/probe.o" ] || fail "kbuild made no probe.o"
 # An eBPF ELF object: ELF magic, and e_machine 247 (EM_BPF) in little-endian.

@@ -56,9 +56,11 @@ $(PKG_DIR)/$(1): | $(call tool,fetch)
 endef
 
 # $(call probe_rule,distro,probe path,os-release,uname-m,uname-r,kernel tree,package sha256s)
+# A distribution may prepare each extracted tree as its hosts' loader does (d_PROBE_FIXUP: a
+# script given the tree, printing extra kbuild arguments), COS for one.
 define probe_rule
-$(2): $(addprefix $(PKG_DIR)/,$(7)) $(DRIVER_STAMP) $(TOOLCHAIN_STAMP) mk/build-probe.sh | $(PROBE_TOOLS)
-	$(Q)$(BUILD_PROBE) $$@ $(3) $(4) $(5) $(6) $(1) $(addprefix $(PKG_DIR)/,$(7))
+$(2): $(addprefix $(PKG_DIR)/,$(7)) $(DRIVER_STAMP) $(TOOLCHAIN_STAMP) mk/build-probe.sh $($(1)_PROBE_FIXUP) | $(PROBE_TOOLS)
+	$(Q)FP_FIXUP=$($(1)_PROBE_FIXUP) $(BUILD_PROBE) $$@ $(3) $(4) $(5) $(6) $(1) $(addprefix $(PKG_DIR)/,$(7))
 endef
 
 # The kernel image package a probe is booted with by `make verify` (mk/verify.mk); fragments
