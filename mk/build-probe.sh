@@ -50,7 +50,7 @@ excludes="--exclude usr/share/doc/*"
 for a in alpha arc arm arm64 csky hexagon ia64 loongarch m68k microblaze mips nios2 openrisc \
 	parisc powerpc riscv s390 sh sparc um x86 xtensa; do
 	case " $keep " in *" $a "*) continue ;; esac
-	excludes="$excludes --exclude */arch/$a/* --exclude arch/$a/*"
+	excludes="$excludes --exclude usr/src/*/arch/$a/*"
 done
 for pkg in "$@"; do
 	# shellcheck disable=SC2086 # the globs are for extract, not the shell
@@ -145,6 +145,10 @@ mkdir -p "$(dirname "$record")"
 	echo "driver_tree_sha256=${FP_DRIVER_TREE_SHA256:-}"
 	echo "driver_source_sha256=${FP_DRIVER_SOURCE_SHA256:-}"
 	echo "toolchain_sha256=$(sha256sum "$FP_TOOLCHAIN" | cut -d' ' -f1)"
+	if [ -n "${FP_FIXUP:-}" ]; then
+		echo "fixup=$FP_FIXUP $(sha256sum "$FP_FIXUP" | cut -d' ' -f1)"
+		echo "fixup_args=$fixup_args"
+	fi
 } >"$record.tmp" && mv -f "$record.tmp" "$record" || fail "cannot write $record"
 echo "$out" >>"$FP_RUN/$distro.built"
 printf '  OK      %s %s (%ss)\n' "$distro" "$uname_r" "$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')"

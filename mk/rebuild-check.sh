@@ -41,7 +41,7 @@ rec=$scratch/build/records/$path.rec
 # The inputs first: a different input explains a difference; the same inputs must give the
 # same bytes.
 status=0
-for key in packages driver_tree_sha256 driver_source_sha256 toolchain_sha256 target kernel_release kernel_version uname_r arch driver_version; do
+for key in packages driver_tree_sha256 driver_source_sha256 toolchain_sha256 fixup fixup_args target kernel_release kernel_version uname_r arch driver_version; do
 	was=$(sed -n "s/^$key=//p" "$scratch/published.rec")
 	now=$(sed -n "s/^$key=//p" "$rec")
 	if [ "$was" != "$now" ]; then

@@ -105,6 +105,8 @@ static int check_entry(const struct repo_entry *e, const char *where, char *err,
 		if (!hashes[i] || (*hashes[i] && !repo_valid_sha256(hashes[i])))
 			return fail(err, errlen, "%s: %s: %s '%s' is neither empty nor a SHA-256", where,
 				    e->path, names[i], hashes[i] ? hashes[i] : "(missing)");
+	if ((e->fixup && !valid_text(e->fixup)) || (e->fixup_args && !valid_text(e->fixup_args)))
+		return fail(err, errlen, "%s: %s: a control character in its fixup", where, e->path);
 	for (size_t i = 0; i < e->nverified; i++)
 		if (!valid_text(e->verified[i].key) || !valid_text(e->verified[i].value))
 			return fail(err, errlen, "%s: %s: a control character in its verification", where,
@@ -166,6 +168,8 @@ int repo_read_record(const char *file, struct repo_entry *e, char *err, size_t e
 		else if (!strcmp(key, "driver_tree_sha256")) slot = &e->driver_tree_sha256;
 		else if (!strcmp(key, "driver_source_sha256")) slot = &e->driver_source_sha256;
 		else if (!strcmp(key, "toolchain_sha256")) slot = &e->toolchain_sha256;
+		else if (!strcmp(key, "fixup")) slot = &e->fixup;
+		else if (!strcmp(key, "fixup_args")) slot = &e->fixup_args;
 		else if (!strcmp(key, "size")) {
 			if (parse_size(value, &e->size) != 0)
 				rc = fail(err, errlen, "%s:%ld: size '%s' is not a number", file, lineno, value);
@@ -310,6 +314,8 @@ void repo_free_entry(struct repo_entry *e)
 	free(e->driver_tree_sha256);
 	free(e->driver_source_sha256);
 	free(e->toolchain_sha256);
+	free(e->fixup);
+	free(e->fixup_args);
 	for (size_t i = 0; i < e->nverified; i++) {
 		free(e->verified[i].key);
 		free(e->verified[i].value);
@@ -685,6 +691,10 @@ static int entry_from_json(const struct jval *o, struct repo_entry *e, const cha
 	    jstr(in, "driver_source_sha256", &e->driver_source_sha256, file, err, errlen) != 0 ||
 	    jstr(in, "toolchain_sha256", &e->toolchain_sha256, file, err, errlen) != 0)
 		return -1;
+	/* A distribution's fixup is an input only where it has one. */
+	if ((jget(in, "fixup") && jstr(in, "fixup", &e->fixup, file, err, errlen) != 0) ||
+	    (jget(in, "fixup_args") && jstr(in, "fixup_args", &e->fixup_args, file, err, errlen) != 0))
+		return -1;
 	const struct jval *ver = jget(o, "verified");
 	if (ver) {
 		if (ver->type != J_OBJ)
@@ -821,7 +831,11 @@ int repo_write_json(FILE *f, const struct repo_index *idx)
 		fputs("],\n", f);
 		json_member(f, "        ", "driver_tree_sha256", e->driver_tree_sha256, false);
 		json_member(f, "        ", "driver_source_sha256", e->driver_source_sha256, false);
-		json_member(f, "        ", "toolchain_sha256", e->toolchain_sha256, true);
+		json_member(f, "        ", "toolchain_sha256", e->toolchain_sha256, !(e->fixup && *e->fixup));
+		if (e->fixup && *e->fixup) {
+			json_member(f, "        ", "fixup", e->fixup, false);
+			json_member(f, "        ", "fixup_args", e->fixup_args ? e->fixup_args : "", true);
+		}
 		fprintf(f, "%s}%s\n", in, e->nverified ? "," : "");
 		if (e->nverified) {
 			fprintf(f, "%s\"verified\": {\n", in);
@@ -873,5 +887,7 @@ int repo_write_record(FILE *f, const struct repo_entry *e)
 		fprintf(f, "%s%s", k ? " " : "", e->packages[k]);
 	fprintf(f, "\ndriver_tree_sha256=%s\ndriver_source_sha256=%s\ntoolchain_sha256=%s\n",
 		e->driver_tree_sha256, e->driver_source_sha256, e->toolchain_sha256);
+	if (e->fixup && *e->fixup)
+		fprintf(f, "fixup=%s\nfixup_args=%s\n", e->fixup, e->fixup_args ? e->fixup_args : "");
 	return ferror(f) ? -1 : 0;
 }

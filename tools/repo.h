@@ -22,6 +22,8 @@ struct repo_entry {
 	char **packages; /* the SHA-256 of each package the probe was built from, in build order */
 	size_t npackages;
 	char *driver_tree_sha256, *driver_source_sha256, *toolchain_sha256;
+	char *fixup;      /* the distribution's tree fixup: "<script> <sha256>", or empty */
+	char *fixup_args; /* the kbuild arguments it added, or empty */
 	struct repo_kv *verified; /* the boot verification's key=value lines, sorted by key */
 	size_t nverified;
 	char *origin; /* the record or index file it was read from, for messages */
