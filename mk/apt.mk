@@ -19,17 +19,28 @@ field = $(word $(1),$(subst |, ,$(2)))
 
 # $(call apt_suite_rule,distro,suite-entry)
 define apt_suite_rule
+# InRelease, or where a mirror has none, Release and its detached Release.gpg; an empty
+# InRelease then stands for them (touched when they change) or for an optional, absent suite.
 $(APT_CACHE)/$(1)/$(call field,1,$(2))/InRelease: $(if $(filter 1,$(REFRESH)),FORCE) | $(call tool,fetch)
 	@mkdir -p $$(@D)
-	$(Q)$(call tool,fetch) --quiet --refresh $$($(call field,2,$(2)))/dists/$(call field,1,$(2))/InRelease $$@ \
-	  || { rc=$$$$?; if [ $$$$rc = 4 ] && [ -n "$(filter $(call field,1,$(2)),$($(1)_OPTIONAL_SUITES))" ]; then \
-	         echo "  NOTE    $(1): the mirror has no suite $(call field,1,$(2)); skipping it"; : > $$@; \
-	       else exit $$$$rc; fi; }
+	$(Q)base=$$($(call field,2,$(2)))/dists/$(call field,1,$(2)); d=$$(@D); \
+	$(call tool,fetch) --quiet --refresh $$$$base/InRelease $$@ 2>$$@.err && { rm -f $$@.err $$$$d/Release $$$$d/Release.gpg; exit 0; }; \
+	rc=$$$$?; [ $$$$rc = 4 ] || { cat $$@.err >&2; rm -f $$@.err; exit $$$$rc; }; rm -f $$@.err; \
+	if $(call tool,fetch) --quiet --refresh $$$$base/Release $$$$d/Release 2>/dev/null; then \
+	  $(call tool,fetch) --quiet --refresh $$$$base/Release.gpg $$$$d/Release.gpg || exit 1; \
+	  if [ -s $$@ ] || [ ! -e $$@ ] || [ $$$$d/Release -nt $$@ ] || [ $$$$d/Release.gpg -nt $$@ ]; then : > $$@; fi; \
+	elif [ -n "$(filter $(call field,1,$(2)),$($(1)_OPTIONAL_SUITES))" ]; then \
+	  echo "  NOTE    $(1): the mirror has no suite $(call field,1,$(2)); skipping it"; \
+	  rm -f $$$$d/Release $$$$d/Release.gpg; [ -e $$@ ] && [ ! -s $$@ ] || : > $$@; \
+	else echo "fetch: $$$$base: neither InRelease nor Release" >&2; exit 4; fi
 
 $(APT_BUILD)/$(1)/$(call field,1,$(2)).indexes: $(APT_CACHE)/$(1)/$(call field,1,$(2))/InRelease $(call tool,apt-release)
 	@mkdir -p $$(@D)
-	$(Q)if [ -s $$< ]; then \
-	  $(call tool,apt-release) --keyring $($(1)_KEYRING) --inrelease $$< --suite $(call field,1,$(2)) \
+	$(Q)d=$$(<D); if [ -s $$< ]; then signed="--inrelease $$<"; \
+	elif [ -s $$$$d/Release ]; then signed="--release $$$$d/Release --signature $$$$d/Release.gpg"; \
+	else signed=; fi; \
+	if [ -n "$$$$signed" ]; then \
+	  $(call tool,apt-release) --keyring $($(1)_KEYRING) $$$$signed --suite $(call field,1,$(2)) \
 	    $(foreach c,$($(1)_COMPONENTS),$(foreach a,$($(1)_ARCHES),$(c)/binary-$(call field,2,$(a))/Packages)) > $$@.tmp; \
 	else : > $$@.tmp; fi && mv -f $$@.tmp $$@
 endef

@@ -175,3 +175,32 @@ pmake() {
 	echo "$output" | grep -q 'signature check against .* failed: refusing it'
 	[ ! -e "$d/build/listing/debian.tsv" ]
 }
+
+@test "a mirror without InRelease is read through Release and its detached signature" {
+	d=$BATS_TEST_TMPDIR/detached
+	cp -R "$ARCHIVE" "$BATS_TEST_TMPDIR/repo3"
+	rm "$BATS_TEST_TMPDIR/repo3/dists/bookworm/InRelease"
+	run make -C "$TOP" --no-print-directory BIN="$FP_BIN" SAN=1 BUILD="$d/build" CACHE="$d/cache" \
+		DIST="$d/dist" KERNELS="$d/kernels" MIRROR_debian="file://$BATS_TEST_TMPDIR/repo3" \
+		debian_SUITES='bookworm|MIRROR_debian|debian-12' debian_KEYRING="$KEYRING" \
+		debian_ARCHES='x86_64|amd64|amd64,cloud-amd64' DRIVER_SOURCE="$W/driver" list-debian
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | grep -c "^$d/dist/")" -eq 3 ]
+	# Unchanged, it is not listed again.
+	run make -C "$TOP" --no-print-directory BIN="$FP_BIN" SAN=1 BUILD="$d/build" CACHE="$d/cache" \
+		DIST="$d/dist" KERNELS="$d/kernels" MIRROR_debian="file://$BATS_TEST_TMPDIR/repo3" \
+		debian_SUITES='bookworm|MIRROR_debian|debian-12' debian_KEYRING="$KEYRING" \
+		debian_ARCHES='x86_64|amd64|amd64,cloud-amd64' DRIVER_SOURCE="$W/driver" list-debian
+	[ "$status" -eq 0 ]
+	! echo "$output" | grep -q 'LIST' || false
+	# A forged Release is refused as a forged InRelease is.
+	sed -i 's/^Suite: bookworm$/Suite: bookworm-forged/' "$BATS_TEST_TMPDIR/repo3/dists/bookworm/Release"
+	run make -C "$TOP" --no-print-directory BIN="$FP_BIN" SAN=1 BUILD="$d/build" CACHE="$d/cache" \
+		DIST="$d/dist" KERNELS="$d/kernels" MIRROR_debian="file://$BATS_TEST_TMPDIR/repo3" \
+		debian_SUITES='bookworm|MIRROR_debian|debian-12' debian_KEYRING="$KEYRING" \
+		debian_ARCHES='x86_64|amd64|amd64,cloud-amd64' DRIVER_SOURCE="$W/driver" list-debian
+	echo "$output"
+	[ "$status" -ne 0 ]
+	echo "$output" | grep -q 'signature check against .* failed: refusing it'
+}
