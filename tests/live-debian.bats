@@ -43,7 +43,7 @@ newest_bookworm_amd64() {
 	# Every probe lands under the driver version the scap-dkms tree declares, per arch.
 	dv=$(sed -n 's/^DRIVER_TREE_VERSION := //p' "$LIVE/build/driver/debian-dkms.mk")
 	[ -n "$dv" ]
-	! echo "$output" | grep -v "/$dv/x86_64/falco_debian_" | grep -q . || false
+	! echo "$output" | grep "^/" | grep -v "/$dv/x86_64/falco_debian_" | grep -q . || false
 	# Each kernel's packages: its own headers, the shared -common half and linux-kbuild.
 	release=$(newest_bookworm_amd64)
 	line=$(awk -F'\t' -v r="$release" '$3 == r' "$LIVE/build/listing/debian.tsv")
