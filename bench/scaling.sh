@@ -27,7 +27,7 @@ for j in 1 2; do
 	rm -f "${probes[@]}"
 	took[$j]=$({ time make -s -j$j "${args[@]}" "${probes[@]}" >/dev/null 2>&1; } 2>&1)
 done
-printf 'probes: %s\n' "${probes[@]##*/}"
+echo "probes: ${probes[*]##*/}"
 echo "make -j1: ${took[1]} s"
 echo "make -j2: ${took[2]} s"
 awk -v a="${took[1]}" -v b="${took[2]}" 'BEGIN { printf "speed-up: %.2f (target >= 1.8 on 2 cores)\n", a / b }'
