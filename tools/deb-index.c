@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "debversion.h"
+#include "xalloc.h"
 
 static void die(const char *fmt, ...)
 {
@@ -37,21 +38,7 @@ static void die(const char *fmt, ...)
 	exit(1);
 }
 
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n);
-	if (!p)
-		die("out of memory");
-	return p;
-}
 
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s);
-	if (!d)
-		die("out of memory");
-	return d;
-}
 
 struct index {
 	const char *os_release, *base, *path;

@@ -1,3 +1,3 @@
 # repo-index: a probe repository's index.json, index.html and SHA256SUMS from its records.
 TOOLS += repo-index
-tool_repo-index_SRCS := tools/repo-index.c tools/repo.c tools/sha256.c
+tool_repo-index_SRCS := tools/repo-index.c tools/repo.c tools/sha256.c tools/xalloc.c

@@ -7,25 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p) {
-		fputs("out of memory\n", stderr);
-		exit(2);
-	}
-	return p;
-}
+#include "xalloc.h"
 
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s);
-	if (!d) {
-		fputs("out of memory\n", stderr);
-		exit(2);
-	}
-	return d;
-}
+
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {

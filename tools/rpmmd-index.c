@@ -40,6 +40,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "xalloc.h"
+
 #define NS_REPO "http://linux.duke.edu/metadata/repo"
 #define NS_COMMON "http://linux.duke.edu/metadata/common"
 
@@ -58,21 +60,7 @@ static void die(const char *fmt, ...)
 	exit(1);
 }
 
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n);
-	if (!p)
-		die("out of memory");
-	return p;
-}
 
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s ? s : "");
-	if (!d)
-		die("out of memory");
-	return d;
-}
 
 static void usage(void)
 {
