@@ -14,8 +14,6 @@
 APT_CACHE := $(CACHE)/apt
 APT_BUILD := $(BUILD)/apt
 
-# Fields of "a|b|c" entries.
-field = $(word $(1),$(subst |, ,$(2)))
 
 # $(call apt_suite_rule,distro,suite-entry)
 define apt_suite_rule
@@ -57,6 +55,3 @@ $(BUILD)/listing/$(1).stamp: $(foreach s,$($(1)_SUITES),$(APT_BUILD)/$(1)/$(call
 	  $(foreach s,$($(1)_SUITES),'$(s)|$$($(call field,2,$(s)))')
 	@touch $$@
 endef
-
-.PHONY: FORCE
-FORCE:

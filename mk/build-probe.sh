@@ -63,12 +63,11 @@ tree=$root/$kdir
 
 # Debian and Ubuntu header trees include their shared half by its installed absolute path;
 # point those includes into this work tree (never at the host's /usr/src).
-for mf in "$tree/Makefile"; do
-	# Ubuntu's flavour Makefile is a relative symlink into the shared tree: leave it be.
-	if [ ! -L "$mf" ] && grep -q '^include /' "$mf"; then
-		sed -i "s#^include /#include $root/#" "$mf" || fail "cannot rewrite $mf"
-	fi
-done
+# Ubuntu's flavour Makefile is a relative symlink into the shared tree: it is left be.
+mf=$tree/Makefile
+if [ ! -L "$mf" ] && grep -q '^include /' "$mf"; then
+	sed -i "s#^include /#include $root/#" "$mf" || fail "cannot rewrite $mf"
+fi
 
 # The name was computed from the package index; the headers must agree with it exactly,
 # or the probe would be published under a name a different kernel asks for.

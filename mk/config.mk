@@ -46,3 +46,9 @@ Q := $(if $(filter 1,$(V)),,@)
 
 space := $(subst ,, )
 comma := ,
+# Field n of an "a|b|c" entry, the form distribution data uses for its lists.
+field = $(word $(1),$(subst |, ,$(2)))
+
+# A prerequisite that makes a rule run every time (its target decides whether anything changed).
+.PHONY: FORCE
+FORCE:

@@ -44,7 +44,6 @@ REMOTE_INDEX := $(REMOTE_DIR)/index.json
 REMOTE_MK := $(REMOTE_DIR)/probes.mk
 REPO_TOOLS = $(call tool,fetch) $(call tool,repo-index) $(call tool,repo-query)
 
-FORCE:
 
 # ---- Building only what REPO lacks ----
 # The published index is fetched once per make run (make restarts after regenerating

@@ -22,16 +22,14 @@
 RPMMD_CACHE := $(CACHE)/rpmmd
 RPMMD_BUILD := $(BUILD)/rpmmd
 
-# Fields of "a|b|c" entries (mk/apt.mk has the same).
-rpmmd_field = $(word $(1),$(subst |, ,$(2)))
 # $(call rpmmd_path,entry,arch): the repository's path with the architecture filled in.
-rpmmd_path = $(subst {arch},$(2),$(call rpmmd_field,3,$(1)))
+rpmmd_path = $(subst {arch},$(2),$(call field,3,$(1)))
 rpmmd_is_mirrorlist = $(filter %/mirror.list,$(call rpmmd_path,$(1),$(2)))
 # $(call rpmmd_dir,root,distro,entry,arch): where one repository's files live, below a root.
-rpmmd_dir = $(1)/$(2)/$(call rpmmd_field,1,$(3))/$(4)
-rpmmd_optional = $(filter $(call rpmmd_field,1,$(2)),$($(1)_OPTIONAL_REPOS))
+rpmmd_dir = $(1)/$(2)/$(call field,1,$(3))/$(4)
+rpmmd_optional = $(filter $(call field,1,$(2)),$($(1)_OPTIONAL_REPOS))
 # Repositories whose hosts' os-release file exists, and those left out for want of one.
-rpmmd_repos = $(foreach r,$($(1)_REPOS),$(if $(wildcard distros/os-release/$(call rpmmd_field,4,$(r))),$(r)))
+rpmmd_repos = $(foreach r,$($(1)_REPOS),$(if $(wildcard distros/os-release/$(call field,4,$(r))),$(r)))
 rpmmd_repos_unnamed = $(filter-out $(call rpmmd_repos,$(1)),$($(1)_REPOS))
 
 # A missing repository (fetch exits 4) is an error unless the distribution names it optional;
@@ -39,7 +37,7 @@ rpmmd_repos_unnamed = $(filter-out $(call rpmmd_repos,$(1)),$($(1)_REPOS))
 # $(call rpmmd_fetch_or_skip,distro,entry,arch)
 define rpmmd_fetch_or_skip
 || { rc=$$$$?; if [ $$$$rc = 4 ] && [ -n "$(call rpmmd_optional,$(1),$(2))" ]; then \
-       echo "  NOTE    $(1): the mirror has no repository $(call rpmmd_field,1,$(2)) for $(3); skipping it"; : > $$@; \
+       echo "  NOTE    $(1): the mirror has no repository $(call field,1,$(2)) for $(3); skipping it"; : > $$@; \
      else exit $$$$rc; fi; }
 endef
 
@@ -48,7 +46,7 @@ define rpmmd_repo_rule
 ifneq ($(call rpmmd_is_mirrorlist,$(2),$(3)),)
 $(call rpmmd_dir,$(RPMMD_CACHE),$(1),$(2),$(3))/mirror.list: $(if $(filter 1,$(REFRESH)),FORCE) | $(call tool,fetch)
 	@mkdir -p $$(@D)
-	$(Q)$(call tool,fetch) --quiet --refresh '$$($(call rpmmd_field,2,$(2)))/$(call rpmmd_path,$(2),$(3))' $$@ \
+	$(Q)$(call tool,fetch) --quiet --refresh '$$($(call field,2,$(2)))/$(call rpmmd_path,$(2),$(3))' $$@ \
 	  $(call rpmmd_fetch_or_skip,$(1),$(2),$(3))
 
 # Line 1: the base URL to fetch from; line 2: the same as the listing writes it.
@@ -56,15 +54,15 @@ $(call rpmmd_dir,$(RPMMD_BUILD),$(1),$(2),$(3)).url: $(call rpmmd_dir,$(RPMMD_CA
 	@mkdir -p $$(@D)
 	$(Q)if [ -s $$< ]; then \
 	  $(call tool,rpmmd-index) mirrorlist --basearch $(3) \
-	    --mirror '$(call rpmmd_field,2,$(2))=$$($(call rpmmd_field,2,$(2)))' \
+	    --mirror '$(call field,2,$(2))=$$($(call field,2,$(2)))' \
 	    $(if $($(1)_MIRRORLIST_ORIGIN),--origin '$($(1)_MIRRORLIST_ORIGIN)') $$< > $$@.tmp; \
 	else : > $$@.tmp; fi && \
 	if cmp -s $$@.tmp $$@; then rm -f $$@.tmp; else mv -f $$@.tmp $$@; fi
 else
 $(call rpmmd_dir,$(RPMMD_BUILD),$(1),$(2),$(3)).url: FORCE
 	@mkdir -p $$(@D)
-	$(Q)printf '%s\n' '$$($(call rpmmd_field,2,$(2)))/$(call rpmmd_path,$(2),$(3))' \
-	  '$$$$($(call rpmmd_field,2,$(2)))/$(call rpmmd_path,$(2),$(3))' > $$@.tmp && \
+	$(Q)printf '%s\n' '$$($(call field,2,$(2)))/$(call rpmmd_path,$(2),$(3))' \
+	  '$$$$($(call field,2,$(2)))/$(call rpmmd_path,$(2),$(3))' > $$@.tmp && \
 	if cmp -s $$@.tmp $$@; then rm -f $$@.tmp; else mv -f $$@.tmp $$@; fi
 endif
 
@@ -89,7 +87,7 @@ $(call rpmmd_dir,$(RPMMD_BUILD),$(1),$(2),$(3)).repo: $(call rpmmd_dir,$(RPMMD_C
 	  set -- $$$$info; \
 	  size=; [ "$$$$3" = - ] || size="--size $$$$3"; \
 	  $(call tool,fetch) --quiet --sha256 $$$$2 $$$$size "$$$$(sed -n 1p $$(word 2,$$^))/$$$$1" $$$$primary; \
-	  printf '%s %s %s %s\n' distros/os-release/$(call rpmmd_field,4,$(2)) "$$$$(sed -n 2p $$(word 2,$$^))" $$$$primary $$$$2 > $$@.tmp; \
+	  printf '%s %s %s %s\n' distros/os-release/$(call field,4,$(2)) "$$$$(sed -n 2p $$(word 2,$$^))" $$$$primary $$$$2 > $$@.tmp; \
 	else : > $$@.tmp; fi; \
 	if cmp -s $$@.tmp $$@; then rm -f $$@.tmp; else mv -f $$@.tmp $$@; fi
 endef
@@ -104,7 +102,7 @@ $(BUILD)/listing/$(1).tsv: $(BUILD)/listing/$(1).stamp ;
 $(BUILD)/listing/$(1).stamp: $(foreach r,$(call rpmmd_repos,$(1)),$(foreach a,$($(1)_ARCHES),$(call rpmmd_dir,$(RPMMD_BUILD),$(1),$(r),$(a)).repo)) $(call tool,rpmmd-index) distros/$(1).mk
 	@mkdir -p $$(@D)
 	@echo "  LIST    $(1)"
-	$(foreach r,$(call rpmmd_repos_unnamed,$(1)),@echo "  NOTE    $(1): no distros/os-release/$(call rpmmd_field,4,$(r)); leaving out repository $(call rpmmd_field,1,$(r))"
+	$(foreach r,$(call rpmmd_repos_unnamed,$(1)),@echo "  NOTE    $(1): no distros/os-release/$(call field,4,$(r)); leaving out repository $(call field,1,$(r))"
 	)$(Q)set -e; out=$(BUILD)/listing/$(1).tsv; \
 	repos=$$$$(awk '{ print "--repo", $$$$1, $$$$2, $$$$3 }' /dev/null $$(filter %.repo,$$^)); \
 	if [ -n "$$$$repos" ]; then \
