@@ -4,14 +4,8 @@
 # bare clang + llc compile of the same probe (the two commands kbuild runs, run alone in a tree
 # prepared beforehand). Target: <= 1.10. Uses this machine's apt mirror (MIRRORS_FROM_APT).
 #   bench/overhead.sh [WORKDIR]     (default build/bench; reused between runs)
-set -euo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
-w=${1:-$top/build/bench}
-cd "$top"
-args=(BUILD="$w/build" CACHE="$w/cache" DIST="$w/dist" KERNELS="$w/kernels" MIRRORS_FROM_APT=1
-	"debian_SUITES=bookworm|MIRROR_debian|debian-12 bookworm-security|MIRROR_debian_security|debian-12")
-make -s tools >/dev/null
-make -s "${args[@]}" list-debian >"$w.list" 2>/dev/null || make "${args[@]}" list-debian
+# shellcheck source=bookworm.sh
+source "$(dirname "$0")/bookworm.sh"
 probe=$(grep -E '/falco_debian_[0-9.]+-[0-9]+-amd64_1\.o$' "$w.list" | sort -V | tail -n 1)
 [ -n "$probe" ] || { echo "no bookworm amd64 kernel listed" >&2; exit 1; }
 # Fill the cache first: downloads are not what is measured.

@@ -3,15 +3,8 @@
 # and rt-amd64 flavours, and the previous ABI's amd64) built with -j1 and then -j2, packages
 # cached. Prints both times and the speed-up (target >= 1.8 on 2 cores).
 #   bench/scaling.sh [WORKDIR]      (default build/bench; shares its cache with overhead.sh)
-set -euo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
-w=${1:-$top/build/bench}
-cd "$top"
-args=(BUILD="$w/build" CACHE="$w/cache" DIST="$w/dist" KERNELS="$w/kernels" MIRRORS_FROM_APT=1
-	"debian_SUITES=bookworm|MIRROR_debian|debian-12 bookworm-security|MIRROR_debian_security|debian-12")
-make -s tools >/dev/null
-mkdir -p "$w"
-make -s "${args[@]}" list-debian | grep '/falco_debian_' >"$w.list"
+# shellcheck source=bookworm.sh
+source "$(dirname "$0")/bookworm.sh"
 abis=$(sed -n 's#.*/falco_debian_\([0-9.]*-[0-9]*\)-amd64_1\.o$#\1#p' "$w.list" | sort -V | tail -n 2)
 newest=$(echo "$abis" | tail -n 1)
 previous=$(echo "$abis" | head -n 1)
