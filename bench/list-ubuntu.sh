@@ -169,7 +169,7 @@ mkdir -p "$dir/cache/packages"
 awk -F'\t' '{ n = split($6, p, " "); for (i = 1; i <= n; i++) { split(p[i], f, "|"); print f[2] } }' \
 	"$data/listing.all" | sort -u | (cd "$dir/cache/packages" && xargs touch)
 # shellcheck disable=SC2086
-make -s $margs tools "$dir/build/toolchain.id" >/dev/null
+make -s $margs tools "$dir/build/toolchain/bpf.id" >/dev/null
 sleep 1
 xargs -n 500 dirname <"$dir/probes" | sort -u | xargs mkdir -p
 xargs touch <"$dir/probes"

@@ -32,7 +32,7 @@ mkdir -p "$dir/cache/packages"
 awk -F'\t' '{ n = split($6, p, " "); for (i = 1; i <= n; i++) { split(p[i], f, "|"); print f[2] } }' \
 	"$dir/listing.tsv" | sort -u | (cd "$dir/cache/packages" && xargs touch)
 # shellcheck disable=SC2086
-make -s $args "$dir/build/toolchain.id" >/dev/null
+make -s $args "$dir/build/toolchain/bpf.id" >/dev/null
 sleep 1
 xargs -n 500 dirname <"$dir/probes" | sort -u | xargs mkdir -p
 xargs touch <"$dir/probes"

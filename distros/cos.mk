@@ -20,5 +20,5 @@ cos_MILESTONES ?= \
   125|19216
 # The builds' kernels are x86_64 (the bucket's per-build artifacts are lakitu, x86_64).
 cos_UNAME_M := x86_64
-# The loader's preparation of COS headers, run on each probe's work tree (mk/build-probe.sh).
-cos_PROBE_FIXUP := mk/cos-fixup.sh
+# The loader's preparation of COS headers, run on each kernel's work tree (mk/kernel-tree.sh).
+cos_FIXUP := mk/cos-fixup.sh

@@ -2,6 +2,8 @@
 DISTROS += debian
 debian_FAMILY := apt
 debian_STYLE := debian
+# Each kernel tree is prepared as its hosts have it installed (mk/kernel-tree.sh).
+debian_FIXUP := mk/fixup-debian.sh
 # File names of Debian probes, to route `make dist/.../falco_debian_...o` here.
 debian_NAMES := falco_debian_%
 debian_KEYRING := /usr/share/keyrings/debian-archive-keyring.gpg

@@ -5,6 +5,8 @@
 DISTROS += ubuntu
 ubuntu_FAMILY := apt
 ubuntu_STYLE := ubuntu
+# Each kernel tree is prepared as its hosts have it installed (mk/kernel-tree.sh).
+ubuntu_FIXUP := mk/fixup-debian.sh
 # File names of Ubuntu probes (falco_ubuntu-generic_..., falco_ubuntu-aws_...), to route
 # `make dist/.../falco_ubuntu-...o` here.
 ubuntu_NAMES := falco_ubuntu-%

@@ -40,15 +40,5 @@ MIRRORS_FROM_APT ?=
 # SAN=1 builds the C helpers with AddressSanitizer and UBSan (the tests do).
 SAN ?=
 
-# Progress: V=1 prints every command.
+# Progress: V=1 prints every command, make -s nothing (mk/lib.mk).
 V ?=
-Q := $(if $(filter 1,$(V)),,@)
-
-space := $(subst ,, )
-comma := ,
-# Field n of an "a|b|c" entry, the form distribution data uses for its lists.
-field = $(word $(1),$(subst |, ,$(2)))
-
-# A prerequisite that makes a rule run every time (its target decides whether anything changed).
-.PHONY: FORCE
-FORCE:

@@ -1,9 +1,9 @@
 #!/bin/sh
 # COS's preparation of an extracted kernel tree before its probe is built: what Falco's driver
 # loader does on a COS host, so that the probe is the one the host would build. Run by
-# mk/build-probe.sh as cos_PROBE_FIXUP on the private work tree:
+# mk/kernel-tree.sh as cos_FIXUP on the kernel's work tree:
 #
-#   cos-fixup.sh TREE            prepares TREE; prints extra kbuild arguments on stdout
+#   cos-fixup.sh TREE [ROOT]     prepares TREE; prints extra kbuild arguments on stdout
 #   cos-fixup.sh --source-conventions
 #                                prints the defconfig path and LOCALVERSION a source tree is
 #                                prepared with (mk/cos-build.sh names the release by them)
@@ -31,8 +31,8 @@ if [ "${1:-}" = --source-conventions ]; then
 	echo "$DEFCONFIG $LOCALVERSION"
 	exit 0
 fi
-[ $# -eq 1 ] || {
-	echo "usage: cos-fixup.sh TREE | --source-conventions" >&2
+[ $# -eq 1 ] || [ $# -eq 2 ] || {
+	echo "usage: cos-fixup.sh TREE [ROOT] | --source-conventions" >&2
 	exit 2
 }
 tree=$1

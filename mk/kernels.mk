@@ -1,82 +1,86 @@
-# From listings to probes: which fragments this run needs, the goals per distribution, and the
-# summary. A fragment kernels/<driver-version>/<distro>.mk is generated from the distribution's
-# listing ($(BUILD)/listing/<distro>.tsv, made by the family's rules: mk/apt.mk...) and included;
-# make regenerates it first when the listing or the naming settings changed, then restarts.
+# From listings to a run's plan: the fragments generated from each distribution's listing
+# ($(BUILD)/listing/<d>.tsv, mk/family.mk) and the plan of what this run builds; make
+# regenerates a fragment when its listing or naming settings changed, then restarts.
 #
 # The listing: one kernel per line, tab-separated:
 #   os-release file | uname -m | uname -r | uname -v (as far as the index tells) |
 #   kernel build tree under the extraction root | packages <url>|<sha256>|<size> ... |
 #   kernel image packages, same form, or -
+#
+#   kernels/<d>.mk             each kernel's tree, packages and identity (tools/kernels-mk kernels)
+#   kernels/<dv>/<d>.mk        each output of driver version dv (tools/kernels-mk outputs), with
+#                              its table (.outputs) and boot verification rules (.verify.mk)
+#   $(BUILD)/plan/<d>.mk       the outputs this run builds, grouped by kernel (tools/plan): less
+#                              those REPO has, in SHARD; .list holds their paths, .report what
+#                              was left out and why
+.PRECIOUS: $(BUILD)/naming/%.id
 
-$(BUILD)/listing/%.tsv: $(BUILD)/listing/%.stamp ;
-# Made by their stamps' rules: never intermediate files for make to delete after a restart.
-.PRECIOUS: $(BUILD)/listing/%.tsv $(BUILD)/naming/%.id
-
-ifneq ($(NEED_DISTROS),)
-include $(DRIVER_INFO)
-endif
-
-# A driver tree declares its version; a probe must be published under that one.
-ifneq ($(DRIVER_TREE_VERSION),)
-ifneq ($(DRIVER_TREE_VERSION),$(DRIVER_VERSION))
-ifeq ($(DRIVER_VERSION),)
-DRIVER_VERSION := $(DRIVER_TREE_VERSION)
-else
-$(error DRIVER_SOURCE=$(DRIVER_SOURCE) is driver version $(DRIVER_TREE_VERSION), not $(DRIVER_VERSION))
-endif
-endif
-endif
-
-# The naming settings every fragment was generated with; rewritten only when they change.
-NAMING_STAMP = $(BUILD)/naming/$(DRIVER_VERSION).id
+# The naming settings a driver version's fragments were generated with; rewritten only when
+# they change.
 $(BUILD)/naming/%.id: FORCE
-	@mkdir -p $(@D)
-	$(Q)echo 'rules=$(FALCO_RULES) layout=$(LAYOUT)' > $@.tmp && \
-	  if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+	$(call filechk,naming)
+filechk_naming = echo '$(RELEASES.$*)'
 
-$(KERNELS)/$(DRIVER_VERSION)/%.mk: $(BUILD)/listing/%.tsv $(NAMING_STAMP) $(call tool,kernels-mk)
-	@mkdir -p $(@D)
-	$(Q)$(call tool,kernels-mk) --distro $* --driver-version '$(DRIVER_VERSION)' \
-	  --rules '$(FALCO_RULES)' --layout '$(LAYOUT)' $< > $@.tmp && \
-	  if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; echo "  KERNELS $@"; fi
+quiet_chk_kernels_mk = KERNELS $@
+filechk_kernels_mk = mkdir -p $(IDS_DIR)/$(D) && $(call tool,kernels-mk) kernels --distro $(D) --ids $(IDS_DIR)/$(D) $<
+quiet_chk_outputs_mk = KERNELS $@
+filechk_outputs_mk = $(call tool,kernels-mk) outputs --distro $(D) --driver-version '$(DV)' \
+	$(foreach s,$(RELEASES.$(DV)),--release '$(s)') --outputs $(@:.mk=.outputs) --verify $(@:.mk=.verify.mk) $<
 
-# Fragments are included only once the driver version is known, so that no fragment is made
+# $(call distro_fragments,distro)
+define distro_fragments
+$(KERNELS)/$(1).mk: $(BUILD)/listing/$(1).tsv $(call tool,kernels-mk)
+	$$(call filechk,kernels_mk)
+$(KERNELS)/$(1).mk: D := $(1)
+$(foreach dv,$(SELECTED_DVS),$(eval $(call dv_fragment,$(1),$(dv))))
+endef
+define dv_fragment
+$(KERNELS)/$(2)/$(1).mk: $(BUILD)/listing/$(1).tsv $(BUILD)/naming/$(2).id $(call tool,kernels-mk)
+	$$(call filechk,outputs_mk)
+$(KERNELS)/$(2)/$(1).mk: D := $(1)
+$(KERNELS)/$(2)/$(1).mk: DV := $(2)
+# Made by the fragment's rule, with it.
+$(KERNELS)/$(2)/$(1).outputs $(KERNELS)/$(2)/$(1).verify.mk: $(KERNELS)/$(2)/$(1).mk ;
+endef
+$(foreach d,$(NEED_DISTROS),$(eval $(call distro_fragments,$(d))))
+
+# The plan's inputs besides the output tables: the published paths and the settings.
+$(BUILD)/plan/settings.id: FORCE
+	$(call filechk,plan_settings)
+filechk_plan_settings = echo 'SHARD=$(SHARD) REPO=$(REPO_URL)'
+quiet_chk_plan = PLAN    $(D)
+filechk_plan = $(call tool,plan) --distro $(D) --list $(@:.mk=.list) --report $(@:.mk=.report) \
+	$(if $(REPO),--published $(REMOTE_PATHS)) $(if $(SHARD),--shard $(SHARD)) \
+	$(foreach dv,$(SELECTED_DVS),$(KERNELS)/$(dv)/$(D).outputs)
+define distro_plan
+$(BUILD)/plan/$(1).mk: $(foreach dv,$(SELECTED_DVS),$(KERNELS)/$(dv)/$(1).outputs) $(BUILD)/plan/settings.id \
+  $(if $(REPO),$(REMOTE_PATHS)) $(call tool,plan)
+	$$(call filechk,plan)
+$(BUILD)/plan/$(1).mk: D := $(1)
+$(BUILD)/plan/$(1).list $(BUILD)/plan/$(1).report: $(BUILD)/plan/$(1).mk ;
+endef
+
+# Fragments are included only once the driver versions are known, so that no fragment is made
 # for a version this run does not build.
-ifneq ($(DRIVER_TREE_VERSION),)
-include $(foreach d,$(NEED_DISTROS),$(KERNELS)/$(DRIVER_VERSION)/$(d).mk)
-endif
-
-# Boot-verification rules are read only when a goal verifies.
+ifneq ($(SELECTED_DVS),)
+$(foreach d,$(NEED_DISTROS),$(eval $(call distro_plan,$(d))))
+include $(foreach d,$(NEED_DISTROS),$(KERNELS)/$(d).mk $(foreach dv,$(SELECTED_DVS),$(KERNELS)/$(dv)/$(d).mk))
+include $(foreach d,$(NEED_DISTROS),$(BUILD)/plan/$(d).mk)
+.SECONDARY: $(foreach d,$(NEED_DISTROS),$(TREES.$(d)))
 ifneq ($(NEED_VERIFY),)
-$(foreach d,$(NEED_DISTROS),$(foreach p,$(PROBES_$(d)),$(if $(IMAGE_$(p)),\
-  $(eval $(call image_rule,$(p),$(d),$(word 1,$(IMAGE_$(p))),$(word 2,$(IMAGE_$(p))),$(word 3,$(IMAGE_$(p))))))))
+include $(foreach d,$(NEED_DISTROS),$(foreach dv,$(SELECTED_DVS),$(KERNELS)/$(dv)/$(d).verify.mk))
+endif
 endif
 
-# $(call distro_goals,distro)
-# What a run builds of a distribution: its probes less those REPO has, in SHARD (mk/repo.mk).
+# $(call distro_goals,distro): what a run builds of a distribution, then a summary.
 define distro_goals
 .PHONY: $(1) list-$(1)
-WANT_$(1) := $$(call repo_select,$(1),$$(PROBES_$(1)))
-$(1): $$(WANT_$(1))
-	@sh mk/summary.sh $(RUN_DIR) $(1) $$(words $$(WANT_$(1))) $(LOG_DIR)
-# make prints the list itself: thousands of paths are too long for one shell command.
-list-$(1):
-	$$(foreach p,$$(sort $$(WANT_$(1))),$$(info $$(p)))@:
+$(1): $$(PLAN.$(1))
+	@sh mk/summary.sh $(RUN_DIR) $(1) $$(or $$(PLANNED.$(1)),0) $(DIST) $(LOG_DIR) $(if $(FP_QUIET),--quiet)
+list-$(1): $(BUILD)/plan/$(1).list
+	@sed 's|^|$(DIST)/|' $$<
 endef
 $(foreach d,$(DISTROS),$(eval $(call distro_goals,$(d))))
 
 .PHONY: all
 all: $(DISTROS)
-
-# A distribution whose kernels are given as a listing file (d_FAMILY := listing,
-# d_LISTING := path): a curated list, or a synthetic one for the benchmarks.
-define listing_distro_rules
-$(BUILD)/listing/$(1).stamp: $($(1)_LISTING)
-	@mkdir -p $$(@D)
-	$(Q)LC_ALL=C sort $$< > $(BUILD)/listing/$(1).tsv.tmp && \
-	  if cmp -s $(BUILD)/listing/$(1).tsv.tmp $(BUILD)/listing/$(1).tsv; then rm -f $(BUILD)/listing/$(1).tsv.tmp; \
-	  else mv -f $(BUILD)/listing/$(1).tsv.tmp $(BUILD)/listing/$(1).tsv; fi
-	@touch $$@
-endef
-
-$(foreach d,$(DISTROS),$(eval $(call $($(d)_FAMILY)_distro_rules,$(d))))

@@ -3,8 +3,8 @@
 # writes ROOT.mk naming it for mk/driver.mk:
 #
 #   prepare-driver.sh upstream    ROOT DRIVER_VERSION ARCHIVE_URL DOWNLOAD_DIR
-#   prepare-driver.sh debian-dkms ROOT MIRROR INDEXES_FILE APT_CACHE SUITE PACKAGE_DIR
-#   prepare-driver.sh local       ROOT PATH   (a driver tree, a libs checkout, or an archive)
+#   prepare-driver.sh local       ROOT PATH   (a driver tree, a libs checkout, or an archive,
+#                                             such as Debian's signed falcosecurity-scap-dkms)
 #
 # The tree's identity is the SHA-256 of its file names and contents (ROOT.sha256), which
 # every probe depends on; the file is rewritten only when that identity changes.
@@ -28,31 +28,9 @@ upstream)
 	version=$1 url=$2 downloads=$3
 	mkdir -p "$downloads"
 	archive=$downloads/libs-$(echo "$version" | tr '+/' '__').tar.gz
-	echo "  FETCH   $url"
 	"$bin/fetch" --quiet "$url" "$archive" || die "cannot download the driver source $url"
 	source_sha=$(sha256sum "$archive" | cut -d' ' -f1)
 	"$bin/extract" --quiet "$archive" "$root.new/unpacked" || die "cannot unpack $archive"
-	;;
-debian-dkms)
-	mirror=$1 indexes=$2 apt_cache=$3 suite=$4 pkgdir=$5
-	set --
-	while read -r sha size path; do
-		case $path in
-		main/binary-*) set -- "$@" --index - "$mirror" "$apt_cache/by-hash/$sha" ;;
-		esac
-	done <"$indexes"
-	[ $# -gt 0 ] || die "$indexes lists no main Packages index of $suite"
-	for f in "$@"; do
-		case $f in "$apt_cache"/by-hash/*) [ -f "$f" ] || die "$f is missing: list the Debian kernels first (make list-debian)" ;; esac
-	done
-	found=$("$bin/deb-index" --package falcosecurity-scap-dkms "$@") || die "no falcosecurity-scap-dkms in $suite"
-	set -- $found
-	url=$1 source_sha=$2 size=$3
-	mkdir -p "$pkgdir"
-	echo "  FETCH   $url"
-	"$bin/fetch" --quiet --sha256 "$source_sha" --size "$size" "$url" "$pkgdir/$source_sha" ||
-		die "cannot download $url"
-	"$bin/extract" --quiet "$pkgdir/$source_sha" "$root.new/unpacked" || die "cannot unpack $url"
 	;;
 local)
 	src=$1
@@ -88,7 +66,6 @@ if [ -z "$tree" ]; then
 	# driver_config.h from driver_config.h.in beside bpf/ in the source tree. The driver
 	# directory is a cmake project of its own in current libs; configuring only it needs none
 	# of libscap's dependencies.
-	echo "  CMAKE   $libs/driver"
 	cmake -S "$libs/driver" -B "$root.new/cmake" ${version:+-DDRIVER_VERSION=$version} \
 		-DCMAKE_MODULE_PATH="$libs/cmake/modules" -DBUILD_BPF=ON -DBUILD_DRIVER=OFF \
 		-DENABLE_DKMS=OFF >"$root.new/cmake.log" 2>&1 ||
@@ -123,4 +100,4 @@ DRIVER_TREE_SHA256 := $tree_sha
 DRIVER_SOURCE_SHA256 := $source_sha
 EOF
 mv -f "$root.mk.tmp" "$root.mk"
-echo "  DRIVER  $declared ($tree_sha)"
+

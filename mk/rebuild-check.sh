@@ -51,7 +51,7 @@ for key in packages driver_tree_sha256 driver_source_sha256 toolchain_sha256 fix
 			echo "  published toolchain:"
 			"$bin/repo-query" toolchain "$scratch/published.json" "$was" 2>/dev/null | sed 's/^/    /'
 			echo "  this toolchain:"
-			sed 's/^/    /' "$scratch/build/toolchain.id"
+			sed 's/^/    /' "$scratch/build/toolchain/bpf.id"
 		fi
 	fi
 done

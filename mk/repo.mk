@@ -8,8 +8,9 @@
 #                                   request for the index, never one per probe
 #   make REPO=<url|dir> repo        the index of REPO's probes and the new ones together; the
 #                                   files to upload are listed in $(BUILD)/repo/upload-*.list
-#   make SHARD=i/N debian           a stable 1/N of the kernels, chosen by a hash of each probe's
-#                                   repository path (a new kernel never moves an old one)
+#   make SHARD=i/N debian           a stable 1/N of the outputs, chosen by a hash of each
+#                                   output's repository path (tools/plan: a new kernel never moves
+#                                   an old one)
 #   make repo REPO_MERGE='a b'      merges other shards' outputs (directories holding an
 #                                   index.json and their probes, or index.json files)
 #   make is-uploaded PROBE=<path> REPO=...     succeeds if REPO has that probe (mk/is-uploaded.sh
@@ -18,7 +19,7 @@
 #                                   inputs in a scratch directory and compares the bytes
 #   make verify-repo REPO=<url|dir> SIGNING_PUBKEY=<file>   checks signatures and checksums
 #
-# Must be included before mk/kernels.mk, whose distribution goals call repo_select.
+# Must be included before mk/kernels.mk, whose plan reads REMOTE_PATHS.
 
 # A published repository (URL or directory), as Falco's DRIVERS_REPO names it.
 REPO ?=
@@ -41,53 +42,41 @@ repo_url = $(if $(findstring ://,$(1)),$(patsubst %/,%,$(1)),file://$(abspath $(
 REPO_URL := $(if $(REPO),$(call repo_url,$(REPO)))
 REMOTE_DIR := $(REPO_STATE)/remote/$(subst %,_,$(subst /,_,$(subst :,_,$(REPO_URL))))
 REMOTE_INDEX := $(REMOTE_DIR)/index.json
-REMOTE_MK := $(REMOTE_DIR)/probes.mk
 REPO_TOOLS = $(call tool,fetch) $(call tool,repo-index) $(call tool,repo-query)
 
 
 # ---- Building only what REPO lacks ----
 # The published index is fetched once per make run (make restarts after regenerating
-# fragments; a restart does not ask again) and turned into REMOTE_PATHS, the repository paths
-# REPO has. The fetch is conditional (tools/fetch --refresh): an unchanged index is not
-# rewritten, so make does not restart for it.
+# fragments; a restart does not ask again) and its paths listed in REMOTE_PATHS, which the plan
+# (mk/kernels.mk) leaves out. The fetch is conditional (tools/fetch --refresh): an unchanged
+# index is not rewritten, so nothing is planned again for it.
+REMOTE_PATHS := $(REMOTE_DIR)/paths
 ifneq ($(REPO),)
-ifneq ($(NEED_DISTROS)$(filter repo index,$(MAKECMDGOALS)),)
-$(REMOTE_MK): $(if $(MAKE_RESTARTS),,FORCE) | $(REPO_TOOLS)
-	@mkdir -p $(@D)
-	$(Q)$(call tool,fetch) --quiet --refresh '$(REPO_URL)/index.json' $(REMOTE_INDEX); rc=$$?; \
-	  if [ $$rc -eq 4 ] && [ '$(REPO_INIT)' = 1 ]; then \
-	    printf '{"format": "falco-probes-index/1", "probes": []}\n' > $(REMOTE_INDEX); \
-	  elif [ $$rc -eq 4 ]; then \
-	    echo "error: $(REPO_URL)/index.json does not exist; REPO_INIT=1 publishes a new repository" >&2; exit 1; \
-	  elif [ $$rc -ne 0 ]; then \
-	    echo "error: cannot read $(REPO_URL)/index.json" >&2; exit 1; fi
-	$(Q)$(call tool,repo-query) paths $(REMOTE_INDEX) > $@.paths && \
-	  { echo '# The probes $(REPO_URL) has (mk/repo.mk).'; echo 'REMOTE_PATHS := \'; \
-	    sed 's/$$/ \\/' $@.paths; echo; } > $@.tmp && \
-	  echo "  REMOTE  $(REPO_URL): $$(wc -l < $@.paths) probes published" && rm -f $@.paths && \
-	  if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
-include $(REMOTE_MK)
-endif
+$(REMOTE_INDEX): $(if $(MAKE_RESTARTS),,FORCE) | $(REPO_TOOLS)
+	$(call cmd,remote_index)
+quiet_cmd_remote_index =
+      cmd_remote_index = mkdir -p $(@D) && $(call tool,fetch) --quiet --refresh '$(REPO_URL)/index.json' $@; rc=$$?; \
+	if [ $$rc -eq 4 ] && [ '$(REPO_INIT)' = 1 ]; then \
+	  printf '{"format": "falco-probes-index/1", "probes": []}\n' > $@; \
+	elif [ $$rc -eq 4 ]; then \
+	  echo "error: $(REPO_URL)/index.json does not exist; REPO_INIT=1 publishes a new repository" >&2; exit 1; \
+	elif [ $$rc -ne 0 ]; then \
+	  echo "error: cannot read $(REPO_URL)/index.json" >&2; exit 1; fi
+$(REMOTE_PATHS): $(REMOTE_INDEX)
+	$(call cmd,remote_paths)
+quiet_cmd_remote_paths =
+      cmd_remote_paths = $(call tool,repo-query) paths $< > $@.tmp && \
+	$(if $(FP_QUIET),,printf '  REMOTE  %s: %s probes published\n' '$(REPO_URL)' "$$(wc -l < $@.tmp)" &&) \
+	$(call replace,$@.tmp,$@)
 endif
 
 # ---- Shards ----
 ifneq ($(SHARD),)
-shard_i := $(word 1,$(subst /, ,$(SHARD)))
-shard_n := $(word 2,$(subst /, ,$(SHARD)))
-ifneq ($(shell [ '$(words $(subst /, ,$(SHARD)))' = 2 ] && [ '$(shard_i)' -ge 1 ] 2>/dev/null && \
-  [ '$(shard_i)' -le '$(shard_n)' ] 2>/dev/null && echo ok),ok)
+ifneq ($(shell [ '$(words $(subst /, ,$(SHARD)))' = 2 ] && [ '$(word 1,$(subst /, ,$(SHARD)))' -ge 1 ] 2>/dev/null && \
+  [ '$(word 1,$(subst /, ,$(SHARD)))' -le '$(word 2,$(subst /, ,$(SHARD)))' ] 2>/dev/null && echo ok),ok)
 $(error SHARD=$(SHARD): expected i/N, with 1 <= i <= N)
 endif
-$(shell mkdir -p $(REPO_STATE))
-# The list goes through a file: thousands of paths are more than one shell argument may hold.
-repo_shard = $(if $(2),$(file >$(REPO_STATE)/shard-$(1).in,$(patsubst $(DIST)/%,%,$(2)))$(addprefix $(DIST)/,$(shell \
-  LC_ALL=C awk -v i=$(shard_i) -v n=$(shard_n) -f mk/shard.awk $(REPO_STATE)/shard-$(1).in)))
-else
-repo_shard = $(2)
 endif
-
-# $(call repo_select,distro,probes): the probes of a distribution this run builds.
-repo_select = $(call repo_shard,$(1),$(if $(REMOTE_PATHS),$(filter-out $(addprefix $(DIST)/,$(REMOTE_PATHS)),$(2)),$(2)))
 
 # ---- The index ----
 # Other shards' outputs: a directory brings its probes (copied into $(DIST); an existing file
@@ -98,7 +87,7 @@ TOOLCHAIN_HISTORY := $(BUILD)/toolchains
 .PHONY: repo index
 index: repo
 # After any build this run's goals ask for, never beside it.
-repo: $(REPO_TOOLS) $(if $(REPO),$(REMOTE_MK)) | $(filter-out repo index,$(filter $(DISTROS) all $(DIST)/%,$(MAKECMDGOALS)))
+repo: $(REPO_TOOLS) $(if $(REPO),$(REMOTE_PATHS)) | $(filter-out repo index,$(filter $(DISTROS) all $(DIST)/%,$(MAKECMDGOALS)))
 	@mkdir -p $(REPO_STATE) $(DIST)
 	$(Q)set -e; for m in $(REPO_MERGE); do \
 	  [ -d "$$m" ] || continue; \
@@ -113,8 +102,8 @@ repo: $(REPO_TOOLS) $(if $(REPO),$(REMOTE_MK)) | $(filter-out repo index,$(filte
 	  mv -f $(REMOTE_INDEX).minisig.tmp $(REMOTE_INDEX).minisig && \
 	  $(MINISIGN) -V -q -p $(SIGNING_PUBKEY) -m $(REMOTE_INDEX) -x $(REMOTE_INDEX).minisig || \
 	  { echo "error: $(REPO_URL)/index.json is not signed by $(SIGNING_PUBKEY)" >&2; exit 1; }; fi)
-	$(Q)if [ -f $(TOOLCHAIN_STAMP) ]; then mkdir -p $(TOOLCHAIN_HISTORY) && \
-	  cp $(TOOLCHAIN_STAMP) $(TOOLCHAIN_HISTORY)/$$(sha256sum $(TOOLCHAIN_STAMP) | cut -d' ' -f1).id; fi
+	$(Q)if [ -f $(TC.bpf) ]; then mkdir -p $(TOOLCHAIN_HISTORY) && \
+	  cp $(TC.bpf) $(TOOLCHAIN_HISTORY)/$$(sha256sum $(TC.bpf) | cut -d' ' -f1).id; fi
 	$(Q)$(call tool,repo-index) --dist $(DIST) --records $(RECORD_DIR) \
 	  $$(for t in $(TOOLCHAIN_HISTORY)/*.id; do [ -f "$$t" ] && printf ' --toolchain %s' "$$t"; done) \
 	  $(if $(REPO),--published $(REMOTE_INDEX)) $(foreach m,$(REPO_MERGE),--merge $(call repo_merge_index,$(m))) \

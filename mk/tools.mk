@@ -17,9 +17,8 @@ include $(sort $(wildcard tools/*.mk))
 # $(call tool_rule,name)
 define tool_rule
 $(BIN)/$(1)$(if $(tool_$(1)_SHARED),.so): $(tool_$(1)_SRCS) $(wildcard tools/*.h) mk/tools.mk
-	@mkdir -p $$(@D)
-	@echo "  CC      $$@"
-	$(Q)$(CC) $(TOOL_CFLAGS) $(tool_$(1)_CFLAGS) \
+	@$$(call label,CC      $$@)
+	$(Q)mkdir -p $$(@D) && $(CC) $(TOOL_CFLAGS) $(tool_$(1)_CFLAGS) \
 	  $(if $(tool_$(1)_SHARED),-shared -fPIC,$(if $(SAN),$(SAN_FLAGS))) \
 	  $$(if $(tool_$(1)_PKGS),$$(shell pkg-config --cflags $(tool_$(1)_PKGS))) \
 	  -o $$@.tmp $(tool_$(1)_SRCS) \

@@ -117,7 +117,6 @@ find "$root" -exec touch -h -d @0 {} + 2>/dev/null
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$work/initramfs.cpio" ||
 	die "cannot write the initramfs"
 
-echo "  VERIFY  $name"
 console=$work/console.log
 start=$(date +%s.%N)
 # -no-reboot: a panic (panic=-1 reboots at once) ends qemu instead of looping.
@@ -174,7 +173,7 @@ cp "$work/console.txt" "$console_out.tmp" && mv "$console_out.tmp" "$console_out
 	mv "$work/result" "$result.tmp" && mv "$result.tmp" "$result" || die "cannot write $result"
 
 if [ "$verdict" = PASS ]; then
-	echo "  PASS    $name in $(val uname): $(val programs_loaded) programs, $(val tracepoints_attached) tracepoints, $(val events_seen) events (boot $(val boot_seconds) s, load $(val load_seconds) s, total $total s)"
+	[ "${FP_QUIET:-}" = 1 ] || echo "  PASS    $name in $(val uname): $(val programs_loaded) programs, $(val tracepoints_attached) tracepoints, $(val events_seen) events (boot $(val boot_seconds) s, load $(val load_seconds) s, total $total s)"
 	exit 0
 fi
 echo "  FAIL    $name in $(val uname): ${reason:-see $console_out}" >&2

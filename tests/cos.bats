@@ -105,8 +105,8 @@ cmake() {
 	local osrel=${CMAKE_OSREL:-$D/osrel-101-105}
 	mkdir -p "$D/osrel-101-105"
 	cp "$D/osrel/cos-101" "$D/osrel/cos-105" "$D/osrel-101-105/"
-	make -C "$TOP" BIN="$FP_BIN" BUILD="$build" CACHE="${CMAKE_CACHE:-$CACHE}" DIST="$dist" \
-		KERNELS="$build/kernels" MIRROR_debian="$MIRROR_debian" MIRROR_debian_security="$MIRROR_debian_security" \
+	fp_make "$build/.." BUILD="$build" CACHE="${CMAKE_CACHE:-$CACHE}" DIST="$dist" KERNELS="$build/kernels" \
+		MIRROR_debian="$MIRROR_debian" MIRROR_debian_security="$MIRROR_debian_security" \
 		"debian_SUITES=bookworm|MIRROR_debian|debian-12 bookworm-updates|MIRROR_debian|debian-12 bookworm-security|MIRROR_debian_security|debian-12" \
 		MIRROR_cos="$url" "cos_MILESTONES=${CMAKE_MILESTONES:-101|17162 105|17412 109|17800}" \
 		cos_OS_RELEASE_DIR="$osrel" "$@"
@@ -130,9 +130,11 @@ requests() {
 	echo "$output" | grep -q 'NOTE    cos: no .*/cos-109; leaving out milestone 109'
 	echo "$output" | grep -q 'NOTE    cos: build 17162.41.1: neither kernel-headers.tgz nor kernel-src.tar.gz'
 	echo "$output" | grep -q 'NOTE    cos: build 17412.1.9: kernel-headers.tgz holds no usable kernel tree (.*no UTS_RELEASE'
-	[ "$(sed -n 's/^  \([^ ]*\) \\$/\1/p' "$BUILD/cos/cos/builds.mk" | tr '\n' ' ')" = \
-		"17162.40.20|101 17162.40.9|101 17162.41.1|101 17412.1.2|105 17412.1.5|105 17412.1.9|105 " ]
-	! grep -rqF 'x$(id)' "$BUILD/cos" || false
+	# Each milestone's root is its builds.
+	[ "$(sed -n 's/^build //p' "$CACHE/sources/cos/m101.root" "$CACHE/sources/cos/m105.root" | tr '\n' ' ')" = \
+		"17162.40.20 17162.40.9 17162.41.1 17412.1.2 17412.1.5 17412.1.9 " ]
+	[ ! -e "$CACHE/sources/cos/m109.root" ]
+	! grep -rqF 'x$(id)' "$BUILD" "$CACHE/sources" "$CACHE/cos" || false
 	# Every listing was paginated: the builds of a milestone and the objects of a build.
 	grep -q '^GET /?prefix=17162.&delimiter=%2F&marker=' "$COS_LOG"
 	grep -q '^GET /?prefix=17162.40.9%2F&delimiter=%2F&marker=' "$COS_LOG"
@@ -151,9 +153,9 @@ requests() {
 	[ "$(tar -xzOf "$D/archives/h1.tgz" "./$tree/include/generated/utsrelease.h" | sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p')" = "$COS_RELEASE" ]
 	# Falco's name has no build id: every build of a kernel asks for one file, and the repacked
 	# H1 of milestone 105 is that same name, built once.
-	[ "$(echo "$output" | grep '/falco_cos_' | tr '\n' ' ')" = \
+	[ "$(echo "$output" | grep "^$DIST/" | tr '\n' ' ')" = \
 		"$DIST/$dv/x86_64/falco_cos_${COS_RELEASE}_1.o $DIST/$dv/x86_64/falco_cos_${COS_RELEASE}_2.o " ]
-	echo "$output" | grep -q "falco_cos_${COS_RELEASE}_1.o is already built from an earlier line"
+	echo "$output" | grep -q "NOTE    cos: $dv/x86_64/falco_cos_${COS_RELEASE}_1.o is the name of kernel cos-101_$COS_RELEASE and of kernel cos-105_$COS_RELEASE: built for cos-101_$COS_RELEASE only"
 	# Each distinct archive was downloaded once, although two builds list H1.
 	[ "$(($(requests /17162.40.9/kernel-headers.tgz) + $(requests /17162.40.20/kernel-headers.tgz)))" = 1 ]
 	[ "$(requests /17412.1.2/kernel-headers.tgz)" = 1 ]
@@ -166,7 +168,7 @@ requests() {
 	[ "$status" -eq 0 ]
 	dv=$(driver_version)
 	[ "$(echo "$output" | grep -c '^  PROBE   cos ')" = 2 ]
-	echo "$output" | grep -q '^cos: 2 kernels: 2 built, 0 up to date, 0 failed'
+	echo "$output" | grep -q '^cos: 2 outputs: 2 built, 0 up to date, 0 failed'
 	for n in 1 2; do
 		probe=$DIST/$dv/x86_64/falco_cos_${COS_RELEASE}_$n.o
 		[ -f "$probe" ]
@@ -226,7 +228,7 @@ requests() {
 	[ "$status" -ne 0 ]
 	echo "$output" | grep -q "17412.1.2/kernel-headers.tgz has MD5 $(md5sum "$D/archives/h2.tgz" | cut -d' ' -f1), but the bucket's listing says [0-9a-f]*: refusing it"
 	# Nothing of it was kept: no facts, and no package under its hash.
-	[ ! -e "$b/build/cos/cos/facts/17412.1.2" ]
+	[ ! -e "$b/cache/cos/facts/17412.1.2" ]
 	[ ! -e "$b/cache/packages/$(fp_sha256 "$D/archives/h2.tgz")" ]
 }
 
@@ -295,11 +297,7 @@ requests() {
 
 @test "cos: a build without headers is built from its kernel source and configuration" {
 	skip_unless_ready
-	grep -q FP_FIXUP "$TOP/mk/build-probe.sh" || skip "mk/build-probe.sh runs no <distro>_PROBE_FIXUP yet"
 	[ -n "$DEB_SOURCE" ] || skip "the mirror has no linux-source of the headers' version $DEB_VERSION"
-	for t in flex bison bc gcc; do
-		command -v "$t" >/dev/null || skip "$t is not installed (mk/packages.txt)"
-	done
 	start=$(date +%s)
 	# kernel-src.tar.gz: Debian's linux-source of the same version, its configuration that of the
 	# headers package, where COS keeps it (arch/x86/configs/lakitu_defconfig).
@@ -329,5 +327,5 @@ requests() {
 	file "$probe" | grep -q 'ELF 64-bit LSB relocatable, eBPF'
 	llvm-readelf -p kernel_version "$probe" | grep -qF "$COS_RELEASE"
 	grep -q 'cos-fixup: preparing the source tree: make olddefconfig modules_prepare' \
-		"$s/build/logs/$dv/falco_cos_${COS_RELEASE}_1.o.log"
+		"$s/build/logs/cos/cos-109_$COS_RELEASE.tree.log"
 }

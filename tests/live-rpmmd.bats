@@ -101,7 +101,8 @@ lmake() {
 	[ "$(echo "$line" | cut -f7)" = "\$(MIRROR_amazonlinux2)/blobstore/$bi|${bi%%/*}|$(stat -c %s "$srv/blobstore/$bi")" ]
 
 	rm -f "$probe"
-	run lmake MIRROR_amazonlinux2="$HTTP_URL" "$probe"
+	# The tree is Debian's, with its absolute include: Debian's preparation of it.
+	run lmake MIRROR_amazonlinux2="$HTTP_URL" amazonlinux2_FIXUP=mk/fixup-debian.sh "$probe"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ -f "$probe" ]

@@ -6,6 +6,7 @@
 # fetched by hash, kernels listed, fragment generated, packages fetched once, probes built,
 # named and checked against the headers, and nothing redone that need not be.
 
+load lib/common
 load lib/aptrepo
 
 setup_file() {
@@ -50,12 +51,13 @@ teardown_file() {
 
 # make as a user runs it, with the mirror, keyring and directories set by variables.
 pmake() {
-	local dir=$1
-	shift
-	make -C "$TOP" --no-print-directory BIN="${FP_BIN:?}" SAN=1 BUILD="$dir/build" CACHE="$dir/cache" \
-		DIST="$dir/dist" KERNELS="$dir/kernels" WORK_DIR="$dir/work" MIRROR_debian="file://$ARCHIVE" \
-		debian_SUITES='bookworm|MIRROR_debian|debian-12' debian_KEYRING="$KEYRING" \
-		debian_ARCHES='x86_64|amd64|amd64,cloud-amd64' DRIVER_SOURCE="$W/driver" "$@"
+	fp_make "$1" WORK_DIR="$1/work" MIRROR_debian="file://$ARCHIVE" debian_SUITES='bookworm|MIRROR_debian|debian-12' \
+		debian_KEYRING="$KEYRING" debian_ARCHES='x86_64|amd64|amd64,cloud-amd64' DRIVER_SOURCE="$W/driver" "${@:2}"
+}
+
+# The two probes that build, built unless they are there (whatever test ran before).
+built() {
+	[ -f "$P1" ] && [ -f "$P2" ] || pmake "$W" -j2 "$P1" "$P2" >/dev/null
 }
 
 @test "the signed index lists every kernel under the name Falco's rules give it" {
@@ -69,11 +71,15 @@ pmake() {
 	run pmake "$W" FALCO_RULES=0.28 list-debian
 	echo "$output" | grep -qx "$W/dist/$DV/x86_64/falco_debian_9.9.0-1-amd64_1.o"
 	echo "$output" | grep -qx "$W/dist/$DV/x86_64/falco_debian_9.9.0-1-cloud-amd64_1.o"
-	# The fragment names the shared -common package once, for both flavours.
+	# The kernels' fragment names the shared -common package once, for both flavours.
 	# Six packages: two -common, three flavours, and the newest linux-kbuild-9.9 for all.
-	[ "$(grep -c '^$(eval $(call package_rule,' "$W/kernels/$DV/debian.mk")" -eq 6 ]
-	[ "$(grep -c '^$(eval $(call package_rule,.*linux-headers-9.9.0-1-common_' "$W/kernels/$DV/debian.mk")" -eq 1 ]
-	[ "$(grep '^$(eval $(call package_rule,.*linux-kbuild' "$W/kernels/$DV/debian.mk" | grep -c '9.9.4-1')" -eq 1 ]
+	[ "$(grep -c '^PKG\.[0-9a-f]\{64\} := [0-9]* ' "$W/kernels/debian.mk")" -eq 6 ]
+	[ "$(grep -c '^PKG\..*/linux-headers-9.9.0-1-common_' "$W/kernels/debian.mk")" -eq 1 ]
+	[ "$(grep '^PKG\..*/linux-kbuild' "$W/kernels/debian.mk" | grep -c '9.9.4-1')" -eq 1 ]
+	# Each kernel's tree needs its -common, its flavour and linux-kbuild; the trees of both
+	# flavours of 9.9.0-1 name one -common package.
+	common=$(sed -n 's/^PKG\.\([0-9a-f]*\) := .*linux-headers-9.9.0-1-common_.*/\1/p' "$W/kernels/debian.mk")
+	[ "$(grep -c "^\$(WORK)/debian/.*/.tree: |.* \$(PKG_DIR)/$common" "$W/kernels/debian.mk")" -eq 2 ]
 }
 
 @test "make -k builds what it can, then a summary with the failure's log" {
@@ -81,9 +87,9 @@ pmake() {
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[ -f "$P1" ] && [ -f "$P2" ] && [ ! -e "$P3" ]
-	echo "$output" | grep -qx 'debian: 3 kernels: 2 built, 0 up to date, 1 failed'
-	echo "$output" | grep -q "failed: $P3 (log: $W/build/logs/$DV/falco_debian_9.9.4-1-amd64_1.o.log)"
-	grep -q "UTS_RELEASE is '9.9.0-7-amd64', not 9.9.0-2-amd64" "$W/build/logs/$DV/falco_debian_9.9.4-1-amd64_1.o.log"
+	echo "$output" | grep -qx 'debian: 3 outputs: 2 built, 0 up to date, 1 failed'
+	echo "$output" | grep -q "failed: $P3 (log: $W/build/logs/$DV/x86_64/falco_debian_9.9.4-1-amd64_1.o.log)"
+	grep -q "UTS_RELEASE is '9.9.0-7-amd64', not 9.9.0-2-amd64" "$W/build/logs/$DV/x86_64/falco_debian_9.9.4-1-amd64_1.o.log"
 	# The -common package both flavours share was downloaded once.
 	[ "$(echo "$output" | grep -c 'FETCH.*linux-headers-9.9.0-1-common')" -eq 1 ]
 	# Everything built is an eBPF object; no work tree and no partial file is left.
@@ -95,7 +101,7 @@ pmake() {
 }
 
 @test "a second run with nothing changed builds and downloads nothing" {
-	[ -f "$P1" ] || skip "the build test did not run"
+	built
 	before=$(stat -c %Y "$P1" "$P2" "$W/kernels/$DV/debian.mk")
 	run pmake "$W" -j2 "$P1" "$P2"
 	echo "$output"
@@ -104,11 +110,11 @@ pmake() {
 	[ "$(stat -c %Y "$P1" "$P2" "$W/kernels/$DV/debian.mk")" = "$before" ]
 	run pmake "$W" -k debian
 	echo "$output"
-	echo "$output" | grep -qx 'debian: 3 kernels: 0 built, 2 up to date, 1 failed'
+	echo "$output" | grep -qx 'debian: 3 outputs: 0 built, 2 up to date, 1 failed'
 }
 
 @test "a changed driver rebuilds every probe; a touched but unchanged one rebuilds none" {
-	[ -f "$P1" ] || skip "the build test did not run"
+	built
 	sleep 1
 	touch "$W/driver/bpf/probe.c"
 	run pmake "$W" -j2 "$P1" "$P2"
@@ -122,7 +128,7 @@ pmake() {
 }
 
 @test "changed compiler flags rebuild every probe, and changing them back rebuilds again" {
-	[ -f "$P1" ] || skip "the build test did not run"
+	built
 	run pmake "$W" FP_KBUILD_ARGS=V=1 "$P1"
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -134,7 +140,7 @@ pmake() {
 }
 
 @test "the same probe built in another directory is byte-identical" {
-	[ -f "$P1" ] || skip "the build test did not run"
+	built
 	other=$BATS_FILE_TMPDIR/elsewhere/deeper
 	run pmake "$other" "${P1/$W/$other}"
 	echo "$output"
@@ -166,10 +172,7 @@ pmake() {
 	awk '!done && /^ [0-9a-f]+ +[0-9]+ / { c = substr($0, 2, 1); $0 = " " (c == "0" ? "1" : "0") substr($0, 3); done = 1 } { print }' \
 		"$f" >"$f.new" && mv "$f.new" "$f"
 	! cmp -s "$ARCHIVE/dists/bookworm/InRelease" "$BATS_TEST_TMPDIR/repo2/dists/bookworm/InRelease" || false
-	run make -C "$TOP" --no-print-directory BIN="$FP_BIN" SAN=1 BUILD="$d/build" CACHE="$d/cache" \
-		DIST="$d/dist" KERNELS="$d/kernels" MIRROR_debian="file://$BATS_TEST_TMPDIR/repo2" \
-		debian_SUITES='bookworm|MIRROR_debian|debian-12' debian_KEYRING="$KEYRING" \
-		DRIVER_SOURCE="$W/driver" list-debian
+	run pmake "$d" MIRROR_debian="file://$BATS_TEST_TMPDIR/repo2" list-debian
 	echo "$output"
 	[ "$status" -ne 0 ]
 	echo "$output" | grep -q 'signature check against .* failed: refusing it'
@@ -180,26 +183,17 @@ pmake() {
 	d=$BATS_TEST_TMPDIR/detached
 	cp -R "$ARCHIVE" "$BATS_TEST_TMPDIR/repo3"
 	rm "$BATS_TEST_TMPDIR/repo3/dists/bookworm/InRelease"
-	run make -C "$TOP" --no-print-directory BIN="$FP_BIN" SAN=1 BUILD="$d/build" CACHE="$d/cache" \
-		DIST="$d/dist" KERNELS="$d/kernels" MIRROR_debian="file://$BATS_TEST_TMPDIR/repo3" \
-		debian_SUITES='bookworm|MIRROR_debian|debian-12' debian_KEYRING="$KEYRING" \
-		debian_ARCHES='x86_64|amd64|amd64,cloud-amd64' DRIVER_SOURCE="$W/driver" list-debian
+	run pmake "$d" MIRROR_debian="file://$BATS_TEST_TMPDIR/repo3" list-debian
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | grep -c "^$d/dist/")" -eq 3 ]
 	# Unchanged, it is not listed again.
-	run make -C "$TOP" --no-print-directory BIN="$FP_BIN" SAN=1 BUILD="$d/build" CACHE="$d/cache" \
-		DIST="$d/dist" KERNELS="$d/kernels" MIRROR_debian="file://$BATS_TEST_TMPDIR/repo3" \
-		debian_SUITES='bookworm|MIRROR_debian|debian-12' debian_KEYRING="$KEYRING" \
-		debian_ARCHES='x86_64|amd64|amd64,cloud-amd64' DRIVER_SOURCE="$W/driver" list-debian
+	run pmake "$d" MIRROR_debian="file://$BATS_TEST_TMPDIR/repo3" list-debian
 	[ "$status" -eq 0 ]
 	! echo "$output" | grep -q 'LIST' || false
 	# A forged Release is refused as a forged InRelease is.
 	sed -i 's/^Suite: bookworm$/Suite: bookworm-forged/' "$BATS_TEST_TMPDIR/repo3/dists/bookworm/Release"
-	run make -C "$TOP" --no-print-directory BIN="$FP_BIN" SAN=1 BUILD="$d/build" CACHE="$d/cache" \
-		DIST="$d/dist" KERNELS="$d/kernels" MIRROR_debian="file://$BATS_TEST_TMPDIR/repo3" \
-		debian_SUITES='bookworm|MIRROR_debian|debian-12' debian_KEYRING="$KEYRING" \
-		debian_ARCHES='x86_64|amd64|amd64,cloud-amd64' DRIVER_SOURCE="$W/driver" list-debian
+	run pmake "$d" MIRROR_debian="file://$BATS_TEST_TMPDIR/repo3" list-debian
 	echo "$output"
 	[ "$status" -ne 0 ]
 	echo "$output" | grep -q 'signature check against .* failed: refusing it'

@@ -56,7 +56,7 @@ import hashlib, json, os, sys
 o, debs = sys.argv[1], set(open(sys.argv[2]).read().split())
 idx = json.load(open(o + "/dist/index.json"))
 assert idx["format"] == "falco-probes-index/1"
-toolchain = open(o + "/build/toolchain.id", "rb").read()
+toolchain = open(o + "/build/toolchain/bpf.id", "rb").read()
 tsha = hashlib.sha256(toolchain).hexdigest()
 assert idx["toolchains"] == {tsha: toolchain.decode()}, idx["toolchains"]
 driver = open(o + "/build/driver/" + [f for f in os.listdir(o + "/build/driver") if f.endswith(".sha256")][0]).read().strip()
@@ -156,7 +156,7 @@ EOF
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | grep -c 'PROBE\|FETCH')" -eq 0 ]
 	echo "$output" | grep -q "REMOTE  $FP_HTTP_URL: 4 probes published"
-	echo "$output" | grep -qx 'tiny: 0 kernels: 0 built, 0 up to date, 0 failed'
+	echo "$output" | grep -qx 'tiny: 0 outputs: 0 built, 0 up to date, 0 failed'
 	[ "$(grep -c '"GET ' "$FP_HTTP_LOG")" -eq 1 ]
 	grep -q '"GET /index.json ' "$FP_HTTP_LOG"
 	[ -z "$(find "$d/dist" -name 'falco_*' 2>/dev/null)" ]

@@ -7,6 +7,7 @@
 # real distros/amazonlinux2.mk; only MIRROR_amazonlinux2 points at a copy served on 127.0.0.1
 # (or read over file://).
 
+load lib/common
 # shellcheck source=tests/lib/rpmrepo.bash
 source "$BATS_TEST_DIRNAME/lib/rpmrepo.bash"
 
@@ -90,10 +91,7 @@ expected_listing() {
 
 # make on a private build and cache, with the test's tools.
 rmake() {
-	local dir=$1
-	shift
-	make -C "$TOP" --no-print-directory SAN=1 BIN="$FP_BIN" BUILD="$dir/build" CACHE="$dir/cache" \
-		DIST="$dir/dist" KERNELS="$dir/kernels" "$@"
+	fp_make "$@"
 }
 
 primary_of() {
@@ -272,7 +270,7 @@ broken_copy() {
 	run rmake "$d" MIRROR_amazonlinux2="file://$s" "$d/build/listing/amazonlinux2.stamp"
 	echo "$output"
 	[ "$status" -ne 0 ]
-	[[ "$output" == *"rpmmd-index: $d/cache/rpmmd/amazonlinux2/core-"*"/x86_64/repomd.xml: line "*": the file ends before </repomd>: truncated"* ]]
+	[[ "$output" == *"rpmmd-index: $d/cache/sources/amazonlinux2/core-2.0.x86_64/repomd.xml: line "*": the file ends before </repomd>: truncated"* ]]
 	[ ! -e "$d/build/listing/amazonlinux2.tsv" ]
 }
 
@@ -291,7 +289,9 @@ broken_copy() {
 	run rmake "$d" MIRROR_amazonlinux2="file://$s" "$d/build/listing/amazonlinux2.stamp"
 	echo "$output"
 	[ "$status" -ne 0 ]
-	[[ "$output" == *"rpmmd-index: $d/cache/rpmmd/amazonlinux2/kernel-5.10/x86_64/primary: line "*": the file ends before </metadata>: truncated"* ]]
+	# Indexes are kept by their hash: the one named is that primary.
+	sha=$("$R" repomd "$r/repodata/repomd.xml" | cut -f2)
+	[[ "$output" == *"rpmmd-index: $d/cache/by-hash/$sha: line "*": the file ends before </metadata>: truncated"* ]]
 	[ ! -e "$d/build/listing/amazonlinux2.tsv" ]
 }
 
@@ -337,14 +337,17 @@ broken_copy() {
 		>"$s/2/extras/kernel-5.4/latest/x86_64/mirror.list"
 	d=$BATS_TEST_TMPDIR/make
 	probe=$d/dist/9.9.9+test/x86_64/falco_amazonlinux2_5.4.280-199.368.amzn2.x86_64_1.o
-	run rmake "$d" MIRROR_amazonlinux2="file://$s" DRIVER_SOURCE="$TOP/tests/fixtures/tiny-driver" "$probe"
+	run rmake "$d" MIRROR_amazonlinux2="file://$s" DRIVER_SOURCE="$TOP/tests/fixtures/tiny-driver" \
+		WORK_DIR="$d/work" "$probe"
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"FAILED  amazonlinux2 5.4.280-199.368.amzn2.x86_64: cannot extract"* ]]
-	log=$d/build/logs/9.9.9+test/$(basename "$probe").log
+	# The kernel's tree is refused before any output is built from it.
+	log=$d/build/logs/amazonlinux2/amzn-2_5.4.280-199.368.amzn2.x86_64.tree.log
 	grep -q "entry './usr/src/kernels/5.4.280-199.368.amzn2.x86_64/../../../../../../../pwned' would be written outside" "$log"
 	[ ! -e "$probe" ]
-	[ -z "$(find "$BATS_TEST_TMPDIR" -name pwned -path '*/build/*')" ]
+	# Not written anywhere below the build: its work tree would be seven levels up from the tree.
+	[ -z "$(find "$d" -name pwned)" ]
 	! grep -q 'this tree must never be built' "$log" || false
 }
 

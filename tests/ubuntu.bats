@@ -10,6 +10,8 @@
 #
 # Where a real Ubuntu mirror is reachable, UBUNTU_MIRROR=<url> runs the live test too.
 
+load lib/common
+
 setup_file() {
 	export TOP=${FP_TOP:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
 	export FIX=$TOP/tests/fixtures/ubuntu
@@ -143,11 +145,7 @@ ub_archive() {
 # make on a private build and cache, with the test's tools; Ubuntu's mirrors and keyring are
 # the test archive's.
 umake() {
-	local dir=$1
-	shift
-	make -C "$TOP" --no-print-directory SAN=1 BIN="$FP_BIN" BUILD="$dir/build" CACHE="$dir/cache" \
-		DIST="$dir/dist" KERNELS="$dir/kernels" MIRROR_ubuntu="$HTTP_URL" \
-		MIRROR_ubuntu_security="$HTTP_URL" ubuntu_KEYRING="$W/keyring.gpg" "$@"
+	fp_make "$1" MIRROR_ubuntu="$HTTP_URL" MIRROR_ubuntu_security="$HTTP_URL" ubuntu_KEYRING="$W/keyring.gpg" "${@:2}"
 }
 
 # A listing with each package's <sha256>|<size> checked against the served file and left out,
@@ -167,11 +165,6 @@ without_hashes() {
 	done
 }
 
-ub_os_release() {
-	[ -f "$TOP/distros/os-release/ubuntu-20.04" ] && [ -f "$TOP/distros/os-release/ubuntu-22.04" ] &&
-		[ -f "$TOP/distros/os-release/ubuntu-24.04" ]
-}
-
 @test "ubuntu: the shipped keyring holds Ubuntu's archive signing keys and nothing else" {
 	run gpg --batch --with-colons --show-keys "$TOP/distros/keyrings/ubuntu-archive-keyring.gpg"
 	echo "$output"
@@ -182,12 +175,10 @@ ub_os_release() {
 	grep -q "^ubuntu_KEYRING ?= distros/keyrings/ubuntu-archive-keyring.gpg$" "$TOP/distros/ubuntu.mk"
 	# It is not the test archive's key: a listing signed by ours is refused with it.
 	d=$BATS_TEST_TMPDIR
-	run make -C "$TOP" --no-print-directory SAN=1 BIN="$FP_BIN" BUILD="$d/build" CACHE="$d/cache" \
-		KERNELS="$d/kernels" MIRROR_ubuntu="$HTTP_URL" MIRROR_ubuntu_security="$HTTP_URL" \
-		"$d/build/listing/ubuntu.stamp"
+	run fp_make "$d" MIRROR_ubuntu="$HTTP_URL" MIRROR_ubuntu_security="$HTTP_URL" "$d/build/listing/ubuntu.stamp"
 	echo "$output"
 	[ "$status" -ne 0 ]
-	[[ "$output" == *"apt-release: $d/cache/apt/ubuntu/focal/InRelease: signature check against distros/keyrings/ubuntu-archive-keyring.gpg failed: refusing it"* ]]
+	[[ "$output" == *"apt-release: $d/cache/sources/ubuntu/focal/InRelease: signature check against distros/keyrings/ubuntu-archive-keyring.gpg failed: refusing it"* ]]
 	[ ! -e "$d/build/listing/ubuntu.tsv" ]
 }
 
@@ -268,26 +259,25 @@ ub_os_release() {
 	for s in $SUITES; do
 		for c in main restricted universe; do
 			sha=$(sha256sum "$SRV/dists/$s/$c/binary-amd64/Packages.gz" | cut -c1-64)
-			[ -f "$d/cache/apt/by-hash/$sha" ]
+			[ -f "$d/cache/by-hash/$sha" ]
 			[ -s "$SRV/dists/$s/$c/binary-amd64/Packages" ] || continue
 			grep -q "GET /dists/$s/$c/binary-amd64/by-hash/SHA256/$sha " "$HTTP_LOG"
 		done
 	done
-	ub_os_release || skip "distros/os-release/ubuntu-{20.04,22.04,24.04} are not there yet: no fragment to check"
 	run umake "$d" DRIVER_SOURCE="$TOP/tests/fixtures/tiny-driver" list-ubuntu
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | grep -c '/falco_ubuntu-')" -eq 15 ]
-	# One package_rule per package however many kernels share it: the jammy-updates and
+	# One package entry per package however many kernels share it: the jammy-updates and
 	# jammy-security indexes both list linux-headers-5.15.0-27, built from one file.
-	frag=$d/kernels/9.9.9+test/ubuntu.mk
+	frag=$d/kernels/ubuntu.mk
 	sha=$(sha256sum "$SRV/pool/main/l/linux/linux-headers-5.15.0-27_5.15.0-27.28_all.deb" | cut -c1-64)
-	[ "$(grep -c "package_rule,$sha," "$frag")" -eq 1 ]
-	# 15 kernels of two header packages each: one package_rule for each.
+	[ "$(grep -c "^PKG\.$sha := " "$frag")" -eq 1 ]
+	# 15 kernels of two header packages each: one package entry for each.
 	shas=$(cut -f6 "$d/build/listing/ubuntu.tsv" | tr ' ' '\n' | cut -d'|' -f2 | sort -u)
 	[ "$(echo "$shas" | wc -l)" -eq 30 ]
 	for sha in $shas; do
-		[ "$(grep -c "package_rule,$sha," "$frag")" -eq 1 ]
+		[ "$(grep -c "^PKG\.$sha := " "$frag")" -eq 1 ]
 	done
 }
 
@@ -299,7 +289,6 @@ ub_name() {
 }
 
 @test "names: the exact Falco file name of every listed kernel, by loader rule set" {
-	ub_os_release || skip "distros/os-release/ubuntu-{20.04,22.04,24.04} are not there yet"
 	[ -x "$FP_BIN/falco-name" ]
 	# release | 0.28 (aws or generic) | 0.33 (word and tail) | 0.35 (word; HWE version kept)
 	while IFS='|' read -r release v28 v33 v35; do
@@ -315,7 +304,6 @@ ub_name() {
 }
 
 @test "make: a generic and a cloud probe build from Ubuntu's symlinked header layout, named as their headers say" {
-	ub_os_release || skip "distros/os-release/ubuntu-{20.04,22.04,24.04} are not there yet"
 	d=$BATS_TEST_TMPDIR
 	for k in 5.15.0-204-generic:214 5.15.0-1005-aws:7; do
 		release=${k%:*} version=${k#*:}
@@ -333,9 +321,9 @@ ub_name() {
 	# The stand-in kbuild ran in the flavour tree, read through its Makefile symlink into the
 	# shared package, and compiled against the shared headers through the include symlinks.
 	grep -q "kbuild: srctree=[^ ]*/usr/src/linux-headers-5.15.0-204-generic objtree=[^ ]*/usr/src/linux-headers-5.15.0-204-generic makefile=[^ ]*/usr/src/linux-headers-5.15.0-204/Makefile$" \
-		"$d/build/logs/9.9.9+test/falco_ubuntu-generic_5.15.0-204-generic_214.o.log"
+		"$d/build/logs/9.9.9+test/x86_64/falco_ubuntu-generic_5.15.0-204-generic_214.o.log"
 	grep -q "kbuild: srctree=[^ ]*/usr/src/linux-headers-5.15.0-1005-aws objtree=[^ ]*/usr/src/linux-headers-5.15.0-1005-aws makefile=[^ ]*/usr/src/linux-aws-headers-5.15.0-1005/Makefile$" \
-		"$d/build/logs/9.9.9+test/falco_ubuntu-aws_5.15.0-1005-aws_7.o.log"
+		"$d/build/logs/9.9.9+test/x86_64/falco_ubuntu-aws_5.15.0-1005-aws_7.o.log"
 	# Each kernel's two packages, and nothing more, came down.
 	[ "$(ls "$d/cache/packages" | wc -l)" -eq 4 ]
 }
@@ -347,9 +335,7 @@ ub_name() {
 	# Jammy only, with Ubuntu's own keyring; the driver is the default one (Debian's signed
 	# falcosecurity-scap-dkms).
 	lmake() {
-		make -C "$TOP" --no-print-directory SAN=1 BIN="$FP_BIN" BUILD="$d/build" CACHE="$d/cache" \
-			DIST="$d/dist" KERNELS="$d/kernels" MIRROR_ubuntu="$UBUNTU_MIRROR" \
-			MIRROR_ubuntu_security="$UBUNTU_MIRROR" \
+		fp_make "$d" MIRROR_ubuntu="$UBUNTU_MIRROR" MIRROR_ubuntu_security="$UBUNTU_MIRROR" \
 			"ubuntu_SUITES=jammy|MIRROR_ubuntu|ubuntu-22.04 jammy-updates|MIRROR_ubuntu|ubuntu-22.04 jammy-security|MIRROR_ubuntu_security|ubuntu-22.04" "$@"
 	}
 	run lmake "$d/build/listing/ubuntu.stamp"

@@ -178,18 +178,6 @@ live_setup() {
 	SUITES="bookworm|MIRROR_debian|debian-12 bookworm-updates|MIRROR_debian|debian-12 bookworm-security|MIRROR_debian_security|debian-12"
 	MAKEARGS=(-C "$TOP" "BIN=$BIN" "BUILD=$LIVE/build" "CACHE=$LIVE/cache" "DIST=$LIVE/dist"
 		"KERNELS=$LIVE/kernels" "debian_SUITES=$SUITES")
-	# Until the top-level Makefile wires verification in, bring mk/verify.mk and one
-	# verify_rule per Debian probe that has an image package.
-	VMAKE=()
-	if ! grep -q 'mk/verify.mk' "$TOP/Makefile"; then
-		VMAKE=(-f Makefile -f mk/verify.mk)
-	fi
-	if ! grep -q 'verify_rule' "$TOP/mk/probe.mk"; then
-		echo '$(foreach p,$(PROBES_debian),$(if $(PROBE_IMAGE_$(p)),$(eval $(call verify_rule,$(p),$(PROBE_IMAGE_$(p)),debian))))' \
-			>"$FIX/wire.mk"
-		[ ${#VMAKE[@]} -gt 0 ] || VMAKE=(-f Makefile)
-		VMAKE+=(-f "$FIX/wire.mk")
-	fi
 }
 
 @test "live: the newest bookworm amd64 probe passes in its own kernel under qemu, with real events" {
@@ -204,7 +192,7 @@ live_setup() {
 	result=$probe.verified
 	rm -f "$result"
 	start=$(date +%s)
-	run make "${MAKEARGS[@]}" "${VMAKE[@]}" "$result"
+	run make "${MAKEARGS[@]}" "$result"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	echo "$output" | grep -q "PASS    falco_debian_${release}_1.o in $release"
@@ -226,7 +214,7 @@ live_setup() {
 	grep -q "^fp: running_kernel=$release" "$console"
 	echo "# verify: $(grep -E '^(boot|load|total)_seconds|^events_seen|^programs_loaded' "$result" | tr '\n' ' ')($(($(date +%s) - start)) s with the build)" >&3
 	# Nothing changed: make does not boot it again.
-	run make "${MAKEARGS[@]}" "${VMAKE[@]}" "$result"
+	run make "${MAKEARGS[@]}" "$result"
 	[ "$status" -eq 0 ]
 	! echo "$output" | grep -q 'VERIFY' || false
 }
@@ -244,7 +232,7 @@ live_setup() {
 	probe=$LIVE/dist/$dv/x86_64/falco_debian_${newer}_1.o
 	image_sha=$(awk -F'\t' -v r="$older" '$3 == r { print $7 }' "$LIVE/build/listing/debian.tsv" | cut -d'|' -f2)
 	image=$LIVE/cache/packages/$image_sha
-	make "${MAKEARGS[@]}" "${VMAKE[@]}" "$probe" "$image" "$LIVE/build/verify/debian-dkms.tables" \
+	make "${MAKEARGS[@]}" "$probe" "$image" "$LIVE/build/verify/debian-dkms.tables" \
 		"$LIVE/build/verify/bpf-load" >/dev/null
 	out=$BATS_TEST_TMPDIR/cross.verified
 	run env FP_BIN="$BIN" FP_BPF_LOAD="$LIVE/build/verify/bpf-load" sh "$TOP/mk/verify-probe.sh" \

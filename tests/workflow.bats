@@ -145,13 +145,13 @@ EOF
 	run bash -c "cd '$TOP' && ${line/make /make -n }"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[ "$(echo "$output" | grep -c 'build-probe.sh ')" -eq 1 ]
-	echo "$output" | grep 'build-probe.sh ' | grep -q "$out/dist/$missing "
+	[ "$(echo "$output" | grep -c 'build-output.sh ')" -eq 1 ]
+	echo "$output" | grep 'build-output.sh ' | grep -q "$out/dist/$missing "
 	# Served in full, nothing is planned.
 	fp_http_stop
 	fp_http_start "$FIX/origin/dist"
 	export REPO=$FP_HTTP_URL
 	run bash -c "cd '$TOP' && ${line/make /make -n }"
 	[ "$status" -eq 0 ]
-	[ "$(echo "$output" | grep -c 'build-probe.sh ')" -eq 0 ]
+	[ "$(echo "$output" | grep -c 'build-output.sh ')" -eq 0 ]
 }

@@ -1,34 +1,52 @@
-/* kernels-mk: turn a kernel listing into the make fragment that builds its probes.
+/* kernels-mk: turn a kernel listing into the make fragments that build its drivers.
  *
- *   kernels-mk --distro NAME --driver-version DV [--rules R] [--layout flat|arch]
- *              [--kind bpf|kmod] LISTING
+ *   kernels-mk kernels --distro D --ids DIR LISTING
+ *   kernels-mk outputs --distro D --driver-version DV [--release NAME:RULES:LAYOUT_O:LAYOUT_KO:KINDS]...
+ *                      --outputs FILE [--verify FILE] LISTING
  *
- * For each kernel line of LISTING (see mk/kernels.mk for the format) the probe's repository
- * path is computed by falconame, from the os-release file and uname values a host of that
- * kernel shows, and one `probe_rule` call is written; each package is written once as a
- * `package_rule` call however many kernels share it, so make downloads it once. Two kernels
- * that Falco would request under one name cannot both be published: the first (the listing puts
- * the newest build of a release first) is kept and the other is reported.
+ * `kernels` writes kernels/<D>.mk on stdout: per kernel, KI.<D>/<kid> (what every output of that
+ * kernel depends on: its work tree, an intermediate file make only makes when an output needs it,
+ * and its identity), the tree's packages as order-only prerequisites (so that a package is only
+ * downloaded for a build, and its download time never rebuilds anything), PKG.<sha256> :=
+ * <size> <url> once per package however many kernels share it, IMG.<D>/<kid> (its kernel image,
+ * for boot verification) and TREES.<D>. DIR/<kid>.id holds the kernel's identity (key=value
+ * lines, its packages by hash), rewritten only when it changes: the outputs of a kernel are
+ * rebuilt when it changes, and only then.
  *
- * The fragment is plain make text on stdout; mk/kernels.mk writes it to a temporary file and
- * replaces the old fragment only when the text differs, so make restarts only for a change. */
+ * `outputs` writes kernels/<DV>/<D>.mk on stdout: for each kernel, each kind of driver and each
+ * Falco release that asks for driver version DV (NAME, its naming rule set, the layouts of its
+ * .o and .ko, the kinds it asks for: "bpf", "kmod" or "bpf,kmod"), the path that release's loader
+ * requests (tools/falconame.c); one rule builds a kernel's driver of a kind, and a second path
+ * of the same bytes (another release's name) is a copy of it. Without --release, DV's own default
+ * rules name a probe. Two kernels that one release would request under one name cannot both be
+ * served: a kernel whose uname -v has no '~' (not a backport or hardware-enablement build: the
+ * one most hosts of that name run) wins, then the first line; the other is recorded as such.
+ * FILE is the table of every output for tools/plan, one a line, tab-separated:
+ *   <repository path> <kernel id> <kind> <release> build|copy <path>|unservable <reason>
+ * --verify FILE: the boot verification rules (mk/verify.mk), read only by runs that verify.
+ *
+ * Text goes through temporary files and replaces the old only when it differs, so make sees a
+ * change, not activity. Kernel ids are <os-release name>_<uname -r>, with ~N for a repeat. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "falconame.h"
+#include "xalloc.h"
 
 static const char *listing_path;
 
-static void die(long line, const char *fmt, ...)
+static _Noreturn void die(long line, const char *fmt, ...)
 {
 	va_list ap;
 	if (line)
 		fprintf(stderr, "kernels-mk: %s:%ld: ", listing_path, line);
 	else
-		fprintf(stderr, "kernels-mk: %s: ", listing_path);
+		fprintf(stderr, "kernels-mk: %s: ", listing_path ? listing_path : "");
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -36,8 +54,8 @@ static void die(long line, const char *fmt, ...)
 	exit(1);
 }
 
-/* Characters that would change the meaning of a make call argument or target. A url may start
- * with a $(VARIABLE) so that mirrors stay configurable; nothing else may expand. */
+/* Characters that would change the meaning of a make word. A url may start with a $(VARIABLE)
+ * so that mirrors stay configurable; nothing else may expand. */
 static bool make_safe(const char *s, bool allow_leading_var)
 {
 	if (allow_leading_var && s[0] == '$' && s[1] == '(') {
@@ -46,6 +64,8 @@ static bool make_safe(const char *s, bool allow_leading_var)
 			return false;
 		s = close + 1;
 	}
+	if (!*s && !allow_leading_var)
+		return false;
 	for (; *s; s++)
 		if (strchr("$#,:;=%\\'\"` \t()*?[]{}|", *s))
 			if (!(allow_leading_var && *s == ':' && s[1] == '/' && s[2] == '/'))
@@ -53,12 +73,13 @@ static bool make_safe(const char *s, bool allow_leading_var)
 	return true;
 }
 
-struct seen {
-	char **items;
+/* ---- a string set (5,000 kernels share perhaps 15,000 packages) ---- */
+
+struct set {
+	char **keys;
 	size_t n, cap;
 };
 
-/* A small open-addressing set: 5,000 kernels share perhaps 15,000 packages. */
 static size_t hash(const char *s)
 {
 	size_t h = 1469598103934665603ull;
@@ -67,202 +88,538 @@ static size_t hash(const char *s)
 	return h;
 }
 
-static bool seen_add(struct seen *set, const char *key)
+/* Adds key; returns false when it was there already. */
+static bool set_add(struct set *set, const char *key)
 {
 	if ((set->n + 1) * 2 > set->cap) {
 		size_t cap = set->cap ? set->cap * 2 : 1024;
-		char **items = calloc(cap, sizeof *items);
-		if (!items)
+		char **keys = calloc(cap, sizeof *keys);
+		if (!keys)
 			die(0, "out of memory");
 		for (size_t i = 0; i < set->cap; i++)
-			if (set->items[i]) {
-				size_t j = hash(set->items[i]) & (cap - 1);
-				while (items[j])
+			if (set->keys[i]) {
+				size_t j = hash(set->keys[i]) & (cap - 1);
+				while (keys[j])
 					j = (j + 1) & (cap - 1);
-				items[j] = set->items[i];
+				keys[j] = set->keys[i];
 			}
-		free(set->items);
-		set->items = items;
+		free(set->keys);
+		set->keys = keys;
 		set->cap = cap;
 	}
 	size_t j = hash(key) & (set->cap - 1);
-	while (set->items[j]) {
-		if (!strcmp(set->items[j], key))
+	while (set->keys[j]) {
+		if (!strcmp(set->keys[j], key))
 			return false;
 		j = (j + 1) & (set->cap - 1);
 	}
-	set->items[j] = strdup(key);
-	if (!set->items[j])
-		die(0, "out of memory");
+	set->keys[j] = xstrdup(key);
 	set->n++;
 	return true;
 }
 
-static void seen_free(struct seen *set)
+static void set_free(struct set *set)
 {
 	for (size_t i = 0; i < set->cap; i++)
-		free(set->items[i]);
-	free(set->items);
+		free(set->keys[i]);
+	free(set->keys);
 }
 
-struct osrel {
-	char *path;
-	struct falconame_host host;
+/* ---- the listing ---- */
+
+struct package {
+	char *url, *sha256, *size;
 };
 
-int main(int argc, char **argv)
+struct kernel {
+	long line;
+	char *id, *os_release, *uname_m, *uname_r, *uname_v, *kdir;
+	struct package *pkgs, image;
+	size_t npkgs;
+	bool has_image;
+};
+
+static void parse_package(char *p, struct package *out, long line)
 {
-	const char *distro = NULL;
-	struct falconame_opts opts = { .layout = -1, .kind = FALCONAME_BPF };
-	int i = 1;
-	for (; i + 1 < argc && strncmp(argv[i], "--", 2) == 0; i += 2) {
-		if (!strcmp(argv[i], "--distro"))
-			distro = argv[i + 1];
-		else if (!strcmp(argv[i], "--driver-version"))
-			opts.driver_version = argv[i + 1];
-		else if (!strcmp(argv[i], "--rules"))
-			opts.rules = *argv[i + 1] ? argv[i + 1] : NULL;
-		else if (!strcmp(argv[i], "--layout")) {
-			if (!strcmp(argv[i + 1], "flat"))
-				opts.layout = FALCONAME_LAYOUT_FLAT;
-			else if (!strcmp(argv[i + 1], "arch"))
-				opts.layout = FALCONAME_LAYOUT_ARCH;
-			else if (*argv[i + 1])
-				break;
-		} else if (!strcmp(argv[i], "--kind"))
-			opts.kind = !strcmp(argv[i + 1], "kmod") ? FALCONAME_KMOD : FALCONAME_BPF;
-		else
-			break;
-	}
-	if (!distro || !opts.driver_version || i + 1 != argc) {
-		fprintf(stderr, "usage: kernels-mk --distro NAME --driver-version DV [--rules R] "
-				"[--layout flat|arch] [--kind bpf|kmod] LISTING\n");
-		return 2;
-	}
-	listing_path = argv[i];
-	if (!make_safe(distro, false))
-		die(0, "distribution name '%s' is not usable in make", distro);
+	char *bar1 = strchr(p, '|'), *bar2 = bar1 ? strchr(bar1 + 1, '|') : NULL;
+	if (!bar2)
+		die(line, "package '%s' is not <url>|<sha256>|<size>", p);
+	*bar1 = *bar2 = 0;
+	out->url = p, out->sha256 = bar1 + 1, out->size = bar2 + 1;
+	if (strlen(out->sha256) != 64 || strspn(out->sha256, "0123456789abcdef") != 64)
+		die(line, "package %s: '%s' is not a SHA-256", out->url, out->sha256);
+	if (!make_safe(out->url, true) || !*out->size || strspn(out->size, "0123456789") != strlen(out->size))
+		die(line, "package %s: the url or size holds a character make cannot take", out->url);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* Reads every kernel line; the kernels keep pointers into their lines, which are kept. */
+static struct kernel *read_listing(size_t *nkernels)
+{
 	FILE *in = fopen(listing_path, "r");
 	if (!in)
-		die(0, "cannot open it");
-
-	struct osrel *osrels = NULL;
-	size_t nosrels = 0;
-	struct seen packages = { 0 }, probes = { 0 };
+		die(0, "%s", strerror(errno));
+	struct kernel *ks = NULL;
+	size_t n = 0;
+	struct set ids = { 0 };
 	char *line = NULL;
 	size_t cap = 0;
-	long lineno = 0;
 	ssize_t len;
-	char *paths = NULL;
-	size_t pathslen = 0;
-	FILE *all = open_memstream(&paths, &pathslen);
-	unsigned long kernels = 0;
-
-	printf("# Generated by tools/kernels-mk from %s: do not edit.\n", listing_path);
-	printf("# One probe_rule per kernel and one package_rule per package (mk/probe.mk).\n");
+	long lineno = 0;
 	while ((len = getline(&line, &cap, in)) >= 0) {
 		lineno++;
 		if (len && line[len - 1] == '\n')
 			line[--len] = 0;
 		if (!len || line[0] == '#')
 			continue;
-		char *field[7];
-		int n = 0;
-		for (char *p = line, *tab; n < 7; p = tab + 1) {
-			field[n++] = p;
-			tab = strchr(p, '\t');
-			if (!tab)
+		char *text = xstrdup(line), *field[7];
+		int nf = 0;
+		for (char *p = text, *tab; nf < 7; p = tab + 1) {
+			field[nf++] = p;
+			if (!(tab = strchr(p, '\t')))
 				break;
 			*tab = 0;
 		}
-		if (n != 7)
-			die(lineno, "expected 7 tab-separated fields, found %d", n);
-		const char *os_release = field[0], *uname_m = field[1], *uname_r = field[2];
-		const char *uname_v = field[3], *kdir = field[4];
-		char *pkgs = field[5], *images = field[6];
-
-		struct falconame_host *host = NULL;
-		for (size_t k = 0; k < nosrels && !host; k++)
-			if (!strcmp(osrels[k].path, os_release))
-				host = &osrels[k].host;
-		if (!host) {
-			osrels = realloc(osrels, (nosrels + 1) * sizeof *osrels);
-			if (!osrels)
-				die(0, "out of memory");
-			struct osrel *o = &osrels[nosrels++];
-			memset(o, 0, sizeof *o);
-			o->path = strdup(os_release);
-			char err[512];
-			if (falconame_read_os_release(os_release, &o->host, err, sizeof err) != 0)
-				die(lineno, "%s", err);
-			host = &o->host;
+		if (nf != 7)
+			die(lineno, "expected 7 tab-separated fields, found %d", nf);
+		struct kernel k = { .line = lineno, .os_release = field[0], .uname_m = field[1], .uname_r = field[2],
+				    .uname_v = field[3], .kdir = field[4] };
+		if (!make_safe(k.os_release, false) || !make_safe(k.kdir, false) || !make_safe(k.uname_r, false) ||
+		    !make_safe(k.uname_m, false))
+			die(lineno, "%s: a field holds a character make cannot take", k.uname_r);
+		char *save = NULL;
+		for (char *p = strtok_r(field[5], " ", &save); p; p = strtok_r(NULL, " ", &save)) {
+			k.pkgs = xrealloc(k.pkgs, (k.npkgs + 1) * sizeof *k.pkgs);
+			parse_package(p, &k.pkgs[k.npkgs++], lineno);
 		}
-		if (snprintf(host->uname_r, sizeof host->uname_r, "%s", uname_r) >= (int)sizeof host->uname_r ||
-		    snprintf(host->uname_v, sizeof host->uname_v, "%s", uname_v) >= (int)sizeof host->uname_v ||
-		    snprintf(host->uname_m, sizeof host->uname_m, "%s", uname_m) >= (int)sizeof host->uname_m)
-			die(lineno, "uname field too long");
-		struct falconame_result name;
-		char err[512];
-		if (falconame_compute(host, &opts, &name, err, sizeof err) != 0)
-			die(lineno, "%s: %s", uname_r, err);
-		if (!make_safe(name.repo_path, false) || !make_safe(os_release, false) ||
-		    !make_safe(kdir, false) || !make_safe(uname_r, false) || !make_safe(uname_m, false))
-			die(lineno, "%s: a name holds a character make cannot take", uname_r);
-		if (!seen_add(&probes, name.repo_path)) {
-			fprintf(stderr, "kernels-mk: %s:%ld: %s is already built from an earlier line; "
-					"leaving this one out\n", listing_path, lineno, name.file_name);
-			continue;
+		if (!k.npkgs)
+			die(lineno, "%s: no packages", k.uname_r);
+		if (strcmp(field[6], "-")) {
+			parse_package(field[6], &k.image, lineno);
+			k.has_image = true;
 		}
-
-		/* Packages: <url>|<sha256>|<size>, space-separated. */
-		char *shas = NULL;
-		size_t shaslen = 0;
-		FILE *s = open_memstream(&shas, &shaslen);
-		for (int pass = 0; pass < 2; pass++) {
-			char *list = pass ? images : pkgs;
-			if (pass && !strcmp(list, "-"))
-				break;
-			char *save = NULL;
-			for (char *p = strtok_r(list, " ", &save); p; p = strtok_r(NULL, " ", &save)) {
-				char *bar1 = strchr(p, '|'), *bar2 = bar1 ? strchr(bar1 + 1, '|') : NULL;
-				if (!bar2)
-					die(lineno, "package '%s' is not <url>|<sha256>|<size>", p);
-				*bar1 = *bar2 = 0;
-				const char *url = p, *sha = bar1 + 1, *size = bar2 + 1;
-				if (strlen(sha) != 64 || strspn(sha, "0123456789abcdef") != 64)
-					die(lineno, "package %s: '%s' is not a SHA-256", url, sha);
-				if (!make_safe(url, true) || strspn(size, "0123456789") != strlen(size) || !*size)
-					die(lineno, "package %s: the url or size holds a character make cannot take", url);
-				if (!pass) {
-					if (seen_add(&packages, sha))
-						printf("$(eval $(call package_rule,%s,%s,%s))\n", sha, size, url);
-					fprintf(s, " %s", sha);
-				} else {
-					/* Images matter only to `make verify` (mk/kernels.mk makes their rules then):
-					 * a plain variable keeps a no-op run over thousands of kernels fast. */
-					printf("IMAGE_$(DIST)/%s := %s %s %s\n", name.repo_path, sha, size, url);
-				}
-			}
-		}
-		fclose(s);
-		printf("$(eval $(call probe_rule,%s,$(DIST)/%s,%s,%s,%s,%s,%s))\n", distro, name.repo_path,
-		       os_release, uname_m, uname_r, kdir, shas ? shas + 1 : "");
-		fprintf(all, " \\\n  $(DIST)/%s", name.repo_path);
-		free(shas);
-		kernels++;
+		char id[1024];
+		snprintf(id, sizeof id, "%s_%s", base_name(k.os_release), k.uname_r);
+		for (int repeat = 2; !set_add(&ids, id); repeat++)
+			snprintf(id, sizeof id, "%s_%s~%d", base_name(k.os_release), k.uname_r, repeat);
+		k.id = xstrdup(id);
+		ks = xrealloc(ks, (n + 1) * sizeof *ks);
+		ks[n++] = k;
 	}
 	if (ferror(in))
 		die(0, "read error");
 	fclose(in);
-	fclose(all);
-	printf("PROBES_%s :=%s\n", distro, paths ? paths : "");
-	printf("KERNELS_%s := %lu\n", distro, kernels);
-	free(paths);
 	free(line);
-	for (size_t k = 0; k < nosrels; k++)
-		free(osrels[k].path);
-	free(osrels);
-	seen_free(&packages);
-	seen_free(&probes);
+	set_free(&ids);
+	*nkernels = n;
+	return ks;
+}
+
+/* ---- output files ---- */
+
+/* Writes the text to path through path.tmp, unless path holds that text already. */
+static void replace_if_changed(const char *path, const char *text, size_t len)
+{
+	FILE *old = fopen(path, "r");
+	if (old) {
+		bool same = true;
+		size_t i = 0;
+		int c;
+		while (same && (c = getc(old)) != EOF)
+			same = i < len && text[i++] == (char)c;
+		same = same && i == len && !ferror(old);
+		fclose(old);
+		if (same)
+			return;
+	}
+	char *tmp = NULL;
+	if (asprintf(&tmp, "%s.tmp", path) < 0)
+		die(0, "out of memory");
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		die(0, "%s: %s", tmp, strerror(errno));
+	if (fwrite(text, 1, len, f) != len || fclose(f) != 0)
+		die(0, "%s: write error", tmp);
+	if (rename(tmp, path) != 0)
+		die(0, "%s: %s", path, strerror(errno));
+	free(tmp);
+}
+
+/* ---- kernels ---- */
+
+static int cmd_kernels(const char *distro, const char *ids_dir, struct kernel *ks, size_t n)
+{
+	if (mkdir(ids_dir, 0755) != 0 && errno != EEXIST)
+		die(0, "%s: %s", ids_dir, strerror(errno));
+	struct set packages = { 0 };
+	printf("# Generated by tools/kernels-mk from %s: do not edit.\n", listing_path);
+	printf("# Per kernel: what its outputs depend on, and its tree's packages (mk/outputs.mk).\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct kernel *k = &ks[i];
+		printf("KI.%s/%s := $(WORK)/%s/%s/.tree $(IDS_DIR)/%s/%s.id\n", distro, k->id, distro, k->id, distro, k->id);
+		printf("$(WORK)/%s/%s/.tree: |", distro, k->id);
+		for (size_t p = 0; p < k->npkgs; p++)
+			printf(" $(PKG_DIR)/%s", k->pkgs[p].sha256);
+		putchar('\n');
+		for (size_t p = 0; p < k->npkgs; p++)
+			if (set_add(&packages, k->pkgs[p].sha256))
+				printf("PKG.%s := %s %s\n", k->pkgs[p].sha256, k->pkgs[p].size, k->pkgs[p].url);
+		if (k->has_image) {
+			printf("IMG.%s/%s := %s\n", distro, k->id, k->image.sha256);
+			if (set_add(&packages, k->image.sha256))
+				printf("PKG.%s := %s %s\n", k->image.sha256, k->image.size, k->image.url);
+		}
+
+		char *text = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&text, &len);
+		fprintf(m, "distro=%s\nos_release=%s\nuname_m=%s\nuname_r=%s\nuname_v=%s\nkdir=%s\npackages=", distro,
+			k->os_release, k->uname_m, k->uname_r, k->uname_v, k->kdir);
+		for (size_t p = 0; p < k->npkgs; p++)
+			fprintf(m, "%s%s", p ? " " : "", k->pkgs[p].sha256);
+		fputc('\n', m);
+		fclose(m);
+		char *path = NULL;
+		if (asprintf(&path, "%s/%s.id", ids_dir, k->id) < 0)
+			die(0, "out of memory");
+		replace_if_changed(path, text, len);
+		free(path);
+		free(text);
+	}
+	printf("TREES.%s :=", distro);
+	for (size_t i = 0; i < n; i++)
+		printf(" \\\n  $(WORK)/%s/%s/.tree", distro, ks[i].id);
+	printf("\nKERNELS.%s := %zu\n", distro, n);
+	set_free(&packages);
 	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
+}
+
+/* ---- outputs ---- */
+
+struct release {
+	char *name, *rules;
+	int layout[2]; /* per kind: falconame layout, -1 for the driver version's default */
+	bool kinds[2];
+};
+
+enum { KIND_BPF, KIND_KMOD };
+static const char *const kind_names[] = { "bpf", "kmod" };
+
+static int parse_layout(const char *s)
+{
+	if (!*s || !strcmp(s, "-"))
+		return -1;
+	if (!strcmp(s, "flat"))
+		return FALCONAME_LAYOUT_FLAT;
+	if (!strcmp(s, "arch"))
+		return FALCONAME_LAYOUT_ARCH;
+	return -2;
+}
+
+/* NAME:RULES:LAYOUT_O:LAYOUT_KO:KINDS; empty RULES or a layout "-" is the default. */
+static struct release parse_release(const char *spec)
+{
+	struct release r = { 0 };
+	char *copy = xstrdup(spec), *part[5];
+	int n = 0;
+	for (char *p = copy, *colon; n < 5; p = colon + 1) {
+		part[n++] = p;
+		if (!(colon = strchr(p, ':')))
+			break;
+		*colon = 0;
+	}
+	if (n != 5)
+		die(0, "--release %s: expected NAME:RULES:LAYOUT_O:LAYOUT_KO:KINDS", spec);
+	r.name = part[0];
+	r.rules = *part[1] ? part[1] : NULL;
+	for (int k = 0; k < 2; k++)
+		if ((r.layout[k] = parse_layout(part[2 + k])) == -2)
+			die(0, "--release %s: unknown layout '%s'", spec, part[2 + k]);
+	char *save = NULL;
+	for (char *k = strtok_r(part[4], ",", &save); k; k = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(k, "bpf"))
+			r.kinds[KIND_BPF] = true;
+		else if (!strcmp(k, "kmod"))
+			r.kinds[KIND_KMOD] = true;
+		else
+			die(0, "--release %s: unknown kind '%s'", spec, k);
+	}
+	if (!make_safe(r.name, false))
+		die(0, "--release %s: the name holds a character make cannot take", spec);
+	return r;
+}
+
+struct named {
+	char path[768];
+	bool served;        /* this kernel won the path */
+	char why[256];      /* why not: cannot be named, or the name is another kernel's */
+};
+
+struct osrel {
+	char *path;
+	struct falconame_host host;
+	char err[512];
+	bool ok;
+};
+
+static struct falconame_host *host_of(struct osrel **cache, size_t *n, const struct kernel *k, char *err, size_t errlen)
+{
+	struct osrel *o = NULL;
+	for (size_t i = 0; i < *n && !o; i++)
+		if (!strcmp((*cache)[i].path, k->os_release))
+			o = &(*cache)[i];
+	if (!o) {
+		*cache = xrealloc(*cache, (*n + 1) * sizeof **cache);
+		o = &(*cache)[(*n)++];
+		memset(o, 0, sizeof *o);
+		o->path = xstrdup(k->os_release);
+		o->ok = falconame_read_os_release(k->os_release, &o->host, o->err, sizeof o->err) == 0;
+	}
+	if (!o->ok) {
+		snprintf(err, errlen, "%s", o->err);
+		return NULL;
+	}
+	if (snprintf(o->host.uname_r, sizeof o->host.uname_r, "%s", k->uname_r) >= (int)sizeof o->host.uname_r ||
+	    snprintf(o->host.uname_v, sizeof o->host.uname_v, "%s", k->uname_v) >= (int)sizeof o->host.uname_v ||
+	    snprintf(o->host.uname_m, sizeof o->host.uname_m, "%s", k->uname_m) >= (int)sizeof o->host.uname_m) {
+		snprintf(err, errlen, "uname field too long");
+		return NULL;
+	}
+	return &o->host;
+}
+
+/* A backport or hardware-enablement build ("#110~20.04.1", "Debian 6.1.176-1~deb11u1") yields
+ * its name to the kernel most hosts of that name run. */
+static int priority(const struct kernel *k)
+{
+	return strchr(k->uname_v, '~') ? 1 : 0;
+}
+
+static int cmd_outputs(const char *distro, const char *dv, struct release *rel, size_t nrel,
+		       const char *outputs_path, const char *verify_path, struct kernel *ks, size_t n)
+{
+	if (!make_safe(dv, false))
+		die(0, "driver version '%s' is not usable in make", dv);
+	/* names[(kernel * nrel + release) * 2 + kind] */
+	struct named *names = calloc(n * nrel * 2 + 1, sizeof *names);
+	if (!names)
+		die(0, "out of memory");
+	struct osrel *osrels = NULL;
+	size_t nosrels = 0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t r = 0; r < nrel; r++)
+			for (int kind = 0; kind < 2; kind++) {
+				struct named *nm = &names[(i * nrel + r) * 2 + kind];
+				if (!rel[r].kinds[kind])
+					continue;
+				char err[512];
+				struct falconame_host *host = host_of(&osrels, &nosrels, &ks[i], err, sizeof err);
+				struct falconame_result res;
+				struct falconame_opts opts = { .driver_version = dv, .rules = rel[r].rules,
+							       .layout = rel[r].layout[kind],
+							       .kind = kind == KIND_KMOD ? FALCONAME_KMOD : FALCONAME_BPF };
+				if (!host)
+					die(ks[i].line, "%s: %s", ks[i].uname_r, err);
+				if (falconame_compute(host, &opts, &res, err, sizeof err) != 0)
+					die(ks[i].line, "%s: %s", ks[i].uname_r, err);
+				if (!make_safe(res.repo_path, false))
+					die(ks[i].line, "%s: %s holds a character make cannot take", ks[i].uname_r,
+					    res.repo_path);
+				snprintf(nm->path, sizeof nm->path, "%s", res.repo_path);
+				nm->served = true;
+			}
+
+	/* One kernel per path: the preferred one, then the first. */
+	for (int pass = 0; pass < 2; pass++) {
+		struct set taken = { 0 };
+		for (size_t i = 0; i < n; i++) {
+			if (priority(&ks[i]) != pass)
+				continue;
+			for (size_t x = 0; x < nrel * 2; x++) {
+				struct named *nm = &names[i * nrel * 2 + x];
+				if (!nm->served)
+					continue;
+				/* The same kernel may give one path for two releases: that is no collision. */
+				bool own = false;
+				for (size_t y = 0; y < x && !own; y++)
+					own = names[i * nrel * 2 + y].served && !strcmp(names[i * nrel * 2 + y].path, nm->path);
+				if (own)
+					continue;
+				if (!set_add(&taken, nm->path)) {
+					nm->served = false;
+					nm->why[0] = 0; /* named below, once every winner is known */
+				}
+			}
+		}
+		/* The second pass sees the first pass's paths as taken. */
+		if (pass == 0) {
+			for (size_t i = 0; i < n; i++)
+				if (priority(&ks[i]) == 1)
+					for (size_t x = 0; x < nrel * 2; x++) {
+						struct named *nm = &names[i * nrel * 2 + x];
+						if (!nm->served)
+							continue;
+						for (size_t j = 0; j < n && nm->served; j++) {
+							if (priority(&ks[j]) != 0)
+								continue;
+							for (size_t y = 0; y < nrel * 2; y++)
+								if (names[j * nrel * 2 + y].served &&
+								    !strcmp(names[j * nrel * 2 + y].path, nm->path)) {
+									nm->served = false;
+									break;
+								}
+						}
+					}
+		}
+		set_free(&taken);
+	}
+
+	/* Each kernel that lost a name: to which kernel, said once per path. */
+	bool quiet = getenv("FP_QUIET") && !strcmp(getenv("FP_QUIET"), "1");
+	for (size_t i = 0; i < n; i++)
+		for (size_t x = 0; x < nrel * 2; x++) {
+			struct named *nm = &names[i * nrel * 2 + x];
+			if (nm->served || !nm->path[0] || nm->why[0])
+				continue;
+			const char *winner = NULL;
+			for (size_t j = 0; j < n && !winner; j++)
+				for (size_t y = 0; y < nrel * 2 && !winner; y++)
+					if (names[j * nrel * 2 + y].served && !strcmp(names[j * nrel * 2 + y].path, nm->path))
+						winner = ks[j].id;
+			snprintf(nm->why, sizeof nm->why, "kernel %s asks for the same name", winner ? winner : "?");
+			bool said = false;
+			for (size_t y = 0; y < x && !said; y++)
+				said = !strcmp(names[i * nrel * 2 + y].path, nm->path);
+			if (!said && !quiet)
+				fprintf(stderr, "  NOTE    %s: %s is the name of kernel %s and of kernel %s: built for %s only\n",
+					distro, nm->path, winner ? winner : "?", ks[i].id, winner ? winner : "?");
+		}
+
+	char *table = NULL, *verify = NULL;
+	size_t tablelen = 0, verifylen = 0;
+	FILE *t = open_memstream(&table, &tablelen), *v = open_memstream(&verify, &verifylen);
+	printf("# Generated by tools/kernels-mk from %s for driver version %s: do not edit.\n", listing_path, dv);
+	printf("# Per kernel and kind, the rule that builds it and copies for other releases' names (mk/outputs.mk).\n");
+	fprintf(v, "# Generated by tools/kernels-mk: boot verification of driver version %s (mk/verify.mk).\n", dv);
+	for (size_t i = 0; i < n; i++) {
+		const struct kernel *k = &ks[i];
+		for (int kind = 0; kind < 2; kind++) {
+			const char *built = NULL;
+			for (size_t r = 0; r < nrel; r++) {
+				const struct named *nm = &names[(i * nrel + r) * 2 + kind];
+				if (!rel[r].kinds[kind])
+					continue;
+				if (!nm->served) {
+					fprintf(t, "%s\t%s\t%s\t%s\tunservable %s\n", nm->path, k->id, kind_names[kind],
+						rel[r].name, nm->why);
+					continue;
+				}
+				bool seen = false;
+				for (size_t q = 0; q < r && !seen; q++)
+					seen = names[(i * nrel + q) * 2 + kind].served &&
+					       !strcmp(names[(i * nrel + q) * 2 + kind].path, nm->path);
+				if (seen)
+					continue;
+				if (!built) {
+					built = nm->path;
+					printf("$(DIST)/%s: $(KI.%s/%s) $(DRV.%s) $(TC.%s) $(OUT_DEPS.%s) ; "
+					       "$(call build_output,%s/%s,%s,%s)\n",
+					       nm->path, distro, k->id, dv, kind_names[kind], distro, distro, k->id,
+					       kind_names[kind], rel[r].name);
+					fprintf(t, "%s\t%s\t%s\t%s\tbuild\n", nm->path, k->id, kind_names[kind], rel[r].name);
+				} else {
+					printf("$(DIST)/%s: $(DIST)/%s ; $(call copy_output,%s/%s,%s)\n", nm->path, built,
+					       distro, k->id, rel[r].name);
+					fprintf(t, "%s\t%s\t%s\t%s\tcopy %s\n", nm->path, k->id, kind_names[kind], rel[r].name,
+						built);
+				}
+				if (k->has_image)
+					fprintf(v, "$(eval $(call verify_rule,$(DIST)/%s,%s,%s,%s))\n", nm->path,
+						k->image.sha256, distro, kind_names[kind]);
+			}
+		}
+	}
+	fclose(t);
+	fclose(v);
+	replace_if_changed(outputs_path, table, tablelen);
+	if (verify_path)
+		replace_if_changed(verify_path, verify, verifylen);
+	free(table);
+	free(verify);
+	free(names);
+	for (size_t i = 0; i < nosrels; i++)
+		free(osrels[i].path);
+	free(osrels);
+	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
+}
+
+static _Noreturn void usage(void)
+{
+	fprintf(stderr, "usage: kernels-mk kernels --distro D --ids DIR LISTING\n"
+			"       kernels-mk outputs --distro D --driver-version DV\n"
+			"                  [--release NAME:RULES:LAYOUT_O:LAYOUT_KO:KINDS]... --outputs FILE\n"
+			"                  [--verify FILE] LISTING\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		usage();
+	const char *mode = argv[1], *distro = NULL, *ids = NULL, *dv = NULL, *outputs = NULL, *verify = NULL;
+	struct release *rel = NULL;
+	size_t nrel = 0;
+	int i = 2;
+	for (; i + 1 < argc && !strncmp(argv[i], "--", 2); i += 2) {
+		const char *opt = argv[i], *val = argv[i + 1];
+		if (!strcmp(opt, "--distro"))
+			distro = val;
+		else if (!strcmp(opt, "--ids"))
+			ids = val;
+		else if (!strcmp(opt, "--driver-version"))
+			dv = val;
+		else if (!strcmp(opt, "--outputs"))
+			outputs = val;
+		else if (!strcmp(opt, "--verify"))
+			verify = val;
+		else if (!strcmp(opt, "--release")) {
+			rel = xrealloc(rel, (nrel + 1) * sizeof *rel);
+			rel[nrel++] = parse_release(val);
+		} else
+			usage();
+	}
+	if (i + 1 != argc || !distro)
+		usage();
+	listing_path = argv[i];
+	if (!make_safe(distro, false))
+		die(0, "distribution name '%s' is not usable in make", distro);
+	size_t n;
+	struct kernel *ks = read_listing(&n);
+	int rc;
+	if (!strcmp(mode, "kernels") && ids) {
+		rc = cmd_kernels(distro, ids, ks, n);
+	} else if (!strcmp(mode, "outputs") && dv && outputs) {
+		if (!nrel) {
+			rel = xrealloc(rel, sizeof *rel);
+			rel[nrel++] = parse_release("default:::-:bpf");
+		}
+		rc = cmd_outputs(distro, dv, rel, nrel, outputs, verify, ks, n);
+	} else {
+		usage();
+	}
+	for (size_t k = 0; k < n; k++) {
+		free(ks[k].os_release); /* the line's text: every field points into it */
+		free(ks[k].pkgs);
+		free(ks[k].id);
+	}
+	free(ks);
+	for (size_t r = 0; r < nrel; r++)
+		free(rel[r].name);
+	free(rel);
+	return rc;
 }

@@ -81,6 +81,17 @@ fp_http_stop_all() {
 	rm -f "$pidfile"
 }
 
+# fp_make DIR ARGS...
+#   make in the project as a user runs it, on a private tree: the test's tools (FP_BIN, the
+#   sanitizer build) and DIR/build, DIR/cache, DIR/dist and DIR/kernels; FP_MAKE_TOP runs another
+#   copy of the project. A test file adds its own settings in a wrapper of one line.
+fp_make() {
+	local dir=$1
+	shift
+	make -C "${FP_MAKE_TOP:-${TOP:?}}" --no-print-directory BIN="${FP_BIN:?}" SAN=1 BUILD="$dir/build" \
+		CACHE="$dir/cache" DIST="$dir/dist" KERNELS="$dir/kernels" "$@"
+}
+
 # fp_mtime FILE: its modification time, in nanoseconds since the epoch.
 fp_mtime() {
 	stat -c %.9Y "$1" | tr -d .

@@ -63,7 +63,7 @@ cos_debian_packages() {
 	mirror=$(sh "$top/mk/apt-mirror.sh" '^bookworm$')
 	security=$(sh "$top/mk/apt-mirror.sh" 'bookworm-security$')
 	[ -n "$mirror" ] || return 1
-	make -C "$top" -s BIN="${FP_BIN:?}" BUILD="$build" CACHE="$cache" DIST="$build/dist" KERNELS="$build/kernels" \
+	fp_make "$build/.." -s BUILD="$build" CACHE="$cache" DIST="$build/dist" KERNELS="$build/kernels" \
 		MIRROR_debian="$mirror" MIRROR_debian_security="${security:-$mirror}" \
 		"debian_SUITES=bookworm|MIRROR_debian|debian-12 bookworm-updates|MIRROR_debian|debian-12 bookworm-security|MIRROR_debian_security|debian-12" \
 		"$build/listing/debian.stamp" >&2 || return 2
@@ -87,9 +87,10 @@ cos_debian_packages() {
 	for s in bookworm bookworm-updates bookworm-security; do
 		m=$mirror
 		[ "$s" = bookworm-security ] && m=${security:-$mirror}
-		while read -r sha size path; do
-			case $path in main/binary-*) args="$args --index - $m $cache/apt/by-hash/$sha" ;; esac
-		done <"$build/apt/debian/$s.indexes"
+		# The verified indexes of each suite: sha256, size, URL, path under dists/<suite>/...
+		while read -r sha size _ path _; do
+			case $path in main/binary-*) args="$args --index - $m $cache/by-hash/$sha" ;; esac
+		done <"$build/sources/debian/$s.indexes"
 	done
 	local major_minor
 	major_minor=$(echo "$DEB_RELEASE" | cut -d. -f1,2)

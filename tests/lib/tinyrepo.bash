@@ -11,6 +11,8 @@
 
 # shellcheck source=tinykernel.bash
 source "${BASH_SOURCE[0]%/*}/tinykernel.bash"
+# shellcheck source=common.bash
+source "${BASH_SOURCE[0]%/*}/common.bash"
 
 listing_line() {
 	local osrel=$1 abi=$2 pkgs= d
@@ -35,16 +37,13 @@ tinyrepo_setup() {
 }
 
 fpmake() {
-	local dir=$1
-	shift
-	make -C "${TOP:?}" --no-print-directory DISTROS=tiny tiny_FAMILY=listing tiny_LISTING="${LISTING:?}" \
-		tiny_NAMES='falco_debian_%' DRIVER_SOURCE="$TOP/tests/fixtures/tiny-driver" BIN="${BIN:?}" SAN=1 \
-		BUILD="$dir/build" CACHE="$dir/cache" DIST="$dir/dist" KERNELS="$dir/kernels" "$@"
+	FP_BIN=${BIN:?} fp_make "$1" DISTROS=tiny tiny_FAMILY=listing tiny_LISTING="${LISTING:?}" \
+		tiny_NAMES='falco_debian_%' tiny_FIXUP=mk/fixup-debian.sh DRIVER_SOURCE="$TOP/tests/fixtures/tiny-driver" "${@:2}"
 }
 
 tinyrepo_env() {
 	local dir=$1
-	export DISTROS=tiny tiny_FAMILY=listing tiny_LISTING="${LISTING:?}" tiny_NAMES='falco_debian_%'
+	export DISTROS=tiny tiny_FAMILY=listing tiny_LISTING="${LISTING:?}" tiny_NAMES='falco_debian_%' tiny_FIXUP=mk/fixup-debian.sh
 	export DRIVER_SOURCE="$TOP/tests/fixtures/tiny-driver" BIN="${BIN:?}" SAN=1
 	export BUILD="$dir/build" CACHE="$dir/cache" DIST="$dir/dist" KERNELS="$dir/kernels"
 }

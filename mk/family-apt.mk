@@ -1,0 +1,49 @@
+# apt repositories (Debian, Ubuntu): from a signed InRelease to a kernel listing, through the
+# generic steps of mk/family.mk. A source is one suite.
+#
+# Root: dists/<suite>/InRelease, or where a mirror has none, Release and its detached
+# Release.gpg. Verify: apt-release checks the signature with gpgv against d_KEYRING, the suite
+# and the Valid-Until date, and names every Packages index of the components and architectures,
+# by the hash the verified text gives. List: deb-index resolves each kernel's header packages
+# over all the suites' indexes at once (a kernel of -security may need a package of the release).
+# Package URLs are written as $(MIRROR_...)/pool/..., so a later change of mirror needs no new
+# listing.
+#
+# A distribution d with d_FAMILY := apt gives:
+#   d_SUITES            suite|MIRROR_VARIABLE|os-release-name ...  (os-release under distros/os-release/)
+#   d_OPTIONAL_SUITES   suites a mirror may lack (skipped with a note)
+#   d_COMPONENTS        e.g. main
+#   d_ARCHES            uname-m|debian-arch|flavour,flavour,...  (no flavour list: every flavour)
+#   d_KEYRING           the keyring that signs the suites
+#   d_STYLE             debian | ubuntu (how deb-index reads versions and shared headers)
+
+apt_entries = $($(1)_SUITES)
+define apt_source
+$(call source,$(1),$(call field,1,$(2)),$(filter $(call field,1,$(2)),$($(1)_OPTIONAL_SUITES)),suite $(call field,1,$(2)),\
+  SUITE=$(call field,1,$(2)) MIRROR_VAR=$(call field,2,$(2)) OSREL=distros/os-release/$(call field,3,$(2)) \
+  URL=$$($(call field,2,$(2)))/dists/$(call field,1,$(2)))
+endef
+apt_TOOLS = $(call tool,apt-release) $(call tool,deb-index)
+
+refresh_apt = base='$($(MIRROR_VAR))/dists/$(SUITE)'; cd $(basename $@) || exit 1; \
+	if $(FETCH) --quiet --refresh "$$base/InRelease" InRelease 2>.err; then rm -f Release Release.gpg; \
+	else rc=$$?; [ $$rc = 4 ] || { cat .err >&2; exit $$rc; }; rm -f InRelease; \
+	  $(FETCH) --quiet --refresh "$$base/Release" Release 2>.err || { rc=$$?; [ $$rc = 4 ] || cat .err >&2; exit $$rc; }; \
+	  $(FETCH) --quiet --refresh "$$base/Release.gpg" Release.gpg || exit 1; fi; \
+	rm -f .err; for f in InRelease Release Release.gpg; do [ ! -f $$f ] || sha256sum $$f; done
+
+verify_apt = dir=$(basename $<); \
+	if [ -f $$dir/InRelease ]; then signed="--inrelease $$dir/InRelease"; \
+	else signed="--release $$dir/Release --signature $$dir/Release.gpg"; fi; \
+	$(call tool,apt-release) --keyring $($(D)_KEYRING) $$signed --suite $(SUITE) \
+	  $(foreach c,$($(D)_COMPONENTS),$(foreach a,$($(D)_ARCHES),$(c)/binary-$(call field,2,$(a))/Packages)) \
+	  > $@.verified && \
+	awk -v base='$($(MIRROR_VAR))/dists/$(SUITE)' -v osrel=$(OSREL) -v listed='$$($(MIRROR_VAR))' \
+	  '{ print $$1, $$2, base "/" $$3, $$3, osrel, listed }' $@.verified && rm -f $@.verified
+
+# One deb-index run per architecture, over the indexes of that architecture of every suite.
+list_apt = $(foreach a,$($(D)_ARCHES),\
+	args=$$(awk '$$4 ~ "/binary-$(call field,2,$(a))/" { print "--index", $$5, $$6, "$(BYHASH)/" $$1 }' \
+	  /dev/null $(filter %.indexes,$^)); \
+	[ -z "$$args" ] || $(call tool,deb-index) --style $($(D)_STYLE) --uname-m $(call field,1,$(a)) \
+	  $(foreach f,$(subst $(comma), ,$(call field,3,$(a))),--flavour $(f)) $$args || exit 1;)

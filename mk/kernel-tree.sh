@@ -1,0 +1,98 @@
+#!/bin/sh
+# One kernel's work tree, made once in a run for every output of that kernel (mk/outputs.mk):
+#
+#   kernel-tree.sh ID_FILE DIR PACKAGE...
+#
+# ID_FILE is the kernel's identity (tools/kernels-mk: distro, os_release, uname_m, uname_r,
+# uname_v, kdir, packages). The packages are extracted into DIR/root (only the target
+# architecture's headers: creating files is most of what extraction costs), the tree is prepared
+# as the distribution's hosts prepare it (FP_FIXUP, the distribution's d_FIXUP: a script given the
+# tree and the root, printing extra kbuild arguments), and its UTS_RELEASE must be the release the
+# index names: a tree of another kernel would give outputs named after the wrong one.
+#
+# Writes DIR/.tree (key=value: root, tree, uname_r, uname_v, uname_v_from, fixup, fixup_args),
+# with a time older than any output, so that making it never makes another output of the kernel
+# out of date. A failure is logged at FP_LOGS/<distro>/<kernel id>.tree.log; under make -k
+# (FP_KEEP_GOING=1) DIR/.tree then holds error=<reason> for the outputs to report, and the
+# script succeeds; otherwise DIR is removed and it fails.
+set -u
+. "$(dirname "$0")/lib.sh"
+id_file=$1 dir=$2
+shift 2
+get() { sed -n "s/^$1=//p" "$id_file"; }
+distro=$(get distro) uname_m=$(get uname_m) uname_r=$(get uname_r) uname_v=$(get uname_v) kdir=$(get kdir)
+kid=$(basename "$id_file" .id)
+log=${FP_LOGS:?}/$distro/$kid.tree.log
+mkdir -p "$(dirname "$log")"
+: >"$log"
+
+fail() {
+	echo "error: $*" >>"$log"
+	rm -rf "$dir/root"
+	if [ "${FP_KEEP_GOING:-}" = 1 ]; then
+		mkdir -p "$dir"
+		printf 'error=%s\nlog=%s\n' "$*" "$log" >"$dir/.tree.tmp" && touch -d @1 "$dir/.tree.tmp" &&
+			mv -f "$dir/.tree.tmp" "$dir/.tree"
+		exit 0
+	fi
+	rm -rf "$dir"
+	echo "  FAILED  $distro $uname_r: $* (log: $log)" >&2
+	exit 1
+}
+trap 'rm -rf "$dir"; exit 130' INT TERM HUP
+
+rm -rf "$dir"
+mkdir -p "$dir/root" || fail "cannot create $dir"
+case $uname_m in
+x86_64 | i?86) keep=x86 ;;
+aarch64) keep="arm64 arm" ;;
+s390x) keep=s390 ;;
+ppc64le) keep=powerpc ;;
+riscv64) keep=riscv ;;
+*) keep=$uname_m ;;
+esac
+excludes="--exclude usr/share/doc/*"
+for a in alpha arc arm arm64 csky hexagon ia64 loongarch m68k microblaze mips nios2 openrisc \
+	parisc powerpc riscv s390 sh sparc um x86 xtensa; do
+	case " $keep " in *" $a "*) continue ;; esac
+	excludes="$excludes --exclude usr/src/*/arch/$a/*"
+done
+for pkg in "$@"; do
+	[ -f "$pkg" ] || fail "the package $pkg is not in the cache"
+	# shellcheck disable=SC2086 # the globs are for extract, not the shell
+	(set -f && "$FP_BIN/extract" --quiet $excludes "$pkg" "$dir/root") >>"$log" 2>&1 ||
+		fail "cannot extract $pkg"
+done
+root=$(cd "$dir/root" && pwd)
+tree=$root/$kdir
+[ -f "$tree/Makefile" ] || fail "the packages hold no kernel build tree at $kdir"
+
+fixup_args=
+if [ -n "${FP_FIXUP:-}" ]; then
+	fixup_args=$(sh "$FP_FIXUP" "$tree" "$root" 2>>"$log") || fail "$FP_FIXUP could not prepare $tree"
+fi
+
+uts_release=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$tree/include/generated/utsrelease.h" 2>/dev/null)
+[ "$uts_release" = "$uname_r" ] || fail "the headers' UTS_RELEASE is '$uts_release', not $uname_r"
+# uname -v as the kernel prints it, where the headers say; else as far as the index tells.
+uts_version=$(sed -n 's/^#define UTS_VERSION "\(.*\)"/\1/p' "$tree/include/generated/utsversion.h" \
+	"$tree/include/generated/compile.h" 2>/dev/null | head -n 1)
+from=headers
+if [ -z "$uts_version" ]; then
+	uts_version=$uname_v from=index
+	echo "note: $tree has no UTS_VERSION; uname -v '$uname_v' from the package index" >>"$log"
+fi
+
+{
+	echo "root=$root"
+	echo "tree=$tree"
+	echo "uname_r=$uts_release"
+	echo "uname_v=$uts_version"
+	echo "uname_v_from=$from"
+	if [ -n "${FP_FIXUP:-}" ]; then
+		echo "fixup=$FP_FIXUP $(sha256sum "$FP_FIXUP" | cut -d' ' -f1)"
+		echo "fixup_args=$fixup_args"
+	fi
+	echo "log=$log"
+} >"$dir/.tree.tmp" && touch -d @1 "$dir/.tree.tmp" && mv -f "$dir/.tree.tmp" "$dir/.tree" ||
+	fail "cannot write $dir/.tree"

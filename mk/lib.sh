@@ -1,0 +1,34 @@
+# Shared helpers of the scripts in mk/ (sourced: . mk/lib.sh). The scripts print no progress
+# labels of their own (make prints those, mk/lib.mk); they print notes and warnings to stderr,
+# and notes only when make was not run with -s (FP_QUIET=1).
+#
+#   note TEXT...      information, e.g. an optional suite the mirror does not carry
+#   warn TEXT...      something to act on
+#   die TEXT...       an error: "<script>: TEXT" on stderr, exit 1
+#   replace_if_changed TMP OUT
+#                     renames TMP to OUT unless OUT already has that content (then TMP goes):
+#                     make then sees a change, not activity
+
+fp_script=${0##*/}
+fp_script=${fp_script%.sh}
+
+note() {
+	[ "${FP_QUIET:-}" = 1 ] || printf '  NOTE    %s\n' "$*" >&2
+}
+
+warn() {
+	printf '  WARN    %s\n' "$*" >&2
+}
+
+die() {
+	printf '%s: %s\n' "$fp_script" "$*" >&2
+	exit 1
+}
+
+replace_if_changed() {
+	if cmp -s "$1" "$2"; then
+		rm -f "$1"
+	else
+		mv -f "$1" "$2"
+	fi
+}

@@ -1,0 +1,263 @@
+/* plan: what a run builds of one distribution, as a make fragment.
+ *
+ *   plan --distro D --list FILE [--report FILE] [--release NAME]... [--published FILE]
+ *        [--shard I/N] OUTPUTS...
+ *
+ * OUTPUTS are the output tables tools/kernels-mk writes beside each fragment (one output a
+ * line: path, kernel id, kind, release, role). An output is planned when its release is one of
+ * the --release names (all, without any), it can be served at all, the published repository
+ * does not have it (--published: its paths, one a line) and it falls in shard I of N (a hash of
+ * the path of the output that is compiled, so that a copy stays with its source and a new
+ * kernel never moves an old one).
+ *
+ * stdout, for make:
+ *   PLAN.<D> := done/<D>/<kernel id> ...     one goal per kernel that has planned outputs
+ *   done/<D>/<kernel id>: $(DIST)/<path> ... ; $(call done_kernel,<D>/<kernel id>)
+ * so that a kernel's work tree is removed once all of its outputs are made (mk/outputs.mk).
+ * --list FILE: the planned paths, sorted; --report FILE: what was left out and why, one a line:
+ *   <path> <kernel id> <kind> <release> published|unservable <reason>
+ * Both are replaced only when their text changes. Exit 1 on a malformed table, naming its line. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+static _Noreturn void die(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("plan: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+struct row {
+	char *path, *kid, *kind, *release, *role, *source; /* source: the compiled path */
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool in_sorted(char **list, size_t n, const char *s)
+{
+	return n && bsearch(&s, list, n, sizeof *list, cmp_str);
+}
+
+static char **read_lines(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		die("%s: %s", path, strerror(errno));
+	char **lines = NULL, *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	*n = 0;
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		if (len && line[len - 1] == '\n')
+			line[--len] = 0;
+		if (!len)
+			continue;
+		lines = xrealloc(lines, (*n + 1) * sizeof *lines);
+		lines[(*n)++] = xstrdup(line);
+	}
+	if (ferror(f))
+		die("%s: read error", path);
+	fclose(f);
+	free(line);
+	if (*n)
+		qsort(lines, *n, sizeof *lines, cmp_str);
+	return lines;
+}
+
+/* The shard of a path: a polynomial hash of its bytes (as mk/shard.awk had it), 1..n. */
+static unsigned long shard_of(const char *s, unsigned long n)
+{
+	unsigned long long h = 0;
+	for (; *s; s++)
+		h = (h * 31 + (unsigned char)*s) % 2147483647ull;
+	return (unsigned long)(h % n) + 1;
+}
+
+static void replace_if_changed(const char *path, const char *text, size_t len)
+{
+	FILE *old = fopen(path, "r");
+	if (old) {
+		bool same = true;
+		size_t i = 0;
+		int c;
+		while (same && (c = getc(old)) != EOF)
+			same = i < len && text[i++] == (char)c;
+		same = same && i == len && !ferror(old);
+		fclose(old);
+		if (same)
+			return;
+	}
+	char *tmp = NULL;
+	if (asprintf(&tmp, "%s.tmp", path) < 0)
+		die("out of memory");
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		die("%s: %s", tmp, strerror(errno));
+	if (fwrite(text, 1, len, f) != len || fclose(f) != 0)
+		die("%s: write error", tmp);
+	if (rename(tmp, path) != 0)
+		die("%s: %s", path, strerror(errno));
+	free(tmp);
+}
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+	int c = strcmp(x->kid, y->kid);
+	return c ? c : strcmp(x->path, y->path);
+}
+
+int main(int argc, char **argv)
+{
+	const char *distro = NULL, *list_path = NULL, *report_path = NULL, *published_path = NULL;
+	unsigned long shard_i = 0, shard_n = 0;
+	char **releases = NULL;
+	size_t nreleases = 0;
+	int i = 1;
+	for (; i + 1 < argc && !strncmp(argv[i], "--", 2); i += 2) {
+		const char *opt = argv[i], *val = argv[i + 1];
+		if (!strcmp(opt, "--distro"))
+			distro = val;
+		else if (!strcmp(opt, "--list"))
+			list_path = val;
+		else if (!strcmp(opt, "--report"))
+			report_path = val;
+		else if (!strcmp(opt, "--published"))
+			published_path = val;
+		else if (!strcmp(opt, "--release")) {
+			releases = xrealloc(releases, (nreleases + 1) * sizeof *releases);
+			releases[nreleases++] = xstrdup(val);
+		} else if (!strcmp(opt, "--shard")) {
+			char *end;
+			shard_i = strtoul(val, &end, 10);
+			if (*end != '/' || !(shard_n = strtoul(end + 1, &end, 10)) || *end || !shard_i || shard_i > shard_n)
+				die("--shard %s: expected I/N with 1 <= I <= N", val);
+		} else {
+			break;
+		}
+	}
+	if (!distro || !list_path) {
+		fprintf(stderr, "usage: plan --distro D --list FILE [--report FILE] [--release NAME]...\n"
+				"            [--published FILE] [--shard I/N] OUTPUTS...\n");
+		return 2;
+	}
+	if (nreleases)
+		qsort(releases, nreleases, sizeof *releases, cmp_str);
+	size_t npublished = 0;
+	char **published = published_path ? read_lines(published_path, &npublished) : NULL;
+
+	struct row *rows = NULL;
+	size_t nrows = 0;
+	char *report = NULL;
+	size_t reportlen = 0;
+	FILE *rep = open_memstream(&report, &reportlen);
+	for (; i < argc; i++) {
+		FILE *f = fopen(argv[i], "r");
+		if (!f)
+			die("%s: %s", argv[i], strerror(errno));
+		char *line = NULL;
+		size_t cap = 0;
+		ssize_t len;
+		long lineno = 0;
+		while ((len = getline(&line, &cap, f)) >= 0) {
+			lineno++;
+			if (len && line[len - 1] == '\n')
+				line[--len] = 0;
+			char *field[5];
+			int nf = 0;
+			for (char *p = line, *tab; nf < 5; p = tab + 1) {
+				field[nf++] = p;
+				if (!(tab = strchr(p, '\t')))
+					break;
+				*tab = 0;
+			}
+			if (nf != 5 || !*field[0] || !*field[1])
+				die("%s:%ld: expected 5 tab-separated fields", argv[i], lineno);
+			if (nreleases && !in_sorted(releases, nreleases, field[3]))
+				continue;
+			const char *role = field[4], *source = field[0];
+			if (!strncmp(role, "unservable ", 11)) {
+				fprintf(rep, "%s\t%s\t%s\t%s\t%s\n", field[0], field[1], field[2], field[3], role);
+				continue;
+			}
+			if (!strncmp(role, "copy ", 5))
+				source = role + 5;
+			else if (strcmp(role, "build"))
+				die("%s:%ld: unknown role '%s'", argv[i], lineno, role);
+			if (in_sorted(published, npublished, field[0])) {
+				fprintf(rep, "%s\t%s\t%s\t%s\tpublished\n", field[0], field[1], field[2], field[3]);
+				continue;
+			}
+			if (shard_n && shard_of(source, shard_n) != shard_i)
+				continue;
+			rows = xrealloc(rows, (nrows + 1) * sizeof *rows);
+			rows[nrows++] = (struct row){ xstrdup(field[0]), xstrdup(field[1]), xstrdup(field[2]),
+						      xstrdup(field[3]), NULL, NULL };
+		}
+		if (ferror(f))
+			die("%s: read error", argv[i]);
+		free(line);
+		fclose(f);
+	}
+	fclose(rep);
+	if (nrows)
+		qsort(rows, nrows, sizeof *rows, cmp_rows);
+
+	printf("# Planned by tools/plan: do not edit.\n");
+	printf("PLAN.%s :=", distro);
+	for (size_t r = 0; r < nrows; r++)
+		if (!r || strcmp(rows[r].kid, rows[r - 1].kid))
+			printf(" \\\n  done/%s/%s", distro, rows[r].kid);
+	putchar('\n');
+	for (size_t r = 0; r < nrows; r++) {
+		if (!r || strcmp(rows[r].kid, rows[r - 1].kid))
+			printf("done/%s/%s:", distro, rows[r].kid);
+		printf(" $(DIST)/%s", rows[r].path);
+		if (r + 1 == nrows || strcmp(rows[r].kid, rows[r + 1].kid))
+			printf(" ; $(call done_kernel,%s/%s)\n.PHONY: done/%s/%s\n", distro, rows[r].kid, distro, rows[r].kid);
+	}
+	printf("PLANNED.%s := %zu\n", distro, nrows);
+
+	char **paths = xrealloc(NULL, (nrows + 1) * sizeof *paths);
+	for (size_t r = 0; r < nrows; r++)
+		paths[r] = rows[r].path;
+	if (nrows)
+		qsort(paths, nrows, sizeof *paths, cmp_str);
+	char *list = NULL;
+	size_t listlen = 0;
+	FILE *l = open_memstream(&list, &listlen);
+	for (size_t r = 0; r < nrows; r++)
+		fprintf(l, "%s\n", paths[r]);
+	fclose(l);
+	replace_if_changed(list_path, list, listlen);
+	if (report_path)
+		replace_if_changed(report_path, report, reportlen);
+
+	free(list);
+	free(report);
+	free(paths);
+	for (size_t r = 0; r < nrows; r++) {
+		free(rows[r].path), free(rows[r].kid), free(rows[r].kind), free(rows[r].release);
+	}
+	free(rows);
+	for (size_t p = 0; p < npublished; p++)
+		free(published[p]);
+	free(published);
+	for (size_t r = 0; r < nreleases; r++)
+		free(releases[r]);
+	free(releases);
+	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
+}
