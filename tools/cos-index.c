@@ -40,49 +40,17 @@
 #include <ctype.h>
 #include <errno.h>
 #include <libxml/xmlreader.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common.h"
+
 #define EXIT_UNUSABLE 3
 
-static const char *cur_file;
-
-static void vreport(const char *what, const char *fmt, va_list ap)
-{
-	fprintf(stderr, "cos-index: %s%s%s", what, cur_file ? cur_file : "", cur_file ? ": " : "");
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vreport("", fmt, ap);
-	va_end(ap);
-	exit(1);
-}
-
-static void unusable(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vreport("", fmt, ap);
-	va_end(ap);
-	exit(EXIT_UNUSABLE);
-}
-
-static void warn(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vreport("warning: ", fmt, ap);
-	va_end(ap);
-}
+static const char *cur_file; /* what messages name */
 
 static void usage(void)
 {
@@ -91,14 +59,6 @@ static void usage(void)
 	      "       cos-index source [--defconfig PATH] [--localversion STR] ARCHIVE\n",
 	      stderr);
 	exit(2);
-}
-
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s ? s : "");
-	if (!d)
-		die("out of memory");
-	return d;
 }
 
 /* A bucket key is text from a server we do not control: warnings show it escaped. */
@@ -212,7 +172,7 @@ static char *element_text(xmlTextReaderPtr r)
 	if (xmlTextReaderIsEmptyElement(r))
 		return xstrdup("");
 	xmlChar *t = xmlTextReaderReadString(r);
-	char *s = xstrdup((const char *)t);
+	char *s = xstrdup(t ? (const char *)t : "");
 	xmlFree(t);
 	return s;
 }
@@ -231,7 +191,7 @@ static int do_page(int argc, char **argv)
 	struct xmlerr err = { 0 };
 	xmlTextReaderPtr r = xmlReaderForFile(cur_file, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
 	if (!r)
-		die("cannot open or read it");
+		die_at(cur_file, "cannot open or read it");
 	xmlTextReaderSetErrorHandler(r, on_xml_error, &err);
 
 	struct page p = { 0 };
@@ -252,7 +212,7 @@ static int do_page(int argc, char **argv)
 		const char *uri = (const char *)xmlTextReaderConstNamespaceUri(r);
 		if (depth == 0) {
 			if (strcmp(local, "ListBucketResult") || !known_namespace(uri))
-				die("not a bucket listing: the document is <%s>%s%s", local, uri ? " in " : "", uri ? uri : "");
+				die_at(cur_file, "not a bucket listing: the document is <%s>%s%s", local, uri ? " in " : "", uri ? uri : "");
 			root = true;
 			continue;
 		}
@@ -270,7 +230,7 @@ static int do_page(int argc, char **argv)
 		} else if (!strcmp(local, "IsTruncated")) {
 			char *t = element_text(r);
 			if (strcmp(t, "true") && strcmp(t, "false"))
-				die("line %d: IsTruncated is '%s', neither true nor false", xmlTextReaderGetParserLineNumber(r),
+				die_at(cur_file, "line %d: IsTruncated is '%s', neither true nor false", xmlTextReaderGetParserLineNumber(r),
 				    printable(t));
 			p.truncated = !strcmp(t, "true");
 			p.saw_truncated = true;
@@ -305,38 +265,34 @@ static int do_page(int argc, char **argv)
 			}
 			if (contents) {
 				if (!key || !etag || !size)
-					die("line %d: a Contents entry without Key, ETag or Size",
+					die_at(cur_file, "line %d: a Contents entry without Key, ETag or Size",
 					    xmlTextReaderGetParserLineNumber(r));
 				keep_last(&p, key);
-				keys = realloc(keys, (nkeys + 1) * sizeof *keys);
-				etags = realloc(etags, (nkeys + 1) * sizeof *etags);
-				sizes = realloc(sizes, (nkeys + 1) * sizeof *sizes);
-				if (!keys || !etags || !sizes)
-					die("out of memory");
+				keys = xrealloc(keys, (nkeys + 1) * sizeof *keys);
+				etags = xrealloc(etags, (nkeys + 1) * sizeof *etags);
+				sizes = xrealloc(sizes, (nkeys + 1) * sizeof *sizes);
 				keys[nkeys] = key;
 				etags[nkeys] = etag;
 				sizes[nkeys++] = size;
 			} else {
 				if (!prefix)
-					die("line %d: a CommonPrefixes entry without Prefix",
+					die_at(cur_file, "line %d: a CommonPrefixes entry without Prefix",
 					    xmlTextReaderGetParserLineNumber(r));
 				keep_last(&p, prefix);
-				prefixes = realloc(prefixes, (nprefixes + 1) * sizeof *prefixes);
-				if (!prefixes)
-					die("out of memory");
+				prefixes = xrealloc(prefixes, (nprefixes + 1) * sizeof *prefixes);
 				prefixes[nprefixes++] = prefix;
 			}
 		}
 	}
 	if (rc < 0 || err.msg[0])
-		die("line %d: %s", err.line ? err.line : xmlTextReaderGetParserLineNumber(r),
+		die_at(cur_file, "line %d: %s", err.line ? err.line : xmlTextReaderGetParserLineNumber(r),
 		    err.msg[0] ? err.msg : "malformed XML");
 	if (!root)
-		die("empty document: not a bucket listing");
+		die_at(cur_file, "empty document: not a bucket listing");
 	if (!ended)
-		die("the listing ends early (truncated download?)");
+		die_at(cur_file, "the listing ends early (truncated download?)");
 	if (!p.saw_truncated)
-		die("no IsTruncated: cannot tell whether the listing goes on");
+		die_at(cur_file, "no IsTruncated: cannot tell whether the listing goes on");
 	const char *prefix = p.prefix ? p.prefix : "";
 	size_t plen = strlen(prefix);
 
@@ -345,9 +301,9 @@ static int do_page(int argc, char **argv)
 			const char *s = prefixes[k];
 			size_t len = strlen(s);
 			if (strncmp(s, prefix, plen) || len == 0 || s[len - 1] != '/')
-				warn("leaving out '%s': not under the prefix '%s'", printable(s), printable(prefix));
+				warn_at(cur_file, "warning: leaving out '%s': not under the prefix '%s'", printable(s), printable(prefix));
 			else if (!is_build_id(s, len - 1))
-				warn("leaving out '%s': not a build id (three numbers, like 17162.40.20)", printable(s));
+				warn_at(cur_file, "warning: leaving out '%s': not a build id (three numbers, like 17162.40.20)", printable(s));
 			else
 				printf("build\t%.*s\n", (int)(len - 1), s);
 		}
@@ -362,15 +318,15 @@ static int do_page(int argc, char **argv)
 				etag[el - 2] = 0;
 			}
 			if (strncmp(keys[k], prefix, plen))
-				warn("leaving out '%s': not under the prefix '%s'", printable(keys[k]), printable(prefix));
+				warn_at(cur_file, "warning: leaving out '%s': not under the prefix '%s'", printable(keys[k]), printable(prefix));
 			else if (!*name && plen && prefix[plen - 1] == '/')
 				continue; /* a "directory" placeholder object */
 			else if (!is_object_name(name))
-				warn("leaving out '%s': not a plain object name", printable(keys[k]));
+				warn_at(cur_file, "warning: leaving out '%s': not a plain object name", printable(keys[k]));
 			else if (!is_token(etag, "+/=_-"))
-				warn("leaving out '%s': its ETag '%s' is not a plain token", printable(keys[k]), printable(etag));
+				warn_at(cur_file, "warning: leaving out '%s': its ETag '%s' is not a plain token", printable(keys[k]), printable(etag));
 			else if (!*sizes[k] || strspn(sizes[k], "0123456789") != strlen(sizes[k]) || strlen(sizes[k]) > 15)
-				warn("leaving out '%s': its size '%s' is not a number", printable(keys[k]), printable(sizes[k]));
+				warn_at(cur_file, "warning: leaving out '%s': its size '%s' is not a number", printable(keys[k]), printable(sizes[k]));
 			else
 				printf("object\t%s\t%s\t%s\n", name, etag, sizes[k]);
 		}
@@ -378,11 +334,11 @@ static int do_page(int argc, char **argv)
 	if (p.truncated) {
 		const char *next = p.next_marker && *p.next_marker ? p.next_marker : p.last;
 		if (!next)
-			die("the listing is truncated but names nothing to continue after");
+			die_at(cur_file, "the listing is truncated but names nothing to continue after");
 		/* Entries come in name order after the marker: a next marker that is not past it would
 		 * list the same pages for ever. */
 		if (p.marker && *p.marker && strcmp(next, p.marker) <= 0)
-			die("the listing is truncated but its next marker '%s' is not past its marker", printable(next));
+			die_at(cur_file, "the listing is truncated but its next marker '%s' is not past its marker", printable(next));
 		print_marker(next);
 	}
 
@@ -428,10 +384,10 @@ static struct archive *open_archive(const char *path)
 	 * archive's (the caller checked its bytes against the bucket's listing). */
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		die("cannot open: %s", strerror(errno));
+		die_at(cur_file, "cannot open: %s", strerror(errno));
 	fclose(f);
 	if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK)
-		unusable("not a readable archive: %s", archive_error_string(a));
+		die_with(EXIT_UNUSABLE, cur_file, "not a readable archive: %s", archive_error_string(a));
 	return a;
 }
 
@@ -466,17 +422,13 @@ static struct file *read_archive(const char *path, bool (*keep)(const char *, vo
 		if (archive_entry_filetype(e) == AE_IFREG && keep(p, ctx)) {
 			la_int64_t size = archive_entry_size(e);
 			if (size < 0 || (uint64_t)size > MAX_KEPT)
-				die("%s is %lld bytes, more than a kernel build file can be", p, (long long)size);
-			struct file *f = calloc(1, sizeof *f);
-			if (!f)
-				die("out of memory");
+				die_at(cur_file, "%s is %lld bytes, more than a kernel build file can be", p, (long long)size);
+			struct file *f = xcalloc(1, sizeof *f);
 			f->path = p;
-			f->data = malloc((size_t)size + 1);
-			if (!f->data)
-				die("out of memory");
+			f->data = xmalloc((size_t)size + 1);
 			la_ssize_t n = archive_read_data(a, f->data, (size_t)size);
 			if (n != (la_ssize_t)size)
-				unusable("cannot read %s: %s", p, n < 0 ? archive_error_string(a) : "short read");
+				die_with(EXIT_UNUSABLE, cur_file, "cannot read %s: %s", p, n < 0 ? archive_error_string(a) : "short read");
 			f->data[size] = 0;
 			f->len = (size_t)size;
 			f->next = files;
@@ -486,7 +438,7 @@ static struct file *read_archive(const char *path, bool (*keep)(const char *, vo
 		}
 	}
 	if (r != ARCHIVE_EOF)
-		unusable("cannot read the archive: %s", archive_error_string(a));
+		die_with(EXIT_UNUSABLE, cur_file, "cannot read the archive: %s", archive_error_string(a));
 	archive_read_free(a);
 	return files;
 }
@@ -527,13 +479,8 @@ static char *find_define(const struct file *f, const char *name)
 				p += strspn(p, " \t");
 				const char *end = *p == '"' ? strchr(p + 1, '"') : NULL;
 				if (!end || (eol && end > eol))
-					die("%s: %s is not a quoted string", f->path, name);
-				char *v = malloc((size_t)(end - p));
-				if (!v)
-					die("out of memory");
-				memcpy(v, p + 1, (size_t)(end - p - 1));
-				v[end - p - 1] = 0;
-				return v;
+					die_at(cur_file, "%s: %s is not a quoted string", f->path, name);
+				return xstrndup(p + 1, (size_t)(end - p - 1));
 			}
 		}
 		line = eol ? eol + 1 : NULL;
@@ -545,12 +492,12 @@ static char *find_define(const struct file *f, const char *name)
 static void check_uname(const char *release, const char *version)
 {
 	if (!is_token(release, "._+~-"))
-		unusable("the kernel release '%s' is not a plain name", printable(release));
+		die_with(EXIT_UNUSABLE, cur_file, "the kernel release '%s' is not a plain name", printable(release));
 	if (version[0] != '#' || !isdigit((unsigned char)version[1]))
-		unusable("the kernel version '%s' does not begin with #<number>", printable(version));
+		die_with(EXIT_UNUSABLE, cur_file, "the kernel version '%s' does not begin with #<number>", printable(version));
 	for (const char *s = version; *s; s++)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			unusable("the kernel version '%s' holds a control character", printable(version));
+			die_with(EXIT_UNUSABLE, cur_file, "the kernel version '%s' holds a control character", printable(version));
 }
 
 /* ---- headers: ./usr/src/<tree>/ ---- */
@@ -600,21 +547,21 @@ static int do_headers(int argc, char **argv)
 	struct headers_ctx c = { 0 };
 	struct file *files = read_archive(cur_file, headers_keep, headers_seen, &c);
 	if (c.ntrees == 0)
-		unusable("no kernel tree under usr/src/");
+		die_with(EXIT_UNUSABLE, cur_file, "no kernel tree under usr/src/");
 	if (c.ntrees > 1 || c.more)
-		unusable("%s kernel trees under usr/src/ (%s, %s...): which one is the kernel's?", c.more ? "many" : "several",
+		die_with(EXIT_UNUSABLE, cur_file, "%s kernel trees under usr/src/ (%s, %s...): which one is the kernel's?", c.more ? "many" : "several",
 			 c.trees[0], c.trees[1]);
 	const char *tree = c.trees[0];
 	if (!is_object_name(tree))
-		unusable("usr/src/%s: not a plain directory name", printable(tree));
+		die_with(EXIT_UNUSABLE, cur_file, "usr/src/%s: not a plain directory name", printable(tree));
 	char path[4096];
 	snprintf(path, sizeof path, "usr/src/%s/Makefile", tree);
 	if (!find_file(files, path))
-		unusable("usr/src/%s has no Makefile: not a kernel build tree", tree);
+		die_with(EXIT_UNUSABLE, cur_file, "usr/src/%s has no Makefile: not a kernel build tree", tree);
 	snprintf(path, sizeof path, "usr/src/%s/include/generated/utsrelease.h", tree);
 	char *release = find_define(find_file(files, path), "UTS_RELEASE");
 	if (!release)
-		unusable("%s: no UTS_RELEASE (not a prepared kernel build tree)", path);
+		die_with(EXIT_UNUSABLE, cur_file, "%s: no UTS_RELEASE (not a prepared kernel build tree)", path);
 	/* Kernels since 5.19 keep UTS_VERSION in utsversion.h; older ones in compile.h. */
 	snprintf(path, sizeof path, "usr/src/%s/include/generated/utsversion.h", tree);
 	char *version = find_define(find_file(files, path), "UTS_VERSION");
@@ -623,12 +570,12 @@ static int do_headers(int argc, char **argv)
 		version = find_define(find_file(files, path), "UTS_VERSION");
 	}
 	if (!version)
-		unusable("usr/src/%s/include/generated: neither utsversion.h nor compile.h defines UTS_VERSION", tree);
+		die_with(EXIT_UNUSABLE, cur_file, "usr/src/%s/include/generated: neither utsversion.h nor compile.h defines UTS_VERSION", tree);
 	check_uname(release, version);
 	/* COS names the directory after the release; a mismatch is worth a look, not a refusal:
 	 * the loader takes whatever directory it finds. */
 	if (strncmp(tree, "linux-headers-", 14) || strcmp(tree + 14, release))
-		warn("the tree usr/src/%s does not name the release %s", tree, release);
+		warn_at(cur_file, "warning: the tree usr/src/%s does not name the release %s", tree, release);
 	printf("usr/src/%s\t%s\t%s\n", tree, release, version);
 	free(release);
 	free(version);
@@ -708,12 +655,7 @@ static char *makefile_var(const struct file *f, const char *name)
 					p++;
 				while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
 					end--;
-				char *v = malloc((size_t)(end - p) + 1);
-				if (!v)
-					die("out of memory");
-				memcpy(v, p, (size_t)(end - p));
-				v[end - p] = 0;
-				return v;
+				return xstrndup(p, (size_t)(end - p));
 			}
 		}
 		line = eol ? eol + 1 : NULL;
@@ -730,9 +672,7 @@ static char *config_localversion(const struct file *f)
 		const char *eol = strchr(line, '\n');
 		if (!strncmp(line, key, kl)) {
 			const char *p = line + kl;
-			char *v = malloc(strlen(p) + 1);
-			if (!v)
-				die("out of memory");
+			char *v = xmalloc(strlen(p) + 1);
 			size_t o = 0;
 			for (; *p && *p != '"' && *p != '\n'; p++) {
 				if (*p == '\\' && p[1] && p[1] != '\n')
@@ -740,7 +680,7 @@ static char *config_localversion(const struct file *f)
 				v[o++] = *p;
 			}
 			if (*p != '"')
-				unusable("%s: CONFIG_LOCALVERSION is not a quoted string", f->path);
+				die_with(EXIT_UNUSABLE, cur_file, "%s: CONFIG_LOCALVERSION is not a quoted string", f->path);
 			v[o] = 0;
 			return v;
 		}
@@ -777,20 +717,20 @@ static int do_source(int argc, char **argv)
 		root[0] = 0;
 	} else if (c.topdir && !c.several_dirs) {
 		if (!is_object_name(c.topdir))
-			unusable("%s/: not a plain directory name", printable(c.topdir));
+			die_with(EXIT_UNUSABLE, cur_file, "%s/: not a plain directory name", printable(c.topdir));
 		snprintf(root, sizeof root, "%s/", c.topdir);
 	} else {
-		unusable("no kernel source tree (a Makefile and Kconfig) at the top or in one top directory");
+		die_with(EXIT_UNUSABLE, cur_file, "no kernel source tree (a Makefile and Kconfig) at the top or in one top directory");
 	}
 	char path[8192];
 	snprintf(path, sizeof path, "%sMakefile", root);
 	const struct file *mf = find_file(files, path);
 	if (!mf)
-		unusable("%s: no such file", path);
+		die_with(EXIT_UNUSABLE, cur_file, "%s: no such file", path);
 	char *version = makefile_var(mf, "VERSION"), *patchlevel = makefile_var(mf, "PATCHLEVEL");
 	char *sublevel = makefile_var(mf, "SUBLEVEL"), *extraversion = makefile_var(mf, "EXTRAVERSION");
 	if (!version || !*version || !patchlevel)
-		unusable("%s: no VERSION and PATCHLEVEL: not the kernel's top Makefile", path);
+		die_with(EXIT_UNUSABLE, cur_file, "%s: no VERSION and PATCHLEVEL: not the kernel's top Makefile", path);
 
 	/* The configuration the tree will be prepared with (mk/cos-fixup.sh takes the same). */
 	snprintf(path, sizeof path, "%s.config", root);
@@ -800,7 +740,7 @@ static int do_source(int argc, char **argv)
 		config = find_file(files, path);
 	}
 	if (!config)
-		unusable("neither %s.config nor %s%s: no configuration to prepare the tree with", root, root, c.defconfig);
+		die_with(EXIT_UNUSABLE, cur_file, "neither %s.config nor %s%s: no configuration to prepare the tree with", root, root, c.defconfig);
 	char *config_lv = config_localversion(config);
 
 	/* The localversion* files of the tree's top, in name order (scripts/setlocalversion). */
@@ -809,9 +749,7 @@ static int do_source(int argc, char **argv)
 	for (const struct file *f = files; f; f = f->next) {
 		size_t rl = strlen(root);
 		if (!strncmp(f->path, root, rl) && !strncmp(f->path + rl, "localversion", 12) && !strchr(f->path + rl, '/')) {
-			lv = realloc(lv, (nlv + 1) * sizeof *lv);
-			if (!lv)
-				die("out of memory");
+			lv = xrealloc(lv, (nlv + 1) * sizeof *lv);
 			lv[nlv++] = f->path;
 		}
 	}
@@ -836,7 +774,7 @@ static int do_source(int argc, char **argv)
 	if (o < sizeof release)
 		o += (size_t)snprintf(release + o, sizeof release - o, "%s%s", config_lv, localversion);
 	if (o >= sizeof release)
-		unusable("the kernel release is too long");
+		die_with(EXIT_UNUSABLE, cur_file, "the kernel release is too long");
 
 	/* init/build-version: the number after the last build, or 1 in a tree never built. */
 	unsigned long build = 1;
@@ -868,6 +806,7 @@ static int do_source(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	set_prog(argv[0]);
 	if (argc < 2)
 		usage();
 	LIBXML_TEST_VERSION;

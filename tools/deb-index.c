@@ -18,27 +18,13 @@
  * Output: the kernel listing (one kernel per line, tab-separated, see mk/kernels.mk). */
 #include <archive.h>
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "debversion.h"
-#include "xalloc.h"
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("deb-index: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-
+#include "common.h"
 
 struct index {
 	const char *os_release, *base, *path;
@@ -75,9 +61,9 @@ static void add_pkg(struct pkg *p, const char *file, long line)
 		return;
 	}
 	if (!p->version || !p->filename || !p->sha256 || !p->size)
-		die("%s:%ld: package %s lacks Version, Filename, Size or SHA256", file, line, p->name);
-	if (strlen(p->sha256) != 64)
-		die("%s:%ld: package %s has a malformed SHA256", file, line, p->name);
+		die_line(file, line, "package %s lacks Version, Filename, Size or SHA256", p->name);
+	if (!is_sha256_hex(p->sha256))
+		die_line(file, line, "package %s has a malformed SHA256", p->name);
 	if (npkgs == cap) {
 		cap = cap ? cap * 2 : 1024;
 		pkgs = xrealloc(pkgs, cap * sizeof *pkgs);
@@ -89,7 +75,7 @@ static void add_pkg(struct pkg *p, const char *file, long line)
 static void set_field(char **slot, const char *value, const char *file, long line)
 {
 	if (*slot)
-		die("%s:%ld: field given twice in one stanza", file, line);
+		die_line(file, line, "field given twice in one stanza");
 	*slot = xstrdup(value);
 }
 
@@ -104,7 +90,7 @@ static void read_index(const struct index *idx)
 	int r = ARCHIVE_FATAL;
 	if (archive_read_open_filename(a, idx->path, 1 << 16) != ARCHIVE_OK ||
 	    ((r = archive_read_next_header(a, &e)) != ARCHIVE_OK && r != ARCHIVE_EOF))
-		die("%s: %s", idx->path, archive_error_string(a));
+		die_at(idx->path, "%s", archive_error_string(a));
 	if (r == ARCHIVE_EOF) {
 		archive_read_free(a);
 		return;
@@ -123,7 +109,7 @@ static void read_index(const struct index *idx)
 	while (!eof) {
 		n = archive_read_data(a, buf, sizeof buf);
 		if (n < 0)
-			die("%s: %s", idx->path, archive_error_string(a));
+			die_at(idx->path, "%s", archive_error_string(a));
 		if (n == 0)
 			eof = true;
 		if (fill + (size_t)n + 1 > datacap) {
@@ -150,7 +136,7 @@ static void read_index(const struct index *idx)
 			} else if (l[0] != ' ' && l[0] != '\t') {
 				char *colon = strchr(l, ':');
 				if (!colon)
-					die("%s:%ld: not a 'Field: value' line", idx->path, lineno);
+					die_line(idx->path, lineno, "not a 'Field: value' line");
 				*colon = 0;
 				char *v = colon + 1;
 				while (*v == ' ' || *v == '\t')
@@ -303,10 +289,7 @@ static char *image_for(const char *abi_flavour)
 		snprintf(name, sizeof name, forms[i], abi_flavour);
 		const struct pkg *p = resolve(name, NULL, NULL);
 		if (p) {
-			char *s = NULL;
-			if (asprintf(&s, "%s/%s|%s|%s", p->idx->base, p->filename, p->sha256, p->size) < 0)
-				die("out of memory");
-			return s;
+			return xasprintf("%s/%s|%s|%s", p->idx->base, p->filename, p->sha256, p->size);
 		}
 	}
 	return xstrdup("-");
@@ -388,6 +371,7 @@ static int cmp_lines(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
+	set_prog(argv[0]);
 	const char *style = NULL, *uname_m = NULL;
 	const char **flavours = NULL;
 	size_t nflavours = 0;
@@ -453,7 +437,7 @@ int main(int argc, char **argv)
 		struct set deps = { 0 };
 		char why[768];
 		if (!closure(p, &deps, why, sizeof why)) {
-			fprintf(stderr, "deb-index: leaving out %s: %s\n", release, why);
+			warn("leaving out %s: %s", release, why);
 			free(deps.items);
 			continue;
 		}
@@ -464,8 +448,7 @@ int main(int argc, char **argv)
 			const char *dot = strrchr(p->version, '-');
 			dot = dot ? strchr(dot, '.') : NULL;
 			if (!dot || !isdigit((unsigned char)dot[1])) {
-				fprintf(stderr, "deb-index: leaving out %s: version %s has no build number\n",
-					release, p->version);
+				warn("leaving out %s: version %s has no build number", release, p->version);
 				free(deps.items);
 				continue;
 			}
@@ -482,9 +465,8 @@ int main(int argc, char **argv)
 		fclose(m);
 		char *image = image_for(release);
 		struct line l = { 0 };
-		if (asprintf(&l.text, "%s\t%s\t%s\t%s\tusr/src/linux-headers-%s\t%s\t%s\n", p->idx->os_release,
-			     uname_m, release, uname_v, release, pkglist, image) < 0)
-			die("out of memory");
+		l.text = xasprintf("%s\t%s\t%s\t%s\tusr/src/linux-headers-%s\t%s\t%s\n", p->idx->os_release,
+				   uname_m, release, uname_v, release, pkglist, image);
 		l.release = (char *)release;
 		l.version = p->version;
 		lines = xrealloc(lines, (nlines + 1) * sizeof *lines);

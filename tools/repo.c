@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xalloc.h"
+#include "common.h"
 
 
 
@@ -22,7 +22,7 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 
 bool repo_valid_sha256(const char *s)
 {
-	return s && strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
+	return is_sha256_hex(s);
 }
 
 bool repo_valid_path(const char *p)

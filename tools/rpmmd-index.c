@@ -33,34 +33,18 @@
 #include <archive.h>
 #include <errno.h>
 #include <libxml/xmlreader.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "xalloc.h"
+#include "common.h"
 
 #define NS_REPO "http://linux.duke.edu/metadata/repo"
 #define NS_COMMON "http://linux.duke.edu/metadata/common"
 
 static const char *cur_file; /* what error messages name */
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("rpmmd-index: ", stderr);
-	if (cur_file)
-		fprintf(stderr, "%s: ", cur_file);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-
 
 static void usage(void)
 {
@@ -132,22 +116,22 @@ static void reader_open(struct reader *rd, const char *path)
 	archive_read_support_format_raw(rd->s.a);
 	struct stat st;
 	if (stat(path, &st) != 0)
-		die("%s", strerror(errno));
+		die_at(cur_file, "%s", strerror(errno));
 	if (st.st_size == 0)
-		die("empty file");
+		die_at(cur_file, "empty file");
 	if (archive_read_open_filename(rd->s.a, path, 1 << 16) != ARCHIVE_OK)
-		die("cannot read it: %s", archive_error_string(rd->s.a));
+		die_at(cur_file, "cannot read it: %s", archive_error_string(rd->s.a));
 	struct archive_entry *e;
 	int r = archive_read_next_header(rd->s.a, &e);
 	if (r == ARCHIVE_EOF)
-		die("empty file");
+		die_at(cur_file, "empty file");
 	if (r != ARCHIVE_OK)
-		die("cannot decompress: %s", archive_error_string(rd->s.a));
+		die_at(cur_file, "cannot decompress: %s", archive_error_string(rd->s.a));
 	/* No network, no DTD, no entity substitution: a repository is data, not a program. */
 	rd->r = xmlReaderForIO(stream_read, stream_close, &rd->s, path, NULL,
 			       XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT);
 	if (!rd->r)
-		die("cannot start the XML reader");
+		die_at(cur_file, "cannot start the XML reader");
 	xmlTextReaderSetErrorHandler(rd->r, on_xml_error, &rd->err);
 }
 
@@ -163,16 +147,16 @@ static int reader_line(struct reader *rd)
 static void reader_fail(struct reader *rd)
 {
 	if (rd->s.errmsg[0])
-		die("%s", rd->s.errmsg);
+		die_at(cur_file, "%s", rd->s.errmsg);
 	int line = rd->err.line ? rd->err.line : reader_line(rd);
 	/* libxml2's reader words an early end of file as "Extra content at the end of the
 	 * document"; say what happened. */
 	if (rd->root && (!rd->err.msg[0] || strstr(rd->err.msg, "Extra content") ||
 			 strstr(rd->err.msg, "Premature end")))
-		die("line %d: the file ends before </%s>: truncated", line, rd->root);
+		die_at(cur_file, "line %d: the file ends before </%s>: truncated", line, rd->root);
 	if (rd->err.msg[0])
-		die("line %d: %s", line, rd->err.msg);
-	die("line %d: malformed XML", line);
+		die_at(cur_file, "line %d: %s", line, rd->err.msg);
+	die_at(cur_file, "line %d: malformed XML", line);
 }
 
 static void reader_close(struct reader *rd)
@@ -190,7 +174,7 @@ static bool reader_step(struct reader *rd, bool skip_subtree)
 	if (r == 1 && xmlTextReaderNodeType(rd->r) == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(rd->r) == 0)
 		rd->root = NULL;
 	if (r == 1 && xmlTextReaderNodeType(rd->r) == XML_READER_TYPE_DOCUMENT_TYPE)
-		die("a document type declaration (<!DOCTYPE ...> before the root element) has no place "
+		die_at(cur_file, "a document type declaration (<!DOCTYPE ...> before the root element) has no place "
 		    "in rpm-md metadata");
 	return r == 1;
 }
@@ -216,7 +200,7 @@ static char *element_text(struct reader *rd)
 	size_t n = strlen(s);
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
 		n--;
-	char *out = xrealloc(NULL, n + 1);
+	char *out = xmalloc(n + 1);
 	memcpy(out, s, n);
 	out[n] = 0;
 	xmlFree(t);
@@ -237,21 +221,16 @@ static void expect_root(struct reader *rd, const char *ns, const char *name, con
 	while (reader_step(rd, false))
 		if (xmlTextReaderNodeType(rd->r) == XML_READER_TYPE_ELEMENT) {
 			if (!is_element(rd, 0, ns, name))
-				die("line %d: not %s (root element <%s>)", reader_line(rd), what,
+				die_at(cur_file, "line %d: not %s (root element <%s>)", reader_line(rd), what,
 				    (const char *)xmlTextReaderConstName(rd->r));
 			if (!xmlTextReaderIsEmptyElement(rd->r))
 				rd->root = name;
 			return;
 		}
-	die("no XML elements: not %s", what);
+	die_at(cur_file, "no XML elements: not %s", what);
 }
 
 /* ---- checks on the values a listing line carries ---- */
-
-static bool valid_sha256(const char *s)
-{
-	return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
-}
 
 static bool valid_size(const char *s)
 {
@@ -319,10 +298,10 @@ static char *join_url(const char *base, const char *href, const char **why)
 		return NULL;
 
 	size_t cap = strlen(base) + strlen(href) + 3;
-	char *path = xrealloc(NULL, cap);
+	char *path = xmalloc(cap);
 	snprintf(path, cap, "%s/%s", base + root, href);
 	/* Segments, resolved onto a stack. The path starts with '/' (or is empty after root). */
-	char *out = xrealloc(NULL, cap + (size_t)root + 1);
+	char *out = xmalloc(cap + (size_t)root + 1);
 	memcpy(out, base, (size_t)root);
 	size_t o = (size_t)root;
 	const char *p = path;
@@ -383,7 +362,7 @@ static int cmd_mirrorlist(int argc, char **argv)
 	cur_file = argv[i];
 	FILE *f = fopen(cur_file, "r");
 	if (!f)
-		die("%s", strerror(errno));
+		die_at(cur_file, "%s", strerror(errno));
 	char *line = NULL;
 	size_t cap = 0;
 	long lineno = 0;
@@ -392,7 +371,7 @@ static int cmd_mirrorlist(int argc, char **argv)
 	while ((len = getline(&line, &cap, f)) >= 0) {
 		lineno++;
 		if (memchr(line, 0, (size_t)len))
-			die("line %ld: a NUL byte: not a mirror list", lineno);
+			die_at(cur_file, "line %ld: a NUL byte: not a mirror list", lineno);
 		char *s = line;
 		while (*s == ' ' || *s == '\t')
 			s++;
@@ -411,14 +390,14 @@ static int cmd_mirrorlist(int argc, char **argv)
 			size_t putn = 1;
 			if (skip) {
 				if (!basearch)
-					die("line %ld: the mirror names $basearch: give --basearch", lineno);
+					die_at(cur_file, "line %ld: the mirror names $basearch: give --basearch", lineno);
 				put = basearch;
 				putn = strlen(basearch);
 			} else {
 				skip = 1;
 			}
 			if (o + putn >= sizeof buf)
-				die("line %ld: too long", lineno);
+				die_at(cur_file, "line %ld: too long", lineno);
 			memcpy(buf + o, put, putn);
 			o += putn;
 			p += skip;
@@ -427,25 +406,25 @@ static int cmd_mirrorlist(int argc, char **argv)
 		while (o > 0 && buf[o - 1] == '/')
 			buf[--o] = 0;
 		if (strchr(buf, '$'))
-			die("line %ld: '%s' holds a variable other than $basearch", lineno, buf);
+			die_at(cur_file, "line %ld: '%s' holds a variable other than $basearch", lineno, buf);
 		if (strncmp(buf, "http://", 7) && strncmp(buf, "https://", 8) && strncmp(buf, "file://", 7))
-			die("line %ld: '%s' is not an http, https or file URL", lineno, buf);
+			die_at(cur_file, "line %ld: '%s' is not an http, https or file URL", lineno, buf);
 		long root = base_root_len(buf);
 		if (root < 0 || !url_chars_ok(buf + root))
-			die("line %ld: '%s' holds characters a listing cannot carry", lineno, buf);
+			die_at(cur_file, "line %ld: '%s' holds characters a listing cannot carry", lineno, buf);
 		url = xstrdup(buf);
 		break;
 	}
 	if (ferror(f))
-		die("%s", strerror(errno));
+		die_at(cur_file, "%s", strerror(errno));
 	fclose(f);
 	free(line);
 	if (!url)
-		die("no mirror in it");
+		die_at(cur_file, "no mirror in it");
 	if (mirror) {
 		const char *eq = strchr(mirror, '=');
 		if (!eq || eq == mirror)
-			die("--mirror needs VAR=URL, got '%s'", mirror);
+			die_at(cur_file, "--mirror needs VAR=URL, got '%s'", mirror);
 		int vn = (int)(eq - mirror);
 		const char *m = eq + 1;
 		int mn = (int)strlen(m);
@@ -498,7 +477,7 @@ static int cmd_repomd(int argc, char **argv)
 				found++;
 				line = reader_line(&rd);
 				if (found > 1)
-					die("line %d: a second <data type=\"%s\">", line, type);
+					die_at(cur_file, "line %d: a second <data type=\"%s\">", line, type);
 			}
 			free(dt);
 			if (in && xmlTextReaderIsEmptyElement(rd.r))
@@ -516,7 +495,7 @@ static int cmd_repomd(int argc, char **argv)
 			href = attr(&rd, "href");
 			char *xb = attr(&rd, "xml:base");
 			if (xb)
-				die("line %d: the %s metadata lives under another base (%s), which is not supported",
+				die_at(cur_file, "line %d: the %s metadata lives under another base (%s), which is not supported",
 				    reader_line(&rd), type, xb);
 		} else if (is_element(&rd, 2, NS_REPO, "checksum")) {
 			free(ctype);
@@ -530,26 +509,26 @@ static int cmd_repomd(int argc, char **argv)
 	}
 	reader_close(&rd);
 	if (!found)
-		die("no <data type=\"%s\">", type);
+		die_at(cur_file, "no <data type=\"%s\">", type);
 	if (!href || !*href)
-		die("line %d: the %s data has no location", line, type);
+		die_at(cur_file, "line %d: the %s data has no location", line, type);
 	if (!sha || !ctype)
-		die("line %d: the %s data has no checksum", line, type);
+		die_at(cur_file, "line %d: the %s data has no checksum", line, type);
 	if (strcmp(ctype, "sha256"))
-		die("line %d: the %s data's checksum is %s, not sha256: refusing to trust it", line, type, ctype);
+		die_at(cur_file, "line %d: the %s data's checksum is %s, not sha256: refusing to trust it", line, type, ctype);
 	for (char *p = sha; *p; p++)
 		if (*p >= 'A' && *p <= 'F')
 			*p = (char)(*p - 'A' + 'a');
-	if (!valid_sha256(sha))
-		die("line %d: the %s data's sha256 '%s' is not 64 hex digits", line, type, sha);
+	if (!is_sha256_hex(sha))
+		die_at(cur_file, "line %d: the %s data's sha256 '%s' is not 64 hex digits", line, type, sha);
 	/* The metadata lives in the repository: a relative path that stays inside it. */
 	const char *why;
 	char *probe = join_url("http://h/r", href, &why);
 	if (!probe || strncmp(probe, "http://h/r/", 11))
-		die("line %d: the %s location '%s' is not a path inside the repository", line, type, href);
+		die_at(cur_file, "line %d: the %s location '%s' is not a path inside the repository", line, type, href);
 	free(probe);
 	if (size && *size && !valid_size(size))
-		die("line %d: the %s size '%s' is not a byte count", line, type, size);
+		die_at(cur_file, "line %d: the %s size '%s' is not a byte count", line, type, size);
 	printf("%s\t%s\t%s\n", href, sha, size && *size ? size : "-");
 	free(href), free(sha), free(ctype), free(size);
 	return 0;
@@ -602,29 +581,29 @@ static void keep_package(struct cur *c, const struct repo *r, size_t ri)
 		return;
 	const char *what = c->name;
 	if (!c->ver || !c->rel || !*c->ver || !*c->rel)
-		die("line %d: package %s has no version", c->line, what);
+		die_at(cur_file, "line %d: package %s has no version", c->line, what);
 	char nvra[512];
 	snprintf(nvra, sizeof nvra, "%s-%s-%s.%s", c->name, c->ver, c->rel, c->arch);
 	if (!name_chars_ok(c->ver) || !name_chars_ok(c->rel) || !name_chars_ok(c->arch))
-		die("line %d: package %s: its version holds characters a kernel release cannot", c->line, nvra);
+		die_at(cur_file, "line %d: package %s: its version holds characters a kernel release cannot", c->line, nvra);
 	if (!c->ctype || !c->sha)
-		die("line %d: package %s has no checksum", c->line, nvra);
+		die_at(cur_file, "line %d: package %s has no checksum", c->line, nvra);
 	if (strcmp(c->ctype, "sha256"))
-		die("line %d: package %s has a %s checksum, not sha256: refusing to trust it", c->line, nvra,
+		die_at(cur_file, "line %d: package %s has a %s checksum, not sha256: refusing to trust it", c->line, nvra,
 		    c->ctype);
 	for (char *p = c->sha; *p; p++)
 		if (*p >= 'A' && *p <= 'F')
 			*p = (char)(*p - 'A' + 'a');
-	if (!valid_sha256(c->sha))
-		die("line %d: package %s: sha256 '%s' is not 64 hex digits", c->line, nvra, c->sha);
+	if (!is_sha256_hex(c->sha))
+		die_at(cur_file, "line %d: package %s: sha256 '%s' is not 64 hex digits", c->line, nvra, c->sha);
 	if (!c->size || !valid_size(c->size))
-		die("line %d: package %s has no package size", c->line, nvra);
+		die_at(cur_file, "line %d: package %s has no package size", c->line, nvra);
 	if (!c->href || !*c->href)
-		die("line %d: package %s has no location", c->line, nvra);
+		die_at(cur_file, "line %d: package %s has no location", c->line, nvra);
 	const char *why;
 	char *url = join_url(c->xmlbase ? c->xmlbase : r->base, c->href, &why);
 	if (!url)
-		die("line %d: package %s: location '%s' under '%s' %s", c->line, nvra, c->href,
+		die_at(cur_file, "line %d: package %s: location '%s' under '%s' %s", c->line, nvra, c->href,
 		    c->xmlbase ? c->xmlbase : r->base, why);
 	pkgs = xrealloc(pkgs, (npkgs + 1) * sizeof *pkgs);
 	pkgs[npkgs++] = (struct pkg){
@@ -638,7 +617,7 @@ static void read_primary(const struct repo *r, size_t ri)
 {
 	cur_file = r->primary;
 	if (base_root_len(r->base) < 0)
-		die("base '%s' is neither a URL nor a $(VARIABLE)", r->base);
+		die_at(cur_file, "base '%s' is neither a URL nor a $(VARIABLE)", r->base);
 	struct reader rd;
 	reader_open(&rd, r->primary);
 	expect_root(&rd, NS_COMMON, "metadata", "an rpm-md primary file");
@@ -652,14 +631,14 @@ static void read_primary(const struct repo *r, size_t ri)
 		int t = xmlTextReaderNodeType(rd.r), depth = xmlTextReaderDepth(rd.r);
 		if (depth == 1 && t == XML_READER_TYPE_ELEMENT) {
 			if (!is_element(&rd, 1, NS_COMMON, "package"))
-				die("line %d: unexpected <%s> in the package list", reader_line(&rd),
+				die_at(cur_file, "line %d: unexpected <%s> in the package list", reader_line(&rd),
 				    (const char *)xmlTextReaderConstName(rd.r));
 			cur_free(&c);
 			c.line = reader_line(&rd);
 			seen++;
 			in = !xmlTextReaderIsEmptyElement(rd.r);
 			if (!in)
-				die("line %d: an empty <package>", c.line);
+				die_at(cur_file, "line %d: an empty <package>", c.line);
 			continue;
 		}
 		if (depth == 1 && t == XML_READER_TYPE_END_ELEMENT) {
@@ -702,16 +681,16 @@ static void read_primary(const struct repo *r, size_t ri)
 		}
 	}
 	if (in)
-		die("line %d: the package list ends inside a <package>", reader_line(&rd));
+		die_at(cur_file, "line %d: the package list ends inside a <package>", reader_line(&rd));
 	reader_close(&rd);
 	cur_free(&c);
 	if (declared) {
 		char *end;
 		unsigned long n = strtoul(declared, &end, 10);
 		if (*end || !*declared)
-			die("packages=\"%s\" is not a count", declared);
+			die_at(cur_file, "packages=\"%s\" is not a count", declared);
 		if (n != seen)
-			die("it declares %lu packages but holds %lu: truncated or corrupt", n, seen);
+			die_at(cur_file, "it declares %lu packages but holds %lu: truncated or corrupt", n, seen);
 		free(declared);
 	}
 	cur_file = NULL;
@@ -789,19 +768,17 @@ static int cmd_listing(int argc, char **argv)
 	if (!narches)
 		arches = xrealloc(arches, sizeof default_arches),
 		memcpy(arches, default_arches, sizeof default_arches), narches = 2;
-	char **stems = xrealloc(NULL, nnames * sizeof *stems);
+	char **stems = xmalloc(nnames * sizeof *stems);
 	for (size_t i = 0; i < nnames; i++) {
 		size_t n = strlen(names[i]);
 		if (!name_chars_ok(names[i]) || n <= 6 || strcmp(names[i] + n - 6, "-devel")) {
-			fprintf(stderr, "rpmmd-index: --name %s: a headers package name ends in -devel\n", names[i]);
+			warn("--name %s: a headers package name ends in -devel", names[i]);
 			return 2;
 		}
 		stems[i] = xstrdup(names[i]);
 		stems[i][n - 6] = 0;
 		image_names = xrealloc(image_names, (nimage_names + 2) * sizeof *image_names);
-		char *core = xrealloc(NULL, n + 1);
-		snprintf(core, n + 1, "%s-core", stems[i]);
-		image_names[nimage_names++] = core;
+		image_names[nimage_names++] = xasprintf("%s-core", stems[i]);
 		image_names[nimage_names++] = stems[i];
 	}
 
@@ -822,9 +799,8 @@ static int cmd_listing(int argc, char **argv)
 		if (i > 0 && same_nvra(p, &pkgs[i - 1])) {
 			/* The same kernel in a second repository (AL2's core/2.0 and core/latest). */
 			if (strcmp(p->sha256, pkgs[i - 1].sha256))
-				fprintf(stderr, "rpmmd-index: %s: %s-%s-%s.%s differs from the one in %s; keeping that one\n",
-					repos[p->repo].primary, p->name, p->ver, p->rel, p->arch,
-					repos[pkgs[i - 1].repo].primary);
+				warn_at(repos[p->repo].primary, "%s-%s-%s.%s differs from the one in %s; keeping that one",
+					p->name, p->ver, p->rel, p->arch, repos[pkgs[i - 1].repo].primary);
 			continue;
 		}
 		char stem_core[300];
@@ -832,18 +808,13 @@ static int cmd_listing(int argc, char **argv)
 		const struct pkg *img = find_pkg(stem_core, p);
 		if (!img)
 			img = find_pkg(stems[k], p);
-		char *line;
 		/* rpm kernels are built once per release: uname -v is "#1 SMP ..." (checked later
 		 * against UTS_VERSION in the headers). */
-		if (asprintf(&line, "%s\t%s\t%s-%s.%s\t#1 SMP\tusr/src/kernels/%s-%s.%s\t%s|%s|%s\t",
-			     repos[p->repo].os_release, p->arch, p->ver, p->rel, p->arch, p->ver, p->rel,
-			     p->arch, p->url, p->sha256, p->size) < 0)
-			die("out of memory");
-		char *full;
-		int r = img ? asprintf(&full, "%s%s|%s|%s\n", line, img->url, img->sha256, img->size)
-			    : asprintf(&full, "%s-\n", line);
-		if (r < 0)
-			die("out of memory");
+		char *line = xasprintf("%s\t%s\t%s-%s.%s\t#1 SMP\tusr/src/kernels/%s-%s.%s\t%s|%s|%s\t",
+				       repos[p->repo].os_release, p->arch, p->ver, p->rel, p->arch, p->ver, p->rel,
+				       p->arch, p->url, p->sha256, p->size);
+		char *full = img ? xasprintf("%s%s|%s|%s\n", line, img->url, img->sha256, img->size)
+				 : xasprintf("%s-\n", line);
 		free(line);
 		lines = xrealloc(lines, (nlines + 1) * sizeof *lines);
 		lines[nlines++] = full;
@@ -857,7 +828,7 @@ static int cmd_listing(int argc, char **argv)
 		free(lines[i]);
 	free(lines);
 	if (fflush(stdout) != 0 || ferror(stdout))
-		die("writing the listing failed");
+		die_at(cur_file, "writing the listing failed");
 	for (size_t i = 0; i < npkgs; i++) {
 		free(pkgs[i].name), free(pkgs[i].arch), free(pkgs[i].epoch), free(pkgs[i].ver);
 		free(pkgs[i].rel), free(pkgs[i].url), free(pkgs[i].sha256), free(pkgs[i].size);
@@ -877,6 +848,7 @@ static int cmd_listing(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	set_prog(argv[0]);
 	LIBXML_TEST_VERSION
 	if (argc < 2)
 		usage();
