@@ -39,7 +39,6 @@
 #include <archive_entry.h>
 #include <ctype.h>
 #include <errno.h>
-#include <libxml/xmlreader.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,6 +46,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "xmlread.h"
 
 #define EXIT_UNUSABLE 3
 
@@ -118,21 +118,6 @@ static bool is_token(const char *s, const char *extra)
 
 /* ---- page: one ListBucketResult ---- */
 
-struct xmlerr {
-	char msg[512];
-	int line;
-};
-
-static void on_xml_error(void *arg, const char *msg, xmlParserSeverities severity, xmlTextReaderLocatorPtr locator)
-{
-	struct xmlerr *e = arg;
-	if (e->msg[0] || (severity != XML_PARSER_SEVERITY_ERROR && severity != XML_PARSER_SEVERITY_VALIDITY_ERROR))
-		return;
-	snprintf(e->msg, sizeof e->msg, "%s", msg ? msg : "malformed XML");
-	e->msg[strcspn(e->msg, "\n")] = 0;
-	e->line = locator ? xmlTextReaderLocatorLineNumber(locator) : 0;
-}
-
 /* Cloud Storage answers in its own namespace; S3-compatible copies of the bucket in S3's. */
 static bool known_namespace(const char *uri)
 {
@@ -166,17 +151,6 @@ static void print_marker(const char *m)
 	putchar('\n');
 }
 
-/* The text content of the element the reader is on (the reader stays on it). */
-static char *element_text(xmlTextReaderPtr r)
-{
-	if (xmlTextReaderIsEmptyElement(r))
-		return xstrdup("");
-	xmlChar *t = xmlTextReaderReadString(r);
-	char *s = xstrdup(t ? (const char *)t : "");
-	xmlFree(t);
-	return s;
-}
-
 static int do_page(int argc, char **argv)
 {
 	bool builds = false;
@@ -188,109 +162,91 @@ static int do_page(int argc, char **argv)
 	if (i + 1 != argc)
 		usage();
 	cur_file = argv[i];
-	struct xmlerr err = { 0 };
-	xmlTextReaderPtr r = xmlReaderForFile(cur_file, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
-	if (!r)
-		die_at(cur_file, "cannot open or read it");
-	xmlTextReaderSetErrorHandler(r, on_xml_error, &err);
+	struct xmlread x;
+	xmlread_open(&x, cur_file, "a bucket listing");
+	xmlread_root(&x);
+	const char *root = (const char *)xmlTextReaderConstLocalName(x.r);
+	const char *ns = (const char *)xmlTextReaderConstNamespaceUri(x.r);
+	if (strcmp(root, "ListBucketResult") || !known_namespace(ns))
+		die_at(cur_file, "not a bucket listing: the document is <%s>%s%s", root, ns ? " in " : "", ns ? ns : "");
 
 	struct page p = { 0 };
-	bool root = false, ended = false;
 	/* Entries of the page: Contents {Key, ETag, Size} and CommonPrefixes {Prefix}. Their text is
 	 * collected first and printed once the page's own Prefix is known (it comes first in
 	 * practice, but nothing promises it). */
 	char **keys = NULL, **etags = NULL, **sizes = NULL, **prefixes = NULL;
 	size_t nkeys = 0, nprefixes = 0;
-	int rc;
-	while ((rc = xmlTextReaderRead(r)) == 1) {
-		int type = xmlTextReaderNodeType(r), depth = xmlTextReaderDepth(r);
-		if (type == XML_READER_TYPE_END_ELEMENT && depth == 0)
-			ended = true;
+	/* The entry being read: its fields are the elements at depth 2. */
+	struct {
+		char *key, *etag, *size, *prefix;
+	} e = { 0 };
+	bool in_contents = false, in_prefixes = false;
+	while (xmlread_step(&x, false)) {
+		int type = xmlTextReaderNodeType(x.r), depth = xmlTextReaderDepth(x.r);
+		if (type == XML_READER_TYPE_END_ELEMENT && depth == 1 && in_contents) {
+			if (!e.key || !e.etag || !e.size)
+				die_at(cur_file, "line %d: a Contents entry without Key, ETag or Size", xmlread_line(&x));
+			keep_last(&p, e.key);
+			keys = xrealloc(keys, (nkeys + 1) * sizeof *keys);
+			etags = xrealloc(etags, (nkeys + 1) * sizeof *etags);
+			sizes = xrealloc(sizes, (nkeys + 1) * sizeof *sizes);
+			keys[nkeys] = e.key;
+			etags[nkeys] = e.etag;
+			sizes[nkeys++] = e.size;
+			e.key = e.etag = e.size = NULL;
+			in_contents = false;
+		} else if (type == XML_READER_TYPE_END_ELEMENT && depth == 1 && in_prefixes) {
+			if (!e.prefix)
+				die_at(cur_file, "line %d: a CommonPrefixes entry without Prefix", xmlread_line(&x));
+			keep_last(&p, e.prefix);
+			prefixes = xrealloc(prefixes, (nprefixes + 1) * sizeof *prefixes);
+			prefixes[nprefixes++] = e.prefix;
+			e.prefix = NULL;
+			in_prefixes = false;
+		}
 		if (type != XML_READER_TYPE_ELEMENT)
 			continue;
-		const char *local = (const char *)xmlTextReaderConstLocalName(r);
-		const char *uri = (const char *)xmlTextReaderConstNamespaceUri(r);
-		if (depth == 0) {
-			if (strcmp(local, "ListBucketResult") || !known_namespace(uri))
-				die_at(cur_file, "not a bucket listing: the document is <%s>%s%s", local, uri ? " in " : "", uri ? uri : "");
-			root = true;
+		const char *local = (const char *)xmlTextReaderConstLocalName(x.r);
+		char **dst = NULL;
+		if (depth == 2 && in_contents && !strcmp(local, "Key"))
+			dst = &e.key;
+		else if (depth == 2 && in_contents && !strcmp(local, "ETag"))
+			dst = &e.etag;
+		else if (depth == 2 && in_contents && !strcmp(local, "Size"))
+			dst = &e.size;
+		else if (depth == 2 && in_prefixes && !strcmp(local, "Prefix"))
+			dst = &e.prefix;
+		else if (depth != 1)
 			continue;
-		}
-		if (depth != 1)
-			continue;
-		if (!strcmp(local, "Prefix")) {
-			free(p.prefix);
-			p.prefix = element_text(r);
-		} else if (!strcmp(local, "Marker")) {
-			free(p.marker);
-			p.marker = element_text(r);
-		} else if (!strcmp(local, "NextMarker")) {
-			free(p.next_marker);
-			p.next_marker = element_text(r);
-		} else if (!strcmp(local, "IsTruncated")) {
-			char *t = element_text(r);
+		else if (!strcmp(local, "Prefix"))
+			dst = &p.prefix;
+		else if (!strcmp(local, "Marker"))
+			dst = &p.marker;
+		else if (!strcmp(local, "NextMarker"))
+			dst = &p.next_marker;
+		else if (!strcmp(local, "IsTruncated")) {
+			char *t = xmlread_text(&x, false);
 			if (strcmp(t, "true") && strcmp(t, "false"))
-				die_at(cur_file, "line %d: IsTruncated is '%s', neither true nor false", xmlTextReaderGetParserLineNumber(r),
-				    printable(t));
+				die_at(cur_file, "line %d: IsTruncated is '%s', neither true nor false", xmlread_line(&x),
+				       printable(t));
 			p.truncated = !strcmp(t, "true");
 			p.saw_truncated = true;
 			free(t);
 		} else if (!strcmp(local, "Contents") || !strcmp(local, "CommonPrefixes")) {
+			/* An empty entry has no end element: it is one without its fields. */
 			bool contents = !strcmp(local, "Contents");
-			char *key = NULL, *etag = NULL, *size = NULL, *prefix = NULL;
-			if (!xmlTextReaderIsEmptyElement(r)) {
-				while ((rc = xmlTextReaderRead(r)) == 1) {
-					int t = xmlTextReaderNodeType(r), d = xmlTextReaderDepth(r);
-					if (t == XML_READER_TYPE_END_ELEMENT && d == 1)
-						break;
-					if (t != XML_READER_TYPE_ELEMENT || d != 2)
-						continue;
-					const char *l = (const char *)xmlTextReaderConstLocalName(r);
-					char **dst = NULL;
-					if (contents && !strcmp(l, "Key"))
-						dst = &key;
-					else if (contents && !strcmp(l, "ETag"))
-						dst = &etag;
-					else if (contents && !strcmp(l, "Size"))
-						dst = &size;
-					else if (!contents && !strcmp(l, "Prefix"))
-						dst = &prefix;
-					if (dst) {
-						free(*dst);
-						*dst = element_text(r);
-					}
-				}
-				if (rc != 1)
-					break;
-			}
-			if (contents) {
-				if (!key || !etag || !size)
-					die_at(cur_file, "line %d: a Contents entry without Key, ETag or Size",
-					    xmlTextReaderGetParserLineNumber(r));
-				keep_last(&p, key);
-				keys = xrealloc(keys, (nkeys + 1) * sizeof *keys);
-				etags = xrealloc(etags, (nkeys + 1) * sizeof *etags);
-				sizes = xrealloc(sizes, (nkeys + 1) * sizeof *sizes);
-				keys[nkeys] = key;
-				etags[nkeys] = etag;
-				sizes[nkeys++] = size;
-			} else {
-				if (!prefix)
-					die_at(cur_file, "line %d: a CommonPrefixes entry without Prefix",
-					    xmlTextReaderGetParserLineNumber(r));
-				keep_last(&p, prefix);
-				prefixes = xrealloc(prefixes, (nprefixes + 1) * sizeof *prefixes);
-				prefixes[nprefixes++] = prefix;
-			}
+			if (xmlTextReaderIsEmptyElement(x.r))
+				die_at(cur_file, "line %d: a %s entry without %s", xmlread_line(&x), local,
+				       contents ? "Key, ETag or Size" : "Prefix");
+			in_contents = contents;
+			in_prefixes = !contents;
+		}
+		if (dst) {
+			free(*dst);
+			*dst = xmlread_text(&x, false);
 		}
 	}
-	if (rc < 0 || err.msg[0])
-		die_at(cur_file, "line %d: %s", err.line ? err.line : xmlTextReaderGetParserLineNumber(r),
-		    err.msg[0] ? err.msg : "malformed XML");
-	if (!root)
-		die_at(cur_file, "empty document: not a bucket listing");
-	if (!ended)
-		die_at(cur_file, "the listing ends early (truncated download?)");
+	xmlread_close(&x);
 	if (!p.saw_truncated)
 		die_at(cur_file, "no IsTruncated: cannot tell whether the listing goes on");
 	const char *prefix = p.prefix ? p.prefix : "";
@@ -357,7 +313,6 @@ static int do_page(int argc, char **argv)
 	free(p.marker);
 	free(p.next_marker);
 	free(p.last);
-	xmlFreeTextReader(r);
 	xmlCleanupParser();
 	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
 }

@@ -30,16 +30,14 @@
  * several repositories is listed once (from the first).
  *
  * Errors name the file and, for XML, the line, and exit 1. */
-#include <archive.h>
 #include <errno.h>
-#include <libxml/xmlreader.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "common.h"
+#include "xmlread.h"
 
 #define NS_REPO "http://linux.duke.edu/metadata/repo"
 #define NS_COMMON "http://linux.duke.edu/metadata/common"
@@ -56,178 +54,13 @@ static void usage(void)
 	exit(2);
 }
 
-/* ---- a compressed XML stream read through libarchive, parsed by xmlTextReader ---- */
-
-struct stream {
-	struct archive *a;
-	const char *path;
-	char errmsg[512]; /* a decompression error, reported instead of libxml's echo of it */
-};
-
-static int stream_read(void *ctx, char *buf, int len)
-{
-	struct stream *s = ctx;
-	la_ssize_t n = archive_read_data(s->a, buf, (size_t)len);
-	if (n < 0) {
-		snprintf(s->errmsg, sizeof s->errmsg, "cannot decompress: %s", archive_error_string(s->a));
-		return -1;
-	}
-	return (int)n;
-}
-
-static int stream_close(void *ctx)
-{
-	(void)ctx;
-	return 0;
-}
-
-/* libxml2 reports through this; the first error is kept and the reader then stops. */
-struct xmlerr {
-	char msg[512];
-	int line;
-};
-
-static void on_xml_error(void *arg, const char *msg, xmlParserSeverities severity,
-			 xmlTextReaderLocatorPtr locator)
-{
-	struct xmlerr *e = arg;
-	if (e->msg[0] || (severity != XML_PARSER_SEVERITY_ERROR && severity != XML_PARSER_SEVERITY_VALIDITY_ERROR))
-		return;
-	snprintf(e->msg, sizeof e->msg, "%s", msg ? msg : "malformed XML");
-	e->msg[strcspn(e->msg, "\n")] = 0;
-	e->line = locator ? xmlTextReaderLocatorLineNumber(locator) : 0;
-}
-
-struct reader {
-	struct stream s;
-	struct xmlerr err;
-	xmlTextReaderPtr r;
-	const char *root; /* the root element while it is open */
-};
-
-static void reader_open(struct reader *rd, const char *path)
-{
-	memset(rd, 0, sizeof *rd);
-	rd->s.path = path;
-	rd->s.a = archive_read_new();
-	if (!rd->s.a)
-		die("out of memory");
-	archive_read_support_filter_all(rd->s.a);
-	archive_read_support_format_raw(rd->s.a);
-	struct stat st;
-	if (stat(path, &st) != 0)
-		die_at(cur_file, "%s", strerror(errno));
-	if (st.st_size == 0)
-		die_at(cur_file, "empty file");
-	if (archive_read_open_filename(rd->s.a, path, 1 << 16) != ARCHIVE_OK)
-		die_at(cur_file, "cannot read it: %s", archive_error_string(rd->s.a));
-	struct archive_entry *e;
-	int r = archive_read_next_header(rd->s.a, &e);
-	if (r == ARCHIVE_EOF)
-		die_at(cur_file, "empty file");
-	if (r != ARCHIVE_OK)
-		die_at(cur_file, "cannot decompress: %s", archive_error_string(rd->s.a));
-	/* No network, no DTD, no entity substitution: a repository is data, not a program. */
-	rd->r = xmlReaderForIO(stream_read, stream_close, &rd->s, path, NULL,
-			       XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT);
-	if (!rd->r)
-		die_at(cur_file, "cannot start the XML reader");
-	xmlTextReaderSetErrorHandler(rd->r, on_xml_error, &rd->err);
-}
-
-/* The line of the node the reader is on; the parser itself reads ahead by a buffer. */
-static int reader_line(struct reader *rd)
-{
-	xmlNodePtr n = xmlTextReaderCurrentNode(rd->r);
-	long line = n ? xmlGetLineNo(n) : -1;
-	return line > 0 ? (int)line : xmlTextReaderGetParserLineNumber(rd->r);
-}
-
-/* Reports a failed read: the decompressor's message, else libxml's, with a line number. */
-static void reader_fail(struct reader *rd)
-{
-	if (rd->s.errmsg[0])
-		die_at(cur_file, "%s", rd->s.errmsg);
-	int line = rd->err.line ? rd->err.line : reader_line(rd);
-	/* libxml2's reader words an early end of file as "Extra content at the end of the
-	 * document"; say what happened. */
-	if (rd->root && (!rd->err.msg[0] || strstr(rd->err.msg, "Extra content") ||
-			 strstr(rd->err.msg, "Premature end")))
-		die_at(cur_file, "line %d: the file ends before </%s>: truncated", line, rd->root);
-	if (rd->err.msg[0])
-		die_at(cur_file, "line %d: %s", line, rd->err.msg);
-	die_at(cur_file, "line %d: malformed XML", line);
-}
-
-static void reader_close(struct reader *rd)
-{
-	xmlFreeTextReader(rd->r);
-	archive_read_free(rd->s.a);
-}
-
-/* Next node, or false at the end of the document; fails on any error. */
-static bool reader_step(struct reader *rd, bool skip_subtree)
-{
-	int r = skip_subtree ? xmlTextReaderNext(rd->r) : xmlTextReaderRead(rd->r);
-	if (r < 0 || rd->err.msg[0] || rd->s.errmsg[0])
-		reader_fail(rd);
-	if (r == 1 && xmlTextReaderNodeType(rd->r) == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(rd->r) == 0)
-		rd->root = NULL;
-	if (r == 1 && xmlTextReaderNodeType(rd->r) == XML_READER_TYPE_DOCUMENT_TYPE)
-		die_at(cur_file, "a document type declaration (<!DOCTYPE ...> before the root element) has no place "
-		    "in rpm-md metadata");
-	return r == 1;
-}
-
-static bool is_element(struct reader *rd, int depth, const char *ns, const char *name)
-{
-	if (xmlTextReaderNodeType(rd->r) != XML_READER_TYPE_ELEMENT || xmlTextReaderDepth(rd->r) != depth)
-		return false;
-	const char *uri = (const char *)xmlTextReaderConstNamespaceUri(rd->r);
-	const char *local = (const char *)xmlTextReaderConstLocalName(rd->r);
-	return uri && local && !strcmp(uri, ns) && !strcmp(local, name);
-}
-
-/* The current element's text, trimmed (an allocated string, "" for an empty element). */
-static char *element_text(struct reader *rd)
-{
-	xmlChar *t = xmlTextReaderIsEmptyElement(rd->r) ? NULL : xmlTextReaderReadString(rd->r);
-	if (rd->err.msg[0] || rd->s.errmsg[0])
-		reader_fail(rd);
-	const char *s = t ? (const char *)t : "";
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
-		n--;
-	char *out = xmalloc(n + 1);
-	memcpy(out, s, n);
-	out[n] = 0;
-	xmlFree(t);
-	return out;
-}
-
-static char *attr(struct reader *rd, const char *name)
-{
-	xmlChar *v = xmlTextReaderGetAttribute(rd->r, (const xmlChar *)name);
-	char *out = v ? xstrdup((const char *)v) : NULL;
-	xmlFree(v);
-	return out;
-}
-
 /* The root element must be what the file claims to be. */
-static void expect_root(struct reader *rd, const char *ns, const char *name, const char *what)
+static void expect_root(struct xmlread *rd, const char *ns, const char *name)
 {
-	while (reader_step(rd, false))
-		if (xmlTextReaderNodeType(rd->r) == XML_READER_TYPE_ELEMENT) {
-			if (!is_element(rd, 0, ns, name))
-				die_at(cur_file, "line %d: not %s (root element <%s>)", reader_line(rd), what,
-				    (const char *)xmlTextReaderConstName(rd->r));
-			if (!xmlTextReaderIsEmptyElement(rd->r))
-				rd->root = name;
-			return;
-		}
-	die_at(cur_file, "no XML elements: not %s", what);
+	xmlread_root(rd);
+	if (!xmlread_is(rd, 0, ns, name))
+		die_at(rd->path, "line %d: not %s (root element <%s>)", xmlread_line(rd), rd->what,
+		       (const char *)xmlTextReaderConstName(rd->r));
 }
 
 /* ---- checks on the values a listing line carries ---- */
@@ -461,21 +294,21 @@ static int cmd_repomd(int argc, char **argv)
 	if (argc - i != 1)
 		usage();
 	cur_file = argv[i];
-	struct reader rd;
-	reader_open(&rd, cur_file);
-	expect_root(&rd, NS_REPO, "repomd", "an rpm-md repomd.xml");
+	struct xmlread rd;
+	xmlread_open(&rd, cur_file, "an rpm-md repomd.xml");
+	expect_root(&rd, NS_REPO, "repomd");
 
 	char *href = NULL, *sha = NULL, *ctype = NULL, *size = NULL;
 	int line = 0, found = 0;
 	bool in = false;
-	while (reader_step(&rd, false)) {
+	while (xmlread_step(&rd, false)) {
 		int t = xmlTextReaderNodeType(rd.r);
-		if (is_element(&rd, 1, NS_REPO, "data")) {
-			char *dt = attr(&rd, "type");
+		if (xmlread_is(&rd, 1, NS_REPO, "data")) {
+			char *dt = xmlread_attr(&rd, "type");
 			in = dt && !strcmp(dt, type);
 			if (in) {
 				found++;
-				line = reader_line(&rd);
+				line = xmlread_line(&rd);
 				if (found > 1)
 					die_at(cur_file, "line %d: a second <data type=\"%s\">", line, type);
 			}
@@ -490,24 +323,24 @@ static int cmd_repomd(int argc, char **argv)
 		}
 		if (!in)
 			continue;
-		if (is_element(&rd, 2, NS_REPO, "location")) {
+		if (xmlread_is(&rd, 2, NS_REPO, "location")) {
 			free(href);
-			href = attr(&rd, "href");
-			char *xb = attr(&rd, "xml:base");
+			href = xmlread_attr(&rd, "href");
+			char *xb = xmlread_attr(&rd, "xml:base");
 			if (xb)
 				die_at(cur_file, "line %d: the %s metadata lives under another base (%s), which is not supported",
-				    reader_line(&rd), type, xb);
-		} else if (is_element(&rd, 2, NS_REPO, "checksum")) {
+				    xmlread_line(&rd), type, xb);
+		} else if (xmlread_is(&rd, 2, NS_REPO, "checksum")) {
 			free(ctype);
 			free(sha);
-			ctype = attr(&rd, "type");
-			sha = element_text(&rd);
-		} else if (is_element(&rd, 2, NS_REPO, "size")) {
+			ctype = xmlread_attr(&rd, "type");
+			sha = xmlread_text(&rd, true);
+		} else if (xmlread_is(&rd, 2, NS_REPO, "size")) {
 			free(size);
-			size = element_text(&rd);
+			size = xmlread_text(&rd, true);
 		}
 	}
-	reader_close(&rd);
+	xmlread_close(&rd);
 	if (!found)
 		die_at(cur_file, "no <data type=\"%s\">", type);
 	if (!href || !*href)
@@ -618,23 +451,23 @@ static void read_primary(const struct repo *r, size_t ri)
 	cur_file = r->primary;
 	if (base_root_len(r->base) < 0)
 		die_at(cur_file, "base '%s' is neither a URL nor a $(VARIABLE)", r->base);
-	struct reader rd;
-	reader_open(&rd, r->primary);
-	expect_root(&rd, NS_COMMON, "metadata", "an rpm-md primary file");
-	char *declared = attr(&rd, "packages");
+	struct xmlread rd;
+	xmlread_open(&rd, r->primary, "an rpm-md primary file");
+	expect_root(&rd, NS_COMMON, "metadata");
+	char *declared = xmlread_attr(&rd, "packages");
 	unsigned long seen = 0;
 	struct cur c = { 0 };
 	bool in = false;
 	bool skip = false;
-	while (reader_step(&rd, skip)) {
+	while (xmlread_step(&rd, skip)) {
 		skip = false;
 		int t = xmlTextReaderNodeType(rd.r), depth = xmlTextReaderDepth(rd.r);
 		if (depth == 1 && t == XML_READER_TYPE_ELEMENT) {
-			if (!is_element(&rd, 1, NS_COMMON, "package"))
-				die_at(cur_file, "line %d: unexpected <%s> in the package list", reader_line(&rd),
+			if (!xmlread_is(&rd, 1, NS_COMMON, "package"))
+				die_at(cur_file, "line %d: unexpected <%s> in the package list", xmlread_line(&rd),
 				    (const char *)xmlTextReaderConstName(rd.r));
 			cur_free(&c);
-			c.line = reader_line(&rd);
+			c.line = xmlread_line(&rd);
 			seen++;
 			in = !xmlTextReaderIsEmptyElement(rd.r);
 			if (!in)
@@ -655,34 +488,34 @@ static void read_primary(const struct repo *r, size_t ri)
 			continue;
 		if (!strcmp(local, "name")) {
 			free(c.name);
-			c.name = element_text(&rd);
+			c.name = xmlread_text(&rd, true);
 		} else if (!strcmp(local, "arch")) {
 			free(c.arch);
-			c.arch = element_text(&rd);
+			c.arch = xmlread_text(&rd, true);
 		} else if (!strcmp(local, "version")) {
 			free(c.epoch), free(c.ver), free(c.rel);
-			c.epoch = attr(&rd, "epoch");
-			c.ver = attr(&rd, "ver");
-			c.rel = attr(&rd, "rel");
+			c.epoch = xmlread_attr(&rd, "epoch");
+			c.ver = xmlread_attr(&rd, "ver");
+			c.rel = xmlread_attr(&rd, "rel");
 		} else if (!strcmp(local, "checksum")) {
 			free(c.ctype), free(c.sha);
-			c.ctype = attr(&rd, "type");
-			c.sha = element_text(&rd);
+			c.ctype = xmlread_attr(&rd, "type");
+			c.sha = xmlread_text(&rd, true);
 		} else if (!strcmp(local, "size")) {
 			free(c.size);
-			c.size = attr(&rd, "package");
+			c.size = xmlread_attr(&rd, "package");
 		} else if (!strcmp(local, "location")) {
 			free(c.href), free(c.xmlbase);
-			c.href = attr(&rd, "href");
-			c.xmlbase = attr(&rd, "xml:base");
+			c.href = xmlread_attr(&rd, "href");
+			c.xmlbase = xmlread_attr(&rd, "xml:base");
 		} else if (!strcmp(local, "format") || !strcmp(local, "description") ||
 			   !strcmp(local, "summary")) {
 			skip = true; /* the bulk of the file; nothing in it is needed */
 		}
 	}
 	if (in)
-		die_at(cur_file, "line %d: the package list ends inside a <package>", reader_line(&rd));
-	reader_close(&rd);
+		die_at(cur_file, "line %d: the package list ends inside a <package>", xmlread_line(&rd));
+	xmlread_close(&rd);
 	cur_free(&c);
 	if (declared) {
 		char *end;
