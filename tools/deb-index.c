@@ -229,56 +229,64 @@ static void set_add(struct set *s, const struct pkg *p)
 	s->items[s->n++] = p;
 }
 
+static bool closure(const struct pkg *p, struct set *out, char *why, size_t whylen);
+
+/* One clause of p's Depends ("a (>= 1) | b"): its first alternative that is a header package
+ * and resolves, with what that one depends on. Returns false, with why, when none does. */
+static bool clause_closure(const struct pkg *p, char *clause, struct set *out, char *why, size_t whylen)
+{
+	bool wanted = false;
+	char first[256] = "";
+	char *save = NULL;
+	for (char *alt = strtok_r(clause, "|", &save); alt; alt = strtok_r(NULL, "|", &save)) {
+		char name[256], op[3] = "", ver[256] = "";
+		while (isspace((unsigned char)*alt))
+			alt++;
+		int k = sscanf(alt, "%255[^ (:] %*[^(]", name);
+		if (k < 1)
+			continue;
+		char *paren = strchr(alt, '(');
+		if (paren && sscanf(paren, "(%2[<>=] %255[^) ])", op, ver) != 2)
+			op[0] = 0;
+		if (!header_dependency(name))
+			continue;
+		wanted = true;
+		if (!first[0])
+			snprintf(first, sizeof first, "%s", alt);
+		const struct pkg *d = NULL;
+		/* Ubuntu's flavour headers name their shared half without a version, and one
+		 * ABI can be published at two versions (a respin in -updates beside the first
+		 * build in -security); the half of the same upload has the same version. */
+		if (same_upload && !op[0])
+			d = resolve(name, "=", p->version);
+		if (!d)
+			d = resolve(name, op[0] ? op : NULL, ver);
+		if (d)
+			return closure(d, out, why, whylen);
+	}
+	if (wanted)
+		snprintf(why, whylen, "%s %s needs %s, which no index has", p->name, p->version, first);
+	return !wanted;
+}
+
 /* Adds p and the header packages it depends on. Returns false, with why, when one is missing. */
 static bool closure(const struct pkg *p, struct set *out, char *why, size_t whylen)
 {
 	if (set_has(out, p))
 		return true;
 	set_add(out, p);
-	if (!p->depends)
-		return true;
-	char *deps = xstrdup(p->depends);
-	bool ok = true;
-	for (char *clause = strtok(deps, ","); clause && ok; clause = strtok(NULL, ",")) {
-		/* Alternatives: the first header package that resolves wins. */
-		bool wanted = false, found = false;
-		char first[256] = "";
-		char *save = NULL;
-		for (char *alt = strtok_r(clause, "|", &save); alt && !found; alt = strtok_r(NULL, "|", &save)) {
-			char name[256], op[3] = "", ver[256] = "";
-			while (isspace((unsigned char)*alt))
-				alt++;
-			int k = sscanf(alt, "%255[^ (:] %*[^(]", name);
-			if (k < 1)
-				continue;
-			char *paren = strchr(alt, '(');
-			if (paren && sscanf(paren, "(%2[<>=] %255[^) ])", op, ver) != 2)
-				op[0] = 0;
-			if (!header_dependency(name))
-				continue;
-			wanted = true;
-			if (!first[0])
-				snprintf(first, sizeof first, "%s", alt);
-			const struct pkg *d = NULL;
-			/* Ubuntu's flavour headers name their shared half without a version, and one
-			 * ABI can be published at two versions (a respin in -updates beside the first
-			 * build in -security); the half of the same upload has the same version. */
-			if (same_upload && !op[0])
-				d = resolve(name, "=", p->version);
-			if (!d)
-				d = resolve(name, op[0] ? op : NULL, ver);
-			if (d) {
-				found = true;
-				ok = closure(d, out, why, whylen);
-			}
-		}
-		if (wanted && !found) {
-			snprintf(why, whylen, "%s %s needs %s, which no index has", p->name, p->version, first);
-			ok = false;
-		}
+	/* The clauses are walked in place rather than cut out with strtok(), whose one saved
+	 * position the recursion would move into another package's string. */
+	for (const char *c = p->depends; c && *c;) {
+		size_t n = strcspn(c, ",");
+		char *clause = xstrndup(c, n);
+		bool ok = clause_closure(p, clause, out, why, whylen);
+		free(clause);
+		if (!ok)
+			return false;
+		c += n + (c[n] == ',');
 	}
-	free(deps);
-	return ok;
+	return true;
 }
 
 static char *image_for(const char *abi_flavour)
