@@ -113,6 +113,115 @@ static bool transient(CURLcode rc, long status)
 	}
 }
 
+/* What one download asks for. */
+struct request {
+	const char *url, *part;
+	const char *etag; /* for If-None-Match, or "" */
+	bool pinned;      /* a --sha256 download, which may be resumed */
+	long long want_size;
+	int retries;
+	bool quiet;
+};
+
+enum outcome { GOT, NOT_MODIFIED, NOT_FOUND, FAILED };
+
+/* Downloads rq->url into rq->part, retrying what is worth retrying, and reports a failure itself.
+ * Every way out frees the curl handle and headers: a sanitizer build counts whatever is left at
+ * exit as a leak, and LeakSanitizer's report changes the exit status the callers rely on. */
+static enum outcome download(const struct request *rq, struct transfer *t)
+{
+	CURL *curl = curl_easy_init();
+	if (!curl) {
+		warn("cannot initialise libcurl");
+		return FAILED;
+	}
+	struct curl_slist *headers = NULL;
+	if (rq->etag[0]) {
+		char h[300];
+		snprintf(h, sizeof h, "If-None-Match: %s", rq->etag);
+		headers = curl_slist_append(headers, h);
+	}
+	char errbuf[CURL_ERROR_SIZE];
+	enum outcome result = FAILED;
+	for (int attempt = 0;; attempt++) {
+		/* Resume only pinned downloads: the hash proves the joined file right. */
+		struct stat pst;
+		off_t resume_from = 0;
+		if (rq->pinned && stat(rq->part, &pst) == 0 && pst.st_size > 0 &&
+		    (rq->want_size < 0 || pst.st_size < rq->want_size))
+			resume_from = pst.st_size;
+		FILE *f = fopen(rq->part, resume_from ? "ab" : "wb");
+		if (!f) {
+			warn_at(rq->part, "%s", strerror(errno));
+			break;
+		}
+		t->out = f;
+		t->etag[0] = 0;
+		errbuf[0] = 0;
+		curl_easy_reset(curl);
+		curl_easy_setopt(curl, CURLOPT_URL, rq->url);
+		curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
+		curl_easy_setopt(curl, CURLOPT_WRITEDATA, t);
+		curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+		curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+		curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
+		curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+		curl_easy_setopt(curl, CURLOPT_HEADERDATA, t);
+		if (headers)
+			curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+		curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 30L);
+		/* A stalled mirror must not hang a nightly build: under 1 KiB/s for a minute fails. */
+		curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+		curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);
+		curl_easy_setopt(curl, CURLOPT_USERAGENT, "falco-probes-fetch/1");
+		if (resume_from)
+			curl_easy_setopt(curl, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)resume_from);
+		CURLcode rc = curl_easy_perform(curl);
+		long status = 0;
+		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+		if (fclose(f) != 0) {
+			warn_at(rq->part, "%s", strerror(errno));
+			break;
+		}
+		if (rc == CURLE_OK && status == 304) {
+			result = NOT_MODIFIED;
+			break;
+		}
+		/* A server that ignores the range sends the whole file again: start over. */
+		if (rc == CURLE_OK && resume_from && status == 200) {
+			unlink(rq->part);
+			if (attempt < rq->retries)
+				continue;
+		}
+		if (rc == CURLE_OK && (status < 400 || status == 0)) {
+			result = GOT;
+			break;
+		}
+		if (rc == CURLE_RANGE_ERROR || status == 416 || !rq->pinned)
+			unlink(rq->part);
+		if (attempt >= rq->retries || !(transient(rc, status) || rc == CURLE_RANGE_ERROR || status == 416)) {
+			unlink(rq->part);
+			if (status == 404 || status == 410 || rc == CURLE_FILE_COULDNT_READ_FILE) {
+				warn_at(rq->url, "not found");
+				result = NOT_FOUND;
+			} else if (rc != CURLE_OK) {
+				warn_at(rq->url, "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+			} else {
+				warn_at(rq->url, "HTTP %ld", status);
+			}
+			break;
+		}
+		unsigned delay = 1u << (attempt < 5 ? attempt : 5);
+		if (!rq->quiet)
+			warn_at(rq->url, "%s, retrying in %us",
+				rc != CURLE_OK ? (errbuf[0] ? errbuf : curl_easy_strerror(rc)) : "server error", delay);
+		sleep(delay);
+	}
+	curl_easy_cleanup(curl);
+	curl_slist_free_all(headers);
+	return result;
+}
+
 int main(int argc, char **argv)
 {
 	set_prog(argv[0]);
@@ -184,98 +293,16 @@ int main(int argc, char **argv)
 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		die("cannot initialise libcurl");
-	CURL *curl = curl_easy_init();
-	if (!curl)
-		die("cannot initialise libcurl");
-
-	char errbuf[CURL_ERROR_SIZE];
-	long status = 0;
-	CURLcode rc = CURLE_OK;
-	bool not_modified = false;
-	struct curl_slist *headers = NULL;
-	if (old_etag[0]) {
-		char h[300];
-		snprintf(h, sizeof h, "If-None-Match: %s", old_etag);
-		headers = curl_slist_append(headers, h);
-	}
+	const struct request rq = { .url = url, .part = part, .etag = old_etag, .pinned = want_sha != NULL,
+				    .want_size = want_size, .retries = retries, .quiet = quiet };
 	struct transfer t = { 0 };
-	for (int attempt = 0;; attempt++) {
-		/* Resume only pinned downloads: the hash proves the joined file right. */
-		struct stat pst;
-		off_t resume_from = 0;
-		if (want_sha && stat(part, &pst) == 0 && pst.st_size > 0 &&
-		    (want_size < 0 || pst.st_size < want_size))
-			resume_from = pst.st_size;
-		FILE *f = fopen(part, resume_from ? "ab" : "wb");
-		if (!f)
-			die_at(part, "%s", strerror(errno));
-		t.out = f;
-		t.etag[0] = 0;
-		errbuf[0] = 0;
-		curl_easy_reset(curl);
-		curl_easy_setopt(curl, CURLOPT_URL, url);
-		curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
-		curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
-		curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-		curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-		curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
-		curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-		curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t);
-		if (headers)
-			curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-		curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 30L);
-		/* A stalled mirror must not hang a nightly build: under 1 KiB/s for a minute fails. */
-		curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-		curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);
-		curl_easy_setopt(curl, CURLOPT_USERAGENT, "falco-probes-fetch/1");
-		if (resume_from)
-			curl_easy_setopt(curl, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)resume_from);
-		rc = curl_easy_perform(curl);
-		status = 0;
-		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-		if (fclose(f) != 0)
-			die_at(part, "%s", strerror(errno));
-		if (rc == CURLE_OK && status == 304) {
-			not_modified = true;
-			break;
-		}
-		/* A server that ignores the range sends the whole file again: start over. */
-		if (rc == CURLE_OK && resume_from && status == 200) {
-			unlink(part);
-			if (attempt < retries)
-				continue;
-		}
-		if (rc == CURLE_OK && (status < 400 || status == 0))
-			break;
-		if (rc == CURLE_RANGE_ERROR || status == 416)
-			unlink(part);
-		else if (!want_sha)
-			unlink(part);
-		if (attempt >= retries || !(transient(rc, status) || rc == CURLE_RANGE_ERROR || status == 416)) {
-			unlink(part);
-			if (status == 404 || status == 410 || rc == CURLE_FILE_COULDNT_READ_FILE) {
-				warn_at(url, "not found");
-				/* Freed so that a sanitizer build keeps exit status 4 (LeakSanitizer exits 23). */
-				curl_easy_cleanup(curl);
-				curl_slist_free_all(headers);
-				curl_global_cleanup();
-				exit(4);
-			}
-			if (rc != CURLE_OK)
-				die_at(url, "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
-			die_at(url, "HTTP %ld", status);
-		}
-		unsigned delay = 1u << (attempt < 5 ? attempt : 5);
-		if (!quiet)
-			warn_at(url, "%s, retrying in %us",
-				rc != CURLE_OK ? (errbuf[0] ? errbuf : curl_easy_strerror(rc)) : "server error", delay);
-		sleep(delay);
-	}
-	curl_easy_cleanup(curl);
-	curl_slist_free_all(headers);
+	enum outcome got = download(&rq, &t);
 	curl_global_cleanup();
-
-	if (not_modified) {
+	if (got == NOT_FOUND)
+		return 4;
+	if (got == FAILED)
+		return 1;
+	if (got == NOT_MODIFIED) {
 		unlink(part);
 		return 0;
 	}
