@@ -257,9 +257,11 @@ static int do_page(int argc, char **argv)
 			const char *s = prefixes[k];
 			size_t len = strlen(s);
 			if (strncmp(s, prefix, plen) || len == 0 || s[len - 1] != '/')
-				warn_at(cur_file, "warning: leaving out '%s': not under the prefix '%s'", printable(s), printable(prefix));
+				warn_at(cur_file, "warning: leaving out '%s': not under the prefix '%s'", printable(s),
+					printable(prefix));
 			else if (!is_build_id(s, len - 1))
-				warn_at(cur_file, "warning: leaving out '%s': not a build id (three numbers, like 17162.40.20)", printable(s));
+				warn_at(cur_file, "warning: leaving out '%s': not a build id (three numbers, like 17162.40.20)",
+					printable(s));
 			else
 				printf("build\t%.*s\n", (int)(len - 1), s);
 		}
@@ -274,15 +276,18 @@ static int do_page(int argc, char **argv)
 				etag[el - 2] = 0;
 			}
 			if (strncmp(keys[k], prefix, plen))
-				warn_at(cur_file, "warning: leaving out '%s': not under the prefix '%s'", printable(keys[k]), printable(prefix));
+				warn_at(cur_file, "warning: leaving out '%s': not under the prefix '%s'", printable(keys[k]),
+					printable(prefix));
 			else if (!*name && plen && prefix[plen - 1] == '/')
 				continue; /* a "directory" placeholder object */
 			else if (!is_object_name(name))
 				warn_at(cur_file, "warning: leaving out '%s': not a plain object name", printable(keys[k]));
 			else if (!is_token(etag, "+/=_-"))
-				warn_at(cur_file, "warning: leaving out '%s': its ETag '%s' is not a plain token", printable(keys[k]), printable(etag));
+				warn_at(cur_file, "warning: leaving out '%s': its ETag '%s' is not a plain token",
+					printable(keys[k]), printable(etag));
 			else if (!*sizes[k] || strspn(sizes[k], "0123456789") != strlen(sizes[k]) || strlen(sizes[k]) > 15)
-				warn_at(cur_file, "warning: leaving out '%s': its size '%s' is not a number", printable(keys[k]), printable(sizes[k]));
+				warn_at(cur_file, "warning: leaving out '%s': its size '%s' is not a number",
+					printable(keys[k]), printable(sizes[k]));
 			else
 				printf("object\t%s\t%s\t%s\n", name, etag, sizes[k]);
 		}
@@ -294,7 +299,8 @@ static int do_page(int argc, char **argv)
 		/* Entries come in name order after the marker: a next marker that is not past it would
 		 * list the same pages for ever. */
 		if (p.marker && *p.marker && strcmp(next, p.marker) <= 0)
-			die_at(cur_file, "the listing is truncated but its next marker '%s' is not past its marker", printable(next));
+			die_at(cur_file, "the listing is truncated but its next marker '%s' is not past its marker",
+			       printable(next));
 		print_marker(next);
 	}
 
@@ -383,7 +389,8 @@ static struct file *read_archive(const char *path, bool (*keep)(const char *, vo
 			f->data = xmalloc((size_t)size + 1);
 			la_ssize_t n = archive_read_data(a, f->data, (size_t)size);
 			if (n != (la_ssize_t)size)
-				die_with(EXIT_UNUSABLE, cur_file, "cannot read %s: %s", p, n < 0 ? archive_error_string(a) : "short read");
+				die_with(EXIT_UNUSABLE, cur_file, "cannot read %s: %s", p,
+					 n < 0 ? archive_error_string(a) : "short read");
 			f->data[size] = 0;
 			f->len = (size_t)size;
 			f->next = files;
@@ -449,7 +456,8 @@ static void check_uname(const char *release, const char *version)
 	if (!is_token(release, "._+~-"))
 		die_with(EXIT_UNUSABLE, cur_file, "the kernel release '%s' is not a plain name", printable(release));
 	if (version[0] != '#' || !isdigit((unsigned char)version[1]))
-		die_with(EXIT_UNUSABLE, cur_file, "the kernel version '%s' does not begin with #<number>", printable(version));
+		die_with(EXIT_UNUSABLE, cur_file, "the kernel version '%s' does not begin with #<number>",
+			 printable(version));
 	for (const char *s = version; *s; s++)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			die_with(EXIT_UNUSABLE, cur_file, "the kernel version '%s' holds a control character", printable(version));
@@ -504,8 +512,8 @@ static int do_headers(int argc, char **argv)
 	if (c.ntrees == 0)
 		die_with(EXIT_UNUSABLE, cur_file, "no kernel tree under usr/src/");
 	if (c.ntrees > 1 || c.more)
-		die_with(EXIT_UNUSABLE, cur_file, "%s kernel trees under usr/src/ (%s, %s...): which one is the kernel's?", c.more ? "many" : "several",
-			 c.trees[0], c.trees[1]);
+		die_with(EXIT_UNUSABLE, cur_file, "%s kernel trees under usr/src/ (%s, %s...): which one is the kernel's?",
+			 c.more ? "many" : "several", c.trees[0], c.trees[1]);
 	const char *tree = c.trees[0];
 	if (!is_object_name(tree))
 		die_with(EXIT_UNUSABLE, cur_file, "usr/src/%s: not a plain directory name", printable(tree));
@@ -525,7 +533,8 @@ static int do_headers(int argc, char **argv)
 		version = find_define(find_file(files, path), "UTS_VERSION");
 	}
 	if (!version)
-		die_with(EXIT_UNUSABLE, cur_file, "usr/src/%s/include/generated: neither utsversion.h nor compile.h defines UTS_VERSION", tree);
+		die_with(EXIT_UNUSABLE, cur_file,
+			 "usr/src/%s/include/generated: neither utsversion.h nor compile.h defines UTS_VERSION", tree);
 	check_uname(release, version);
 	/* COS names the directory after the release; a mismatch is worth a look, not a refusal:
 	 * the loader takes whatever directory it finds. */
@@ -675,7 +684,8 @@ static int do_source(int argc, char **argv)
 			die_with(EXIT_UNUSABLE, cur_file, "%s/: not a plain directory name", printable(c.topdir));
 		snprintf(root, sizeof root, "%s/", c.topdir);
 	} else {
-		die_with(EXIT_UNUSABLE, cur_file, "no kernel source tree (a Makefile and Kconfig) at the top or in one top directory");
+		die_with(EXIT_UNUSABLE, cur_file,
+			 "no kernel source tree (a Makefile and Kconfig) at the top or in one top directory");
 	}
 	char path[8192];
 	snprintf(path, sizeof path, "%sMakefile", root);
@@ -695,7 +705,9 @@ static int do_source(int argc, char **argv)
 		config = find_file(files, path);
 	}
 	if (!config)
-		die_with(EXIT_UNUSABLE, cur_file, "neither %s.config nor %s%s: no configuration to prepare the tree with", root, root, c.defconfig);
+		die_with(EXIT_UNUSABLE, cur_file,
+			 "neither %s.config nor %s%s: no configuration to prepare the tree with", root, root,
+			 c.defconfig);
 	char *config_lv = config_localversion(config);
 
 	/* The localversion* files of the tree's top, in name order (scripts/setlocalversion). */

@@ -348,7 +348,8 @@ static int cmd_repomd(int argc, char **argv)
 	if (!sha || !ctype)
 		die_at(cur_file, "line %d: the %s data has no checksum", line, type);
 	if (strcmp(ctype, "sha256"))
-		die_at(cur_file, "line %d: the %s data's checksum is %s, not sha256: refusing to trust it", line, type, ctype);
+		die_at(cur_file, "line %d: the %s data's checksum is %s, not sha256: refusing to trust it", line,
+		       type, ctype);
 	for (char *p = sha; *p; p++)
 		if (*p >= 'A' && *p <= 'F')
 			*p = (char)(*p - 'A' + 'a');
@@ -418,7 +419,8 @@ static void keep_package(struct cur *c, const struct repo *r, size_t ri)
 	char nvra[512];
 	snprintf(nvra, sizeof nvra, "%s-%s-%s.%s", c->name, c->ver, c->rel, c->arch);
 	if (!name_chars_ok(c->ver) || !name_chars_ok(c->rel) || !name_chars_ok(c->arch))
-		die_at(cur_file, "line %d: package %s: its version holds characters a kernel release cannot", c->line, nvra);
+		die_at(cur_file, "line %d: package %s: its version holds characters a kernel release cannot",
+		       c->line, nvra);
 	if (!c->ctype || !c->sha)
 		die_at(cur_file, "line %d: package %s has no checksum", c->line, nvra);
 	if (strcmp(c->ctype, "sha256"))

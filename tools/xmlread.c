@@ -26,10 +26,12 @@ static int stream_close(void *ctx)
 }
 
 /* libxml2 reports through this; the first error is kept and the reader then stops. */
-static void on_xml_error(void *arg, const char *msg, xmlParserSeverities severity, xmlTextReaderLocatorPtr locator)
+static void on_xml_error(void *arg, const char *msg, xmlParserSeverities severity,
+			 xmlTextReaderLocatorPtr locator)
 {
 	struct xmlread *x = arg;
-	if (x->xml_err[0] || (severity != XML_PARSER_SEVERITY_ERROR && severity != XML_PARSER_SEVERITY_VALIDITY_ERROR))
+	if (x->xml_err[0] ||
+	    (severity != XML_PARSER_SEVERITY_ERROR && severity != XML_PARSER_SEVERITY_VALIDITY_ERROR))
 		return;
 	snprintf(x->xml_err, sizeof x->xml_err, "%s", msg ? msg : "malformed XML");
 	x->xml_err[strcspn(x->xml_err, "\n")] = 0;
@@ -90,7 +92,8 @@ static _Noreturn void fail(struct xmlread *x)
 	int line = x->xml_err_line ? x->xml_err_line : xmlread_line(x);
 	/* libxml2's reader words an early end of file as "Extra content at the end of the
 	 * document"; say what happened. */
-	if (x->root && (!x->xml_err[0] || strstr(x->xml_err, "Extra content") || strstr(x->xml_err, "Premature end")))
+	if (x->root &&
+	    (!x->xml_err[0] || strstr(x->xml_err, "Extra content") || strstr(x->xml_err, "Premature end")))
 		die_at(x->path, "line %d: the file ends before </%s>: truncated", line, x->root);
 	if (x->xml_err[0])
 		die_at(x->path, "line %d: %s", line, x->xml_err);
