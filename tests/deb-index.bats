@@ -187,6 +187,40 @@ kernel() {
 	[ "$(echo "$stderr" | grep -c 'leaving out')" -eq 2 ]
 }
 
+# with_common_depends DEPENDS: bookworm, its linux-headers-6.1.0-50-common given that Depends.
+with_common_depends() {
+	awk -v RS= -v ORS='\n\n' -v d="$1" '/^Package: linux-headers-6\.1\.0-50-common\n/ { sub(/\nVersion: /, "\nDepends: " d "\nVersion: ") } { print }' \
+		"$FIX/bookworm.Packages" >"$T/Packages"
+	grep -qxF "Depends: $1" "$T/Packages"
+}
+
+@test "deb-index: a dependency's own Depends are followed, and its depender's later ones still are" {
+	# linux-headers-6.1.0-50-amd64 -> -common -> -common-rt; then linux-kbuild-6.1.
+	with_common_depends 'linux-headers-6.1.0-50-common-rt (= 6.1.176-1)'
+	run --separate-stderr "$DEB_INDEX" --style debian --uname-m x86_64 --flavour amd64 \
+		--index distros/os-release/debian-12 '$(MIRROR_debian)' "$T/Packages"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	F=$T/Packages M='$(MIRROR_debian)'
+	want="$(ref "$F" "$M" linux-headers-6.1.0-50-amd64) $(ref "$F" "$M" linux-headers-6.1.0-50-common)"
+	want+=" $(ref "$F" "$M" linux-headers-6.1.0-50-common-rt) $(ref "$F" "$M" linux-kbuild-6.1)"
+	[ "$(echo "$output" | awk -F'\t' '$3 == "6.1.0-50-amd64" { print $6 }')" = "$want" ]
+}
+
+@test "deb-index: a dependency missing two levels down leaves the kernel out, naming it" {
+	# The recursion stops at the missing package with clauses of -common still unread.
+	with_common_depends 'linux-headers-6.1.0-50-missing, libc6, linux-headers-6.1.0-50-common-rt (= 6.1.176-1)'
+	run --separate-stderr "$DEB_INDEX" --style debian --uname-m x86_64 "${FLAVOURS[@]}" \
+		--index distros/os-release/debian-12 '$(MIRROR_debian)' "$T/Packages"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" != *Sanitizer* ]]
+	[ "$(echo "$output" | cut -f3)" = "$(printf '%s\n' 6.1.0-47-amd64 6.1.0-47-cloud-amd64 \
+		6.1.0-47-rt-amd64 6.1.0-50-rt-amd64)" ]
+	for k in 6.1.0-50-amd64 6.1.0-50-cloud-amd64; do
+		[[ "$stderr" == *"leaving out $k: linux-headers-6.1.0-50-common 6.1.176-1 needs linux-headers-6.1.0-50-missing, which no index has"* ]]
+	done
+}
+
 @test "deb-index: = is exact: a -common of another version leaves the kernel out" {
 	awk -v RS= -v ORS='\n\n' '/^Package: linux-headers-6\.1\.0-50-common\n/ { sub(/\nVersion: 6\.1\.176-1\n/, "\nVersion: 6.1.176-1+b1\n") } { print }' \
 		"$FIX/bookworm.Packages" >"$T/Packages"

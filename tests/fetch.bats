@@ -278,3 +278,27 @@ teardown() {
 	[[ "$output" == *ABC* ]]
 	[ ! -e "$OUTDIR/x" ]
 }
+
+@test "fetch: every failure frees what it took, so a sanitizer build keeps its exit status (4, 1)" {
+	export ASAN_OPTIONS=detect_leaks=1
+	fp_http_start "$SRV"
+	run "$FETCH" --retries 0 "$FP_HTTP_URL/no-such.deb" "$OUTDIR/x"
+	[ "$status" -eq 4 ]
+	[[ "$output" != *LeakSanitizer* ]]
+	run "$FETCH" --retries 0 "file://$SRV/no-such.deb" "$OUTDIR/x"
+	[ "$status" -eq 4 ]
+	[[ "$output" != *LeakSanitizer* ]]
+	# A port nothing listens on any more: the connection is refused.
+	url=$FP_HTTP_URL/pkg.deb
+	fp_http_stop
+	run "$FETCH" --retries 0 --sha256 "$SHA" "$url" "$OUTDIR/x"
+	[ "$status" -eq 1 ]
+	[[ "$output" == "fetch: $url: "* ]]
+	[[ "$output" != *LeakSanitizer* ]]
+	# A transfer cut off, after its retry.
+	fp_http_start "$SRV" "$BATS_FILE_TMPDIR/flaky.py" always
+	run "$FETCH" --retries 1 --quiet "$FP_HTTP_URL/pkg.deb" "$OUTDIR/x"
+	[ "$status" -eq 1 ]
+	[[ "$output" != *LeakSanitizer* ]]
+	[ ! -e "$OUTDIR/x" ]
+}

@@ -405,7 +405,7 @@ EOF
 	[ "$(stat -c %s "$BATS_TEST_TMPDIR/page.png")" -gt 10000 ]
 }
 
-@test "repo-query: reads an index reformatted by another JSON writer; refuses a broken one, naming the line" {
+@test "repo-query: reads an index reformatted by another JSON writer; refuses a broken one, naming line and column" {
 	/usr/bin/python3 -c 'import json, sys; json.dump(json.load(open(sys.argv[1])), open(sys.argv[2], "w"), indent=3, sort_keys=True, ensure_ascii=True)' \
 		"$FIX/origin/dist/index.json" "$BATS_TEST_TMPDIR/re.json"
 	[ "$("$BIN/repo-query" paths "$BATS_TEST_TMPDIR/re.json")" = "$("$BIN/repo-query" paths "$FIX/origin/dist/index.json")" ]
@@ -414,7 +414,13 @@ EOF
 	head -c 300 "$FIX/origin/dist/index.json" >"$BATS_TEST_TMPDIR/cut.json"
 	run "$BIN/repo-query" paths "$BATS_TEST_TMPDIR/cut.json"
 	[ "$status" -eq 2 ]
-	echo "$output" | grep -q "cut.json:[0-9]*: "
+	echo "$output" | grep -q "cut.json:[0-9]*:[0-9]*: "
+	# A key given twice: which of the two would count is anybody's guess, so neither does.
+	sed '0,/"distro": /s//"distro": "other", "distro": /' "$FIX/origin/dist/index.json" >"$BATS_TEST_TMPDIR/twice.json"
+	run "$BIN/repo-query" paths "$BATS_TEST_TMPDIR/twice.json"
+	[ "$status" -eq 2 ]
+	line=$(grep -n '"distro": "other"' "$BATS_TEST_TMPDIR/twice.json" | cut -d: -f1)
+	echo "$output" | grep -q "twice.json:$line:[0-9]*: duplicate object key"
 	# A path that climbs out of the repository.
 	sed '0,/"path": "/s//"path": "..\//' "$FIX/origin/dist/index.json" >"$BATS_TEST_TMPDIR/up.json"
 	run "$BIN/repo-query" paths "$BATS_TEST_TMPDIR/up.json"

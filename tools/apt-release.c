@@ -13,7 +13,6 @@
  * during our run cannot hand us a file that does not match. Any failure names the file and
  * exits 1: nothing downstream is built from an unverified index. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,18 +21,9 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *release_label;
+#include "common.h"
 
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "apt-release: %s: ", release_label ? release_label : "");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
+static const char *release_label; /* what messages name: the Release file */
 
 /* Runs gpgv and returns the verified content (malloc'ed), or dies with gpgv's own words.
  * gpgv's exit status is not enough: it accepts a signature by an expired or revoked key
@@ -44,19 +34,19 @@ static char *verified_content(const char *gpgv, const char *keyring, const char 
 	char tmpl[] = "/tmp/apt-release.XXXXXX";
 	int fd = mkstemp(tmpl);
 	if (fd < 0)
-		die("mkstemp: %s", strerror(errno));
+		die_at(release_label, "mkstemp: %s", strerror(errno));
 	close(fd);
 	char errtmpl[] = "/tmp/apt-release-err.XXXXXX";
 	int errfd = mkstemp(errtmpl);
 	if (errfd < 0)
-		die("mkstemp: %s", strerror(errno));
+		die_at(release_label, "mkstemp: %s", strerror(errno));
 	char sttmpl[] = "/tmp/apt-release-status.XXXXXX";
 	int stfd = mkstemp(sttmpl);
 	if (stfd < 0)
-		die("mkstemp: %s", strerror(errno));
+		die_at(release_label, "mkstemp: %s", strerror(errno));
 	pid_t pid = fork();
 	if (pid < 0)
-		die("fork: %s", strerror(errno));
+		die_at(release_label, "fork: %s", strerror(errno));
 	if (pid == 0) {
 		dup2(errfd, 2);
 		dup2(errfd, 1);
@@ -81,7 +71,7 @@ static char *verified_content(const char *gpgv, const char *keyring, const char 
 		unlink(tmpl);
 		unlink(errtmpl);
 		unlink(sttmpl);
-		die("signature check against %s failed: refusing it\n%s", keyring, msg);
+		die_at(release_label, "signature check against %s failed: refusing it\n%s", keyring, msg);
 	}
 	close(errfd);
 	unlink(errtmpl);
@@ -93,14 +83,14 @@ static char *verified_content(const char *gpgv, const char *keyring, const char 
 	unlink(sttmpl);
 	if (!strstr(st, "[GNUPG:] GOODSIG ")) {
 		unlink(tmpl);
-		die("signature check against %s failed: no good signature%s: refusing it", keyring,
+		die_at(release_label, "signature check against %s failed: no good signature%s: refusing it", keyring,
 		    strstr(st, "[GNUPG:] EXPKEYSIG ") ? " (signed by an expired key)" :
 		    strstr(st, "[GNUPG:] REVKEYSIG ") ? " (signed by a revoked key)" : "");
 	}
 	const char *content_path = inrelease ? tmpl : release;
 	FILE *f = fopen(content_path, "r");
 	if (!f)
-		die("%s: %s", content_path, strerror(errno));
+		die_at(release_label, "%s: %s", content_path, strerror(errno));
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *m = open_memstream(&buf, &len);
@@ -119,7 +109,7 @@ static time_t parse_date(const char *s, const char *field)
 	struct tm tm = { 0 };
 	const char *end = strptime(s, "%a, %d %b %Y %H:%M:%S", &tm);
 	if (!end)
-		die("%s '%s' is not a date", field, s);
+		die_at(release_label, "%s '%s' is not a date", field, s);
 	return timegm(&tm);
 }
 
@@ -131,6 +121,7 @@ struct entry {
 
 int main(int argc, char **argv)
 {
+	set_prog(argv[0]);
 	const char *keyring = NULL, *inrelease = NULL, *release = NULL, *signature = NULL, *suite = NULL;
 	const char *gpgv = "gpgv";
 	time_t now = time(NULL);
@@ -162,7 +153,7 @@ int main(int argc, char **argv)
 	}
 	release_label = inrelease ? inrelease : release;
 	if (access(keyring, R_OK) != 0)
-		die("keyring %s: %s", keyring, strerror(errno));
+		die_at(release_label, "keyring %s: %s", keyring, strerror(errno));
 
 	char *content = verified_content(gpgv, keyring, inrelease, release, signature);
 
@@ -177,11 +168,9 @@ int main(int argc, char **argv)
 			if (!in_sha256)
 				continue;
 			struct entry e;
-			if (sscanf(line, " %64s %llu %511s", e.sha256, &e.size, e.path) != 3 || strlen(e.sha256) != 64)
-				die("line %d: malformed SHA256 entry", lineno);
-			entries = realloc(entries, (nentries + 1) * sizeof *entries);
-			if (!entries)
-				die("out of memory");
+			if (sscanf(line, " %64s %llu %511s", e.sha256, &e.size, e.path) != 3 || !is_sha256_hex(e.sha256))
+				die_at(release_label, "line %d: malformed SHA256 entry", lineno);
+			entries = xrealloc(entries, (nentries + 1) * sizeof *entries);
 			entries[nentries++] = e;
 			continue;
 		}
@@ -198,12 +187,12 @@ int main(int argc, char **argv)
 		else if (!strcmp(line, "Acquire-By-Hash"))
 			by_hash = !strcmp(v, "yes");
 		else if (!strcmp(line, "Valid-Until") && parse_date(v, "Valid-Until") < now)
-			die("expired on %s: refusing a stale index", v);
+			die_at(release_label, "expired on %s: refusing a stale index", v);
 	}
 	if (!suite_ok)
-		die("names neither Suite nor Codename '%s': refusing it", suite);
+		die_at(release_label, "names neither Suite nor Codename '%s': refusing it", suite);
 	if (!nentries)
-		die("lists no SHA256 hashes: refusing it");
+		die_at(release_label, "lists no SHA256 hashes: refusing it");
 
 	static const char *const preference[] = { ".gz", ".xz", "" };
 	for (; i < argc; i++) {
@@ -218,7 +207,7 @@ int main(int argc, char **argv)
 				}
 		}
 		if (!pick)
-			die("lists no %s (.gz, .xz or plain)", argv[i]);
+			die_at(release_label, "lists no %s (.gz, .xz or plain)", argv[i]);
 		if (by_hash) {
 			char dir[512];
 			snprintf(dir, sizeof dir, "%s", pick->path);

@@ -1,2 +1,2 @@
 TOOLS += apt-release
-tool_apt-release_SRCS := tools/apt-release.c
+tool_apt-release_SRCS := tools/apt-release.c tools/common.c

@@ -22,7 +22,6 @@
 #include <getopt.h>
 #include <limits.h>
 #include <link.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,18 +30,9 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#define FAIL 125
+#include "common.h"
 
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "as-host: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(FAIL);
-}
+#define FAIL 125
 
 static void usage(FILE *to, int status)
 {
@@ -87,17 +77,17 @@ static void check_program(const char *path, int depth)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		die("%s: %s", path, strerror(errno));
+		die_at(path, "%s", strerror(errno));
 	unsigned char head[256] = { 0 };
 	ssize_t got = pread(fd, head, sizeof head - 1, 0);
 	if (got < 4) {
 		close(fd);
-		die("%s: not a program (too short to be ELF or a script)", path);
+		die_at(path, "not a program (too short to be ELF or a script)");
 	}
 	if (head[0] == '#' && head[1] == '!') {
 		close(fd);
 		if (depth > 2)
-			die("%s: too many nested #! interpreters", path);
+			die_at(path, "too many nested #! interpreters");
 		char *p = (char *)head + 2;
 		p += strspn(p, " \t");
 		char *interp = p;
@@ -114,31 +104,31 @@ static void check_program(const char *path, int depth)
 		const char *base = strrchr(interp, '/');
 		if (arg && *arg && *arg != '-' && !strcmp(base ? base + 1 : interp, "env")) {
 			if (!resolve(arg, real, sizeof real))
-				die("%s: its interpreter %s is not in PATH", path, arg);
+				die_at(path, "its interpreter %s is not in PATH", arg);
 			check_program(real, depth + 1);
 		}
 		return;
 	}
 	if (memcmp(head, ELFMAG, SELFMAG)) {
 		close(fd);
-		die("%s: neither an ELF program nor a #! script", path);
+		die_at(path, "neither an ELF program nor a #! script");
 	}
 	if (head[EI_CLASS] != (sizeof(void *) == 8 ? ELFCLASS64 : ELFCLASS32)) {
 		close(fd);
-		die("%s: a %d-bit program cannot load this machine's %zu-bit fakehost.so", path,
-		    head[EI_CLASS] == ELFCLASS64 ? 64 : 32, sizeof(void *) * 8);
+		die_at(path, "a %d-bit program cannot load this machine's %zu-bit fakehost.so",
+		       head[EI_CLASS] == ELFCLASS64 ? 64 : 32, sizeof(void *) * 8);
 	}
 	ElfW(Ehdr) eh;
 	if (!readat(fd, &eh, sizeof eh, 0)) {
 		close(fd);
-		die("%s: truncated ELF header", path);
+		die_at(path, "truncated ELF header");
 	}
 	bool interp = false;
 	for (unsigned i = 0; i < eh.e_phnum && !interp; i++) {
 		ElfW(Phdr) ph;
 		if (!readat(fd, &ph, sizeof ph, (off_t)(eh.e_phoff + (ElfW(Off))i * eh.e_phentsize))) {
 			close(fd);
-			die("%s: truncated program headers", path);
+			die_at(path, "truncated program headers");
 		}
 		interp = ph.p_type == PT_INTERP;
 	}
@@ -186,7 +176,7 @@ static char *listing_line(const char *file, const char *want_r, const char *want
 {
 	FILE *f = fopen(file, "r");
 	if (!f)
-		die("%s: %s", file, strerror(errno));
+		die_at(file, "%s", strerror(errno));
 	char *l = NULL, *found = NULL;
 	size_t cap = 0;
 	long lineno = 0, found_at = 0;
@@ -194,15 +184,13 @@ static char *listing_line(const char *file, const char *want_r, const char *want
 		lineno++;
 		if (l[0] == '#' || l[0] == '\n')
 			continue;
-		char *copy = strdup(l), *fl[4];
-		if (!copy)
-			die("out of memory");
+		char *copy = xstrdup(l), *fl[4];
 		if (!split_line(copy, fl))
-			die("%s:%ld: not a kernel line (fewer than 4 TAB-separated fields)", file, lineno);
+			die_line(file, lineno, "not a kernel line (fewer than 4 TAB-separated fields)");
 		if (!strcmp(fl[2], want_r) && (!want_m || !strcmp(fl[1], want_m))) {
 			if (found)
-				die("%s: lines %ld and %ld both list %s; choose one with --uname-m", file, found_at,
-				    lineno, want_r);
+				die_at(file, "lines %ld and %ld both list %s; choose one with --uname-m", found_at,
+				       lineno, want_r);
 			found = l;
 			found_at = lineno;
 			l = NULL;
@@ -211,16 +199,18 @@ static char *listing_line(const char *file, const char *want_r, const char *want
 		free(copy);
 	}
 	if (ferror(f))
-		die("%s: read error", file);
+		die_at(file, "read error");
 	free(l);
 	fclose(f);
 	if (!found)
-		die("%s: no kernel %s%s%s", file, want_r, want_m ? " for " : "", want_m ? want_m : "");
+		die_at(file, "no kernel %s%s%s", want_r, want_m ? " for " : "", want_m ? want_m : "");
 	return found;
 }
 
 int main(int argc, char **argv)
 {
+	set_prog(argv[0]);
+	die_status = FAIL;
 	static const struct option longopts[] = {
 		{ "os-release", required_argument, NULL, 'o' }, { "uname-r", required_argument, NULL, 'r' },
 		{ "uname-v", required_argument, NULL, 'v' },    { "uname-m", required_argument, NULL, 'm' },
@@ -258,9 +248,7 @@ int main(int argc, char **argv)
 		line = listing_line(argv[optind], argv[optind + 1], uname_m);
 	}
 	if (listing) {
-		line = strdup(listing);
-		if (!line)
-			die("out of memory");
+		line = xstrdup(listing);
 	}
 	if (line) {
 		if (os_release || uname_r || uname_v || (listing && uname_m))
@@ -290,9 +278,9 @@ int main(int argc, char **argv)
 	else
 		snprintf(osr, sizeof osr, "%s", os_release);
 	if (!realpath(osr, real_osr))
-		die("%s: %s", osr, strerror(errno));
+		die_at(osr, "%s", strerror(errno));
 	if (access(real_osr, R_OK) != 0)
-		die("%s: %s", real_osr, strerror(errno));
+		die_at(real_osr, "%s", strerror(errno));
 
 	char lib[PATH_MAX + 32], self[PATH_MAX];
 	if (!preload)
@@ -309,22 +297,20 @@ int main(int argc, char **argv)
 	}
 	char real_lib[PATH_MAX];
 	if (!realpath(preload, real_lib))
-		die("%s: %s (build it with make tools, or name it with --preload)", preload, strerror(errno));
+		die_at(preload, "%s (build it with make tools, or name it with --preload)", strerror(errno));
 
 	char exe[PATH_MAX];
 	if (!resolve(cmd[0], exe, sizeof exe))
-		die("%s: command not found", cmd[0]);
+		die_at(cmd[0], "command not found");
 	check_program(exe, 0);
 
 	const char *old = getenv("LD_PRELOAD");
-	char *ld = NULL;
-	if (asprintf(&ld, "%s%s%s", real_lib, old && *old ? ":" : "", old && *old ? old : "") < 0)
-		die("out of memory");
+	char *ld = xasprintf("%s%s%s", real_lib, old && *old ? ":" : "", old && *old ? old : "");
 	if (setenv("LD_PRELOAD", ld, 1) || setenv("FAKEHOST_UNAME_R", uname_r, 1) ||
 	    setenv("FAKEHOST_UNAME_V", uname_v, 1) || setenv("FAKEHOST_UNAME_M", uname_m, 1) ||
 	    setenv("FAKEHOST_OS_RELEASE", real_osr, 1))
 		die("setenv: %s", strerror(errno));
 	free(ld);
 	execv(exe, cmd);
-	die("%s: %s", exe, strerror(errno));
+	die_at(exe, "%s", strerror(errno));
 }

@@ -35,6 +35,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <inttypes.h>
 #include <libelf.h>
 #include <limits.h>
 #include <linux/bpf.h>
@@ -58,6 +59,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common.h"
+
 #define MAX_MAPS 64
 #define MAX_PROGS 512
 #define MAX_EVENTS 1024
@@ -69,16 +72,10 @@
 
 static const char *probe_path;
 
-static void die(int status, const char *fmt, ...)
+/* A reader of our key=value lines always gets a verdict, a failure to get as far as one too. */
+static void print_fail(void)
 {
-	va_list ap;
-	fprintf(stderr, "bpf-load: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
 	printf("result=FAIL\n");
-	exit(status);
 }
 
 static double now_s(void)
@@ -163,21 +160,21 @@ static int cmp_map_offset(const void *a, const void *b)
 static void read_probe(void)
 {
 	if (elf_version(EV_CURRENT) == EV_NONE)
-		die(2, "libelf: %s", elf_errmsg(-1));
+		die("libelf: %s", elf_errmsg(-1));
 	int fd = open(probe_path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		die(2, "%s: %s", probe_path, strerror(errno));
+		die_at(probe_path, "%s", strerror(errno));
 	/* ELF_C_READ copies the sections into memory we may patch (relocations). */
 	elf = elf_begin(fd, ELF_C_READ, NULL);
 	if (!elf || elf_kind(elf) != ELF_K_ELF)
-		die(2, "%s: not an ELF object (%s)", probe_path, elf_errmsg(-1));
+		die_at(probe_path, "not an ELF object (%s)", elf_errmsg(-1));
 	GElf_Ehdr eh;
 	if (!gelf_getehdr(elf, &eh))
-		die(2, "%s: unreadable ELF header: %s", probe_path, elf_errmsg(-1));
+		die_at(probe_path, "unreadable ELF header: %s", elf_errmsg(-1));
 	if (eh.e_machine != EM_BPF || eh.e_ident[EI_CLASS] != ELFCLASS64)
-		die(2, "%s: not a 64-bit BPF object (e_machine %u)", probe_path, eh.e_machine);
+		die_at(probe_path, "not a 64-bit BPF object (e_machine %u)", eh.e_machine);
 	if (elf_getshdrnum(elf, &shnum) || elf_getshdrstrndx(elf, &shstrndx))
-		die(2, "%s: unreadable section table, truncated or corrupted probe: %s", probe_path,
+		die_at(probe_path, "unreadable section table, truncated or corrupted probe: %s",
 		    elf_errmsg(-1));
 
 	size_t strtab_idx = 0;
@@ -220,15 +217,15 @@ static void read_probe(void)
 	}
 	const char *hint = bad_sections ? " (some sections are unreadable: truncated probe?)" : "";
 	if (!have_api)
-		die(2, "%s: missing api_version section%s", probe_path, hint);
+		die_at(probe_path, "missing api_version section%s", hint);
 	if (!have_schema)
-		die(2, "%s: missing schema_version section%s", probe_path, hint);
+		die_at(probe_path, "missing schema_version section%s", hint);
 	if (!symbols)
-		die(2, "%s: missing symbol table%s", probe_path, hint);
+		die_at(probe_path, "missing symbol table%s", hint);
 	if (!license[0])
-		die(2, "%s: missing license section%s", probe_path, hint);
+		die_at(probe_path, "missing license section%s", hint);
 	if (!maps_idx)
-		die(2, "%s: missing maps section%s", probe_path, hint);
+		die_at(probe_path, "missing maps section%s", hint);
 
 	Elf_Scn *mscn = elf_getscn(elf, maps_idx);
 	Elf_Data *mdata = elf_getdata(mscn, NULL);
@@ -240,7 +237,7 @@ static void read_probe(void)
 		if (GELF_ST_TYPE(sym.st_info) == STT_SECTION)
 			continue;
 		if (n_maps == MAX_MAPS)
-			die(2, "%s: more than %d maps", probe_path, MAX_MAPS);
+			die_at(probe_path, "more than %d maps", MAX_MAPS);
 		struct map *m = &maps[n_maps++];
 		const char *nm = elf_strptr(elf, strtab_idx, sym.st_name);
 		snprintf(m->name, sizeof(m->name), "%s", nm ? nm : "?");
@@ -248,14 +245,14 @@ static void read_probe(void)
 		m->fd = -1;
 	}
 	if (!n_maps)
-		die(2, "%s: the maps section declares no map", probe_path);
+		die_at(probe_path, "the maps section declares no map");
 	qsort(maps, (size_t)n_maps, sizeof(maps[0]), cmp_map_offset);
 	/* Each definition runs to the next one; the old layout is 7 words (28 bytes). */
 	for (int i = 0; i < n_maps; i++) {
 		size_t end = i + 1 < n_maps ? maps[i + 1].offset : mdata->d_size;
 		size_t len = end - maps[i].offset;
 		if (maps[i].offset >= mdata->d_size || len < 4 * 4)
-			die(2, "%s: map %s: definition outside the maps section", probe_path, maps[i].name);
+			die_at(probe_path, "map %s: definition outside the maps section", maps[i].name);
 		if (len > sizeof(maps[i].def))
 			len = sizeof(maps[i].def);
 		memcpy(maps[i].def, (char *)mdata->d_buf + maps[i].offset, len);
@@ -272,10 +269,9 @@ static void read_probe(void)
 			continue;
 		Elf_Data *d = elf_getdata(scn, NULL);
 		if (!d || d->d_size != sh.sh_size || d->d_size % sizeof(struct bpf_insn))
-			die(2, "%s: program section %s is unreadable or not whole instructions%s",
-			    probe_path, name, hint);
+			die_at(probe_path, "program section %s is unreadable or not whole instructions%s", name, hint);
 		if (n_progs == MAX_PROGS)
-			die(2, "%s: more than %d programs", probe_path, MAX_PROGS);
+			die_at(probe_path, "more than %d programs", MAX_PROGS);
 		struct prog *p = &progs[n_progs++];
 		p->section = strdup(name);
 		p->insns = d->d_buf;
@@ -283,7 +279,7 @@ static void read_probe(void)
 		p->fd = -1;
 	}
 	if (!n_progs)
-		die(2, "%s: no tracepoint or raw_tracepoint program", probe_path);
+		die_at(probe_path, "no tracepoint or raw_tracepoint program");
 }
 
 /* Relocations are applied after the maps exist, since they carry the maps' fds. */
@@ -309,30 +305,30 @@ static void relocate(void)
 			continue;
 		Elf_Data *rd = elf_getdata(scn, NULL);
 		if (!rd || !sh.sh_entsize)
-			die(2, "%s: unreadable relocations for %s", probe_path, tname);
+			die_at(probe_path, "unreadable relocations for %s", tname);
 		size_t nrel = sh.sh_size / sh.sh_entsize;
 		for (size_t r = 0; r < nrel; r++) {
 			GElf_Rel rel;
 			GElf_Sym sym;
 			if (!gelf_getrel(rd, (int)r, &rel) ||
 			    !gelf_getsym(symbols, (int)GELF_R_SYM(rel.r_info), &sym))
-				die(2, "%s: %s: unreadable relocation %zu", probe_path, tname, r);
+				die_at(probe_path, "%s: unreadable relocation %zu", tname, r);
 			size_t idx = rel.r_offset / sizeof(struct bpf_insn);
 			if (idx + 1 >= p->n_insns)
-				die(2, "%s: %s: relocation %zu beyond the program", probe_path, tname, r);
+				die_at(probe_path, "%s: relocation %zu beyond the program", tname, r);
 			struct bpf_insn *insn = &p->insns[idx];
 			if (insn->code != (BPF_LD | BPF_IMM | BPF_DW))
-				die(2, "%s: %s: relocation for instruction %zu (code 0x%x), not a 64-bit load",
-				    probe_path, tname, idx, insn->code);
+				die_at(probe_path, "%s: relocation for instruction %zu (code 0x%x), not a 64-bit load",
+				       tname, idx, insn->code);
 			if (sym.st_shndx != maps_idx)
-				die(2, "%s: %s: relocation %zu refers to section %u, not to a map (the legacy "
-				       "probe inlines everything)", probe_path, tname, r, sym.st_shndx);
+				die_at(probe_path, "%s: relocation %zu refers to section %u, not to a map (the legacy "
+				       "probe inlines everything)", tname, r, sym.st_shndx);
 			struct map *m = NULL;
 			for (int k = 0; k < n_maps; k++)
 				if (maps[k].offset == sym.st_value)
 					m = &maps[k];
 			if (!m)
-				die(2, "%s: %s: relocation %zu names no map (offset %llu)", probe_path, tname,
+				die_at(probe_path, "%s: relocation %zu names no map (offset %llu)", tname,
 				    r, (unsigned long long)sym.st_value);
 			insn->src_reg = BPF_PSEUDO_MAP_FD;
 			insn->imm = m->fd;
@@ -366,8 +362,8 @@ static void create_maps(void)
 			m->fd = (int)sys_bpf(BPF_MAP_CREATE, &a);
 		}
 		if (m->fd < 0)
-			die(1, "map %s (type %u, key %u, value %u, entries %u): %s", m->name, a.map_type,
-			    a.key_size, a.value_size, a.max_entries, strerror(errno));
+			die_with(1, NULL, "map %s (type %u, key %u, value %u, entries %u): %s", m->name,
+				 a.map_type, a.key_size, a.value_size, a.max_entries, strerror(errno));
 		m->def[3] = a.max_entries;
 	}
 	printf("maps_created=%d\n", n_maps);
@@ -426,9 +422,7 @@ static unsigned running_version_code(void)
 
 static int load_programs(void)
 {
-	log_buf = malloc(log_size);
-	if (!log_buf)
-		die(2, "out of memory");
+	log_buf = xmalloc(log_size);
 	int failed = 0;
 	unsigned kver = running_version_code();
 	for (int i = 0; i < n_progs; i++) {
@@ -482,17 +476,12 @@ static const char *const counter_names[5] = {"n_evts", "n_drops_buffer", "n_drop
 static unsigned char *settings_blob;
 static size_t settings_size;
 
-static void tables_die(const char *what, long line)
-{
-	die(2, "%s:%ld: %s", tables_path, line, what);
-}
-
 static void api_check(const char *what, uint64_t probe, uint64_t tables)
 {
 	if (probe != tables)
-		die(1, "%s: %s %llu.%llu.%llu but the tables (%s) are for %llu.%llu.%llu", probe_path,
-		    what, probe >> 44, (probe >> 24) & 0xfffff, probe & 0xffffff, tables_path,
-		    tables >> 44, (tables >> 24) & 0xfffff, tables & 0xffffff);
+		die_with(1, probe_path, "%s %" PRIu64 ".%" PRIu64 ".%" PRIu64 " but the tables (%s) are for %" PRIu64
+			 ".%" PRIu64 ".%" PRIu64, what, probe >> 44, (probe >> 24) & 0xfffff, probe & 0xffffff,
+			 tables_path, tables >> 44, (tables >> 24) & 0xfffff, tables & 0xffffff);
 }
 
 /* Reads the tables and fills every map they name. Returns the number of problems. */
@@ -500,13 +489,13 @@ static int fill_tables(void)
 {
 	FILE *f = fopen(tables_path, "rb");
 	if (!f)
-		die(2, "%s: %s", tables_path, strerror(errno));
+		die_at(tables_path, "%s", strerror(errno));
 	char line[8192];
 	long ln = 0;
 	int problems = 0;
 	bool ended = false;
 	if (!fgets(line, sizeof(line), f) || strcmp(line, "fp-scap-tables 1\n") != 0)
-		tables_die("not a scap-tables file (version 1)", 1);
+		die_line(tables_path, 1, "not a scap-tables file (version 1)");
 	ln = 1;
 	while (fgets(line, sizeof(line), f)) {
 		ln++;
@@ -520,7 +509,7 @@ static int fill_tables(void)
 			break;
 		} else if (strcmp(line, "driver_version") == 0) {
 			if (probe_version[0] && strcmp(probe_version, rest) != 0)
-				die(1, "%s: driver version %s but the tables (%s) are for %s", probe_path,
+				die_with(1, probe_path, "driver version %s but the tables (%s) are for %s",
 				    probe_version, tables_path, rest);
 		} else if (strcmp(line, "api_version") == 0) {
 			api_check("API version", api_version, strtoull(rest, NULL, 10));
@@ -545,7 +534,7 @@ static int fill_tables(void)
 			char name[256];
 			int id;
 			if (sscanf(rest, "%d %255s", &id, name) != 2 || id < 0 || id >= MAX_FILLERS)
-				tables_die("bad filler line", ln);
+				die_line(tables_path, ln, "bad filler line");
 			filler_name[id] = strdup(name);
 		} else if (strcmp(line, "event") == 0) {
 			int type, consumed;
@@ -554,12 +543,12 @@ static int fill_tables(void)
 			if (sscanf(rest, "%d %63s %u %u%n", &type, e.name, &e.flags, &e.nparams,
 				   &consumed) != 4 || type < 0 || type >= MAX_EVENTS ||
 			    e.nparams > MAX_PARAMS)
-				tables_die("bad event line", ln);
+				die_line(tables_path, ln, "bad event line");
 			char *p = rest + consumed;
 			for (unsigned k = 0; k < e.nparams; k++) {
 				int c;
 				if (sscanf(p, " %63[^:]:%d%n", e.pname[k], &e.ptype[k], &c) != 2)
-					tables_die("bad event parameter", ln);
+					die_line(tables_path, ln, "bad event parameter");
 				p += c;
 			}
 			e.known = true;
@@ -571,10 +560,10 @@ static int fill_tables(void)
 			size_t size, count;
 			if (sscanf(rest, "%127s %zu %zu", name, &size, &count) != 3 || !size ||
 			    size > (1u << 20) || count > (1u << 16))
-				tables_die("bad blob line", ln);
+				die_line(tables_path, ln, "bad blob line");
 			unsigned char *buf = malloc(size * count + 1);
 			if (!buf || fread(buf, size, count, f) != count || fgetc(f) != '\n')
-				tables_die("truncated blob", ln);
+				die_line(tables_path, ln, "truncated blob");
 			struct map *m = map_named(name);
 			if (!m) {
 				printf("FAIL tables: the probe has no map %s\n", name);
@@ -602,11 +591,11 @@ static int fill_tables(void)
 			}
 			free(buf);
 		} else {
-			tables_die("unknown line", ln);
+			die_line(tables_path, ln, "unknown line");
 		}
 	}
 	if (!ended)
-		tables_die("missing end line (truncated?)", ln);
+		die_line(tables_path, ln, "missing end line (truncated?)");
 	fclose(f);
 	if (!settings_blob) {
 		printf("FAIL tables: no settings\n");
@@ -971,9 +960,7 @@ static void set_boot_time(unsigned char *settings)
  * event arrived or the wait is over. Returns the number of expectations not met. */
 static int capture(void)
 {
-	rec_buf = malloc((size_t)ring_pages * (size_t)page_size);
-	if (!rec_buf)
-		die(2, "out of memory");
+	rec_buf = xmalloc((size_t)ring_pages * (size_t)page_size);
 	struct map *sm = map_named("settings_map");
 	set_boot_time(settings_blob);
 	if (!sm || map_update(sm, 0, settings_blob)) {
@@ -995,7 +982,7 @@ static int capture(void)
 		}
 		int st;
 		if (child_pid < 0 || waitpid(child_pid, &st, 0) != child_pid)
-			die(2, "fork/wait for %s: %s", expect_exec, strerror(errno));
+			die("fork/wait for %s: %s", expect_exec, strerror(errno));
 		if (!WIFEXITED(st) || WEXITSTATUS(st) == 127)
 			printf("warning: %s did not run (status %d)\n", expect_exec, st);
 	}
@@ -1083,6 +1070,9 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
+	set_prog(argv[0]);
+	die_status = 2;
+	die_hook = print_fail;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
@@ -1112,7 +1102,7 @@ int main(int argc, char **argv)
 	if (i + 1 != argc || ring_pages < 1 || (ring_pages & (ring_pages - 1)) || wait_s < 0)
 		usage();
 	if ((expect_exec || expect_open) && (!tables_path || no_attach))
-		die(2, "--expect-exec/--expect-open need --tables and attaching");
+		die("--expect-exec/--expect-open need --tables and attaching");
 	probe_path = argv[i];
 	page_size = sysconf(_SC_PAGESIZE);
 	ncpus = (int)sysconf(_SC_NPROCESSORS_CONF);

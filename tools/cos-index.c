@@ -39,50 +39,18 @@
 #include <archive_entry.h>
 #include <ctype.h>
 #include <errno.h>
-#include <libxml/xmlreader.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common.h"
+#include "xmlread.h"
+
 #define EXIT_UNUSABLE 3
 
-static const char *cur_file;
-
-static void vreport(const char *what, const char *fmt, va_list ap)
-{
-	fprintf(stderr, "cos-index: %s%s%s", what, cur_file ? cur_file : "", cur_file ? ": " : "");
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vreport("", fmt, ap);
-	va_end(ap);
-	exit(1);
-}
-
-static void unusable(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vreport("", fmt, ap);
-	va_end(ap);
-	exit(EXIT_UNUSABLE);
-}
-
-static void warn(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vreport("warning: ", fmt, ap);
-	va_end(ap);
-}
+static const char *cur_file; /* what messages name */
 
 static void usage(void)
 {
@@ -91,14 +59,6 @@ static void usage(void)
 	      "       cos-index source [--defconfig PATH] [--localversion STR] ARCHIVE\n",
 	      stderr);
 	exit(2);
-}
-
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s ? s : "");
-	if (!d)
-		die("out of memory");
-	return d;
 }
 
 /* A bucket key is text from a server we do not control: warnings show it escaped. */
@@ -158,21 +118,6 @@ static bool is_token(const char *s, const char *extra)
 
 /* ---- page: one ListBucketResult ---- */
 
-struct xmlerr {
-	char msg[512];
-	int line;
-};
-
-static void on_xml_error(void *arg, const char *msg, xmlParserSeverities severity, xmlTextReaderLocatorPtr locator)
-{
-	struct xmlerr *e = arg;
-	if (e->msg[0] || (severity != XML_PARSER_SEVERITY_ERROR && severity != XML_PARSER_SEVERITY_VALIDITY_ERROR))
-		return;
-	snprintf(e->msg, sizeof e->msg, "%s", msg ? msg : "malformed XML");
-	e->msg[strcspn(e->msg, "\n")] = 0;
-	e->line = locator ? xmlTextReaderLocatorLineNumber(locator) : 0;
-}
-
 /* Cloud Storage answers in its own namespace; S3-compatible copies of the bucket in S3's. */
 static bool known_namespace(const char *uri)
 {
@@ -206,17 +151,6 @@ static void print_marker(const char *m)
 	putchar('\n');
 }
 
-/* The text content of the element the reader is on (the reader stays on it). */
-static char *element_text(xmlTextReaderPtr r)
-{
-	if (xmlTextReaderIsEmptyElement(r))
-		return xstrdup("");
-	xmlChar *t = xmlTextReaderReadString(r);
-	char *s = xstrdup((const char *)t);
-	xmlFree(t);
-	return s;
-}
-
 static int do_page(int argc, char **argv)
 {
 	bool builds = false;
@@ -228,115 +162,93 @@ static int do_page(int argc, char **argv)
 	if (i + 1 != argc)
 		usage();
 	cur_file = argv[i];
-	struct xmlerr err = { 0 };
-	xmlTextReaderPtr r = xmlReaderForFile(cur_file, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
-	if (!r)
-		die("cannot open or read it");
-	xmlTextReaderSetErrorHandler(r, on_xml_error, &err);
+	struct xmlread x;
+	xmlread_open(&x, cur_file, "a bucket listing");
+	xmlread_root(&x);
+	const char *root = (const char *)xmlTextReaderConstLocalName(x.r);
+	const char *ns = (const char *)xmlTextReaderConstNamespaceUri(x.r);
+	if (strcmp(root, "ListBucketResult") || !known_namespace(ns))
+		die_at(cur_file, "not a bucket listing: the document is <%s>%s%s", root, ns ? " in " : "", ns ? ns : "");
 
 	struct page p = { 0 };
-	bool root = false, ended = false;
 	/* Entries of the page: Contents {Key, ETag, Size} and CommonPrefixes {Prefix}. Their text is
 	 * collected first and printed once the page's own Prefix is known (it comes first in
 	 * practice, but nothing promises it). */
 	char **keys = NULL, **etags = NULL, **sizes = NULL, **prefixes = NULL;
 	size_t nkeys = 0, nprefixes = 0;
-	int rc;
-	while ((rc = xmlTextReaderRead(r)) == 1) {
-		int type = xmlTextReaderNodeType(r), depth = xmlTextReaderDepth(r);
-		if (type == XML_READER_TYPE_END_ELEMENT && depth == 0)
-			ended = true;
+	/* The entry being read: its fields are the elements at depth 2. */
+	struct {
+		char *key, *etag, *size, *prefix;
+	} e = { 0 };
+	bool in_contents = false, in_prefixes = false;
+	while (xmlread_step(&x, false)) {
+		int type = xmlTextReaderNodeType(x.r), depth = xmlTextReaderDepth(x.r);
+		if (type == XML_READER_TYPE_END_ELEMENT && depth == 1 && in_contents) {
+			if (!e.key || !e.etag || !e.size)
+				die_at(cur_file, "line %d: a Contents entry without Key, ETag or Size", xmlread_line(&x));
+			keep_last(&p, e.key);
+			keys = xrealloc(keys, (nkeys + 1) * sizeof *keys);
+			etags = xrealloc(etags, (nkeys + 1) * sizeof *etags);
+			sizes = xrealloc(sizes, (nkeys + 1) * sizeof *sizes);
+			keys[nkeys] = e.key;
+			etags[nkeys] = e.etag;
+			sizes[nkeys++] = e.size;
+			e.key = e.etag = e.size = NULL;
+			in_contents = false;
+		} else if (type == XML_READER_TYPE_END_ELEMENT && depth == 1 && in_prefixes) {
+			if (!e.prefix)
+				die_at(cur_file, "line %d: a CommonPrefixes entry without Prefix", xmlread_line(&x));
+			keep_last(&p, e.prefix);
+			prefixes = xrealloc(prefixes, (nprefixes + 1) * sizeof *prefixes);
+			prefixes[nprefixes++] = e.prefix;
+			e.prefix = NULL;
+			in_prefixes = false;
+		}
 		if (type != XML_READER_TYPE_ELEMENT)
 			continue;
-		const char *local = (const char *)xmlTextReaderConstLocalName(r);
-		const char *uri = (const char *)xmlTextReaderConstNamespaceUri(r);
-		if (depth == 0) {
-			if (strcmp(local, "ListBucketResult") || !known_namespace(uri))
-				die("not a bucket listing: the document is <%s>%s%s", local, uri ? " in " : "", uri ? uri : "");
-			root = true;
+		const char *local = (const char *)xmlTextReaderConstLocalName(x.r);
+		char **dst = NULL;
+		if (depth == 2 && in_contents && !strcmp(local, "Key"))
+			dst = &e.key;
+		else if (depth == 2 && in_contents && !strcmp(local, "ETag"))
+			dst = &e.etag;
+		else if (depth == 2 && in_contents && !strcmp(local, "Size"))
+			dst = &e.size;
+		else if (depth == 2 && in_prefixes && !strcmp(local, "Prefix"))
+			dst = &e.prefix;
+		else if (depth != 1)
 			continue;
-		}
-		if (depth != 1)
-			continue;
-		if (!strcmp(local, "Prefix")) {
-			free(p.prefix);
-			p.prefix = element_text(r);
-		} else if (!strcmp(local, "Marker")) {
-			free(p.marker);
-			p.marker = element_text(r);
-		} else if (!strcmp(local, "NextMarker")) {
-			free(p.next_marker);
-			p.next_marker = element_text(r);
-		} else if (!strcmp(local, "IsTruncated")) {
-			char *t = element_text(r);
+		else if (!strcmp(local, "Prefix"))
+			dst = &p.prefix;
+		else if (!strcmp(local, "Marker"))
+			dst = &p.marker;
+		else if (!strcmp(local, "NextMarker"))
+			dst = &p.next_marker;
+		else if (!strcmp(local, "IsTruncated")) {
+			char *t = xmlread_text(&x, false);
 			if (strcmp(t, "true") && strcmp(t, "false"))
-				die("line %d: IsTruncated is '%s', neither true nor false", xmlTextReaderGetParserLineNumber(r),
-				    printable(t));
+				die_at(cur_file, "line %d: IsTruncated is '%s', neither true nor false", xmlread_line(&x),
+				       printable(t));
 			p.truncated = !strcmp(t, "true");
 			p.saw_truncated = true;
 			free(t);
 		} else if (!strcmp(local, "Contents") || !strcmp(local, "CommonPrefixes")) {
+			/* An empty entry has no end element: it is one without its fields. */
 			bool contents = !strcmp(local, "Contents");
-			char *key = NULL, *etag = NULL, *size = NULL, *prefix = NULL;
-			if (!xmlTextReaderIsEmptyElement(r)) {
-				while ((rc = xmlTextReaderRead(r)) == 1) {
-					int t = xmlTextReaderNodeType(r), d = xmlTextReaderDepth(r);
-					if (t == XML_READER_TYPE_END_ELEMENT && d == 1)
-						break;
-					if (t != XML_READER_TYPE_ELEMENT || d != 2)
-						continue;
-					const char *l = (const char *)xmlTextReaderConstLocalName(r);
-					char **dst = NULL;
-					if (contents && !strcmp(l, "Key"))
-						dst = &key;
-					else if (contents && !strcmp(l, "ETag"))
-						dst = &etag;
-					else if (contents && !strcmp(l, "Size"))
-						dst = &size;
-					else if (!contents && !strcmp(l, "Prefix"))
-						dst = &prefix;
-					if (dst) {
-						free(*dst);
-						*dst = element_text(r);
-					}
-				}
-				if (rc != 1)
-					break;
-			}
-			if (contents) {
-				if (!key || !etag || !size)
-					die("line %d: a Contents entry without Key, ETag or Size",
-					    xmlTextReaderGetParserLineNumber(r));
-				keep_last(&p, key);
-				keys = realloc(keys, (nkeys + 1) * sizeof *keys);
-				etags = realloc(etags, (nkeys + 1) * sizeof *etags);
-				sizes = realloc(sizes, (nkeys + 1) * sizeof *sizes);
-				if (!keys || !etags || !sizes)
-					die("out of memory");
-				keys[nkeys] = key;
-				etags[nkeys] = etag;
-				sizes[nkeys++] = size;
-			} else {
-				if (!prefix)
-					die("line %d: a CommonPrefixes entry without Prefix",
-					    xmlTextReaderGetParserLineNumber(r));
-				keep_last(&p, prefix);
-				prefixes = realloc(prefixes, (nprefixes + 1) * sizeof *prefixes);
-				if (!prefixes)
-					die("out of memory");
-				prefixes[nprefixes++] = prefix;
-			}
+			if (xmlTextReaderIsEmptyElement(x.r))
+				die_at(cur_file, "line %d: a %s entry without %s", xmlread_line(&x), local,
+				       contents ? "Key, ETag or Size" : "Prefix");
+			in_contents = contents;
+			in_prefixes = !contents;
+		}
+		if (dst) {
+			free(*dst);
+			*dst = xmlread_text(&x, false);
 		}
 	}
-	if (rc < 0 || err.msg[0])
-		die("line %d: %s", err.line ? err.line : xmlTextReaderGetParserLineNumber(r),
-		    err.msg[0] ? err.msg : "malformed XML");
-	if (!root)
-		die("empty document: not a bucket listing");
-	if (!ended)
-		die("the listing ends early (truncated download?)");
+	xmlread_close(&x);
 	if (!p.saw_truncated)
-		die("no IsTruncated: cannot tell whether the listing goes on");
+		die_at(cur_file, "no IsTruncated: cannot tell whether the listing goes on");
 	const char *prefix = p.prefix ? p.prefix : "";
 	size_t plen = strlen(prefix);
 
@@ -345,9 +257,11 @@ static int do_page(int argc, char **argv)
 			const char *s = prefixes[k];
 			size_t len = strlen(s);
 			if (strncmp(s, prefix, plen) || len == 0 || s[len - 1] != '/')
-				warn("leaving out '%s': not under the prefix '%s'", printable(s), printable(prefix));
+				warn_at(cur_file, "warning: leaving out '%s': not under the prefix '%s'", printable(s),
+					printable(prefix));
 			else if (!is_build_id(s, len - 1))
-				warn("leaving out '%s': not a build id (three numbers, like 17162.40.20)", printable(s));
+				warn_at(cur_file, "warning: leaving out '%s': not a build id (three numbers, like 17162.40.20)",
+					printable(s));
 			else
 				printf("build\t%.*s\n", (int)(len - 1), s);
 		}
@@ -362,15 +276,18 @@ static int do_page(int argc, char **argv)
 				etag[el - 2] = 0;
 			}
 			if (strncmp(keys[k], prefix, plen))
-				warn("leaving out '%s': not under the prefix '%s'", printable(keys[k]), printable(prefix));
+				warn_at(cur_file, "warning: leaving out '%s': not under the prefix '%s'", printable(keys[k]),
+					printable(prefix));
 			else if (!*name && plen && prefix[plen - 1] == '/')
 				continue; /* a "directory" placeholder object */
 			else if (!is_object_name(name))
-				warn("leaving out '%s': not a plain object name", printable(keys[k]));
+				warn_at(cur_file, "warning: leaving out '%s': not a plain object name", printable(keys[k]));
 			else if (!is_token(etag, "+/=_-"))
-				warn("leaving out '%s': its ETag '%s' is not a plain token", printable(keys[k]), printable(etag));
+				warn_at(cur_file, "warning: leaving out '%s': its ETag '%s' is not a plain token",
+					printable(keys[k]), printable(etag));
 			else if (!*sizes[k] || strspn(sizes[k], "0123456789") != strlen(sizes[k]) || strlen(sizes[k]) > 15)
-				warn("leaving out '%s': its size '%s' is not a number", printable(keys[k]), printable(sizes[k]));
+				warn_at(cur_file, "warning: leaving out '%s': its size '%s' is not a number",
+					printable(keys[k]), printable(sizes[k]));
 			else
 				printf("object\t%s\t%s\t%s\n", name, etag, sizes[k]);
 		}
@@ -378,11 +295,12 @@ static int do_page(int argc, char **argv)
 	if (p.truncated) {
 		const char *next = p.next_marker && *p.next_marker ? p.next_marker : p.last;
 		if (!next)
-			die("the listing is truncated but names nothing to continue after");
+			die_at(cur_file, "the listing is truncated but names nothing to continue after");
 		/* Entries come in name order after the marker: a next marker that is not past it would
 		 * list the same pages for ever. */
 		if (p.marker && *p.marker && strcmp(next, p.marker) <= 0)
-			die("the listing is truncated but its next marker '%s' is not past its marker", printable(next));
+			die_at(cur_file, "the listing is truncated but its next marker '%s' is not past its marker",
+			       printable(next));
 		print_marker(next);
 	}
 
@@ -401,7 +319,6 @@ static int do_page(int argc, char **argv)
 	free(p.marker);
 	free(p.next_marker);
 	free(p.last);
-	xmlFreeTextReader(r);
 	xmlCleanupParser();
 	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
 }
@@ -428,10 +345,10 @@ static struct archive *open_archive(const char *path)
 	 * archive's (the caller checked its bytes against the bucket's listing). */
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		die("cannot open: %s", strerror(errno));
+		die_at(cur_file, "cannot open: %s", strerror(errno));
 	fclose(f);
 	if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK)
-		unusable("not a readable archive: %s", archive_error_string(a));
+		die_with(EXIT_UNUSABLE, cur_file, "not a readable archive: %s", archive_error_string(a));
 	return a;
 }
 
@@ -466,17 +383,14 @@ static struct file *read_archive(const char *path, bool (*keep)(const char *, vo
 		if (archive_entry_filetype(e) == AE_IFREG && keep(p, ctx)) {
 			la_int64_t size = archive_entry_size(e);
 			if (size < 0 || (uint64_t)size > MAX_KEPT)
-				die("%s is %lld bytes, more than a kernel build file can be", p, (long long)size);
-			struct file *f = calloc(1, sizeof *f);
-			if (!f)
-				die("out of memory");
+				die_at(cur_file, "%s is %lld bytes, more than a kernel build file can be", p, (long long)size);
+			struct file *f = xcalloc(1, sizeof *f);
 			f->path = p;
-			f->data = malloc((size_t)size + 1);
-			if (!f->data)
-				die("out of memory");
+			f->data = xmalloc((size_t)size + 1);
 			la_ssize_t n = archive_read_data(a, f->data, (size_t)size);
 			if (n != (la_ssize_t)size)
-				unusable("cannot read %s: %s", p, n < 0 ? archive_error_string(a) : "short read");
+				die_with(EXIT_UNUSABLE, cur_file, "cannot read %s: %s", p,
+					 n < 0 ? archive_error_string(a) : "short read");
 			f->data[size] = 0;
 			f->len = (size_t)size;
 			f->next = files;
@@ -486,7 +400,7 @@ static struct file *read_archive(const char *path, bool (*keep)(const char *, vo
 		}
 	}
 	if (r != ARCHIVE_EOF)
-		unusable("cannot read the archive: %s", archive_error_string(a));
+		die_with(EXIT_UNUSABLE, cur_file, "cannot read the archive: %s", archive_error_string(a));
 	archive_read_free(a);
 	return files;
 }
@@ -527,13 +441,8 @@ static char *find_define(const struct file *f, const char *name)
 				p += strspn(p, " \t");
 				const char *end = *p == '"' ? strchr(p + 1, '"') : NULL;
 				if (!end || (eol && end > eol))
-					die("%s: %s is not a quoted string", f->path, name);
-				char *v = malloc((size_t)(end - p));
-				if (!v)
-					die("out of memory");
-				memcpy(v, p + 1, (size_t)(end - p - 1));
-				v[end - p - 1] = 0;
-				return v;
+					die_at(cur_file, "%s: %s is not a quoted string", f->path, name);
+				return xstrndup(p + 1, (size_t)(end - p - 1));
 			}
 		}
 		line = eol ? eol + 1 : NULL;
@@ -545,12 +454,13 @@ static char *find_define(const struct file *f, const char *name)
 static void check_uname(const char *release, const char *version)
 {
 	if (!is_token(release, "._+~-"))
-		unusable("the kernel release '%s' is not a plain name", printable(release));
+		die_with(EXIT_UNUSABLE, cur_file, "the kernel release '%s' is not a plain name", printable(release));
 	if (version[0] != '#' || !isdigit((unsigned char)version[1]))
-		unusable("the kernel version '%s' does not begin with #<number>", printable(version));
+		die_with(EXIT_UNUSABLE, cur_file, "the kernel version '%s' does not begin with #<number>",
+			 printable(version));
 	for (const char *s = version; *s; s++)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			unusable("the kernel version '%s' holds a control character", printable(version));
+			die_with(EXIT_UNUSABLE, cur_file, "the kernel version '%s' holds a control character", printable(version));
 }
 
 /* ---- headers: ./usr/src/<tree>/ ---- */
@@ -600,21 +510,21 @@ static int do_headers(int argc, char **argv)
 	struct headers_ctx c = { 0 };
 	struct file *files = read_archive(cur_file, headers_keep, headers_seen, &c);
 	if (c.ntrees == 0)
-		unusable("no kernel tree under usr/src/");
+		die_with(EXIT_UNUSABLE, cur_file, "no kernel tree under usr/src/");
 	if (c.ntrees > 1 || c.more)
-		unusable("%s kernel trees under usr/src/ (%s, %s...): which one is the kernel's?", c.more ? "many" : "several",
-			 c.trees[0], c.trees[1]);
+		die_with(EXIT_UNUSABLE, cur_file, "%s kernel trees under usr/src/ (%s, %s...): which one is the kernel's?",
+			 c.more ? "many" : "several", c.trees[0], c.trees[1]);
 	const char *tree = c.trees[0];
 	if (!is_object_name(tree))
-		unusable("usr/src/%s: not a plain directory name", printable(tree));
+		die_with(EXIT_UNUSABLE, cur_file, "usr/src/%s: not a plain directory name", printable(tree));
 	char path[4096];
 	snprintf(path, sizeof path, "usr/src/%s/Makefile", tree);
 	if (!find_file(files, path))
-		unusable("usr/src/%s has no Makefile: not a kernel build tree", tree);
+		die_with(EXIT_UNUSABLE, cur_file, "usr/src/%s has no Makefile: not a kernel build tree", tree);
 	snprintf(path, sizeof path, "usr/src/%s/include/generated/utsrelease.h", tree);
 	char *release = find_define(find_file(files, path), "UTS_RELEASE");
 	if (!release)
-		unusable("%s: no UTS_RELEASE (not a prepared kernel build tree)", path);
+		die_with(EXIT_UNUSABLE, cur_file, "%s: no UTS_RELEASE (not a prepared kernel build tree)", path);
 	/* Kernels since 5.19 keep UTS_VERSION in utsversion.h; older ones in compile.h. */
 	snprintf(path, sizeof path, "usr/src/%s/include/generated/utsversion.h", tree);
 	char *version = find_define(find_file(files, path), "UTS_VERSION");
@@ -623,12 +533,13 @@ static int do_headers(int argc, char **argv)
 		version = find_define(find_file(files, path), "UTS_VERSION");
 	}
 	if (!version)
-		unusable("usr/src/%s/include/generated: neither utsversion.h nor compile.h defines UTS_VERSION", tree);
+		die_with(EXIT_UNUSABLE, cur_file,
+			 "usr/src/%s/include/generated: neither utsversion.h nor compile.h defines UTS_VERSION", tree);
 	check_uname(release, version);
 	/* COS names the directory after the release; a mismatch is worth a look, not a refusal:
 	 * the loader takes whatever directory it finds. */
 	if (strncmp(tree, "linux-headers-", 14) || strcmp(tree + 14, release))
-		warn("the tree usr/src/%s does not name the release %s", tree, release);
+		warn_at(cur_file, "warning: the tree usr/src/%s does not name the release %s", tree, release);
 	printf("usr/src/%s\t%s\t%s\n", tree, release, version);
 	free(release);
 	free(version);
@@ -708,12 +619,7 @@ static char *makefile_var(const struct file *f, const char *name)
 					p++;
 				while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
 					end--;
-				char *v = malloc((size_t)(end - p) + 1);
-				if (!v)
-					die("out of memory");
-				memcpy(v, p, (size_t)(end - p));
-				v[end - p] = 0;
-				return v;
+				return xstrndup(p, (size_t)(end - p));
 			}
 		}
 		line = eol ? eol + 1 : NULL;
@@ -730,9 +636,7 @@ static char *config_localversion(const struct file *f)
 		const char *eol = strchr(line, '\n');
 		if (!strncmp(line, key, kl)) {
 			const char *p = line + kl;
-			char *v = malloc(strlen(p) + 1);
-			if (!v)
-				die("out of memory");
+			char *v = xmalloc(strlen(p) + 1);
 			size_t o = 0;
 			for (; *p && *p != '"' && *p != '\n'; p++) {
 				if (*p == '\\' && p[1] && p[1] != '\n')
@@ -740,7 +644,7 @@ static char *config_localversion(const struct file *f)
 				v[o++] = *p;
 			}
 			if (*p != '"')
-				unusable("%s: CONFIG_LOCALVERSION is not a quoted string", f->path);
+				die_with(EXIT_UNUSABLE, cur_file, "%s: CONFIG_LOCALVERSION is not a quoted string", f->path);
 			v[o] = 0;
 			return v;
 		}
@@ -777,20 +681,21 @@ static int do_source(int argc, char **argv)
 		root[0] = 0;
 	} else if (c.topdir && !c.several_dirs) {
 		if (!is_object_name(c.topdir))
-			unusable("%s/: not a plain directory name", printable(c.topdir));
+			die_with(EXIT_UNUSABLE, cur_file, "%s/: not a plain directory name", printable(c.topdir));
 		snprintf(root, sizeof root, "%s/", c.topdir);
 	} else {
-		unusable("no kernel source tree (a Makefile and Kconfig) at the top or in one top directory");
+		die_with(EXIT_UNUSABLE, cur_file,
+			 "no kernel source tree (a Makefile and Kconfig) at the top or in one top directory");
 	}
 	char path[8192];
 	snprintf(path, sizeof path, "%sMakefile", root);
 	const struct file *mf = find_file(files, path);
 	if (!mf)
-		unusable("%s: no such file", path);
+		die_with(EXIT_UNUSABLE, cur_file, "%s: no such file", path);
 	char *version = makefile_var(mf, "VERSION"), *patchlevel = makefile_var(mf, "PATCHLEVEL");
 	char *sublevel = makefile_var(mf, "SUBLEVEL"), *extraversion = makefile_var(mf, "EXTRAVERSION");
 	if (!version || !*version || !patchlevel)
-		unusable("%s: no VERSION and PATCHLEVEL: not the kernel's top Makefile", path);
+		die_with(EXIT_UNUSABLE, cur_file, "%s: no VERSION and PATCHLEVEL: not the kernel's top Makefile", path);
 
 	/* The configuration the tree will be prepared with (mk/cos-fixup.sh takes the same). */
 	snprintf(path, sizeof path, "%s.config", root);
@@ -800,7 +705,9 @@ static int do_source(int argc, char **argv)
 		config = find_file(files, path);
 	}
 	if (!config)
-		unusable("neither %s.config nor %s%s: no configuration to prepare the tree with", root, root, c.defconfig);
+		die_with(EXIT_UNUSABLE, cur_file,
+			 "neither %s.config nor %s%s: no configuration to prepare the tree with", root, root,
+			 c.defconfig);
 	char *config_lv = config_localversion(config);
 
 	/* The localversion* files of the tree's top, in name order (scripts/setlocalversion). */
@@ -809,9 +716,7 @@ static int do_source(int argc, char **argv)
 	for (const struct file *f = files; f; f = f->next) {
 		size_t rl = strlen(root);
 		if (!strncmp(f->path, root, rl) && !strncmp(f->path + rl, "localversion", 12) && !strchr(f->path + rl, '/')) {
-			lv = realloc(lv, (nlv + 1) * sizeof *lv);
-			if (!lv)
-				die("out of memory");
+			lv = xrealloc(lv, (nlv + 1) * sizeof *lv);
 			lv[nlv++] = f->path;
 		}
 	}
@@ -836,7 +741,7 @@ static int do_source(int argc, char **argv)
 	if (o < sizeof release)
 		o += (size_t)snprintf(release + o, sizeof release - o, "%s%s", config_lv, localversion);
 	if (o >= sizeof release)
-		unusable("the kernel release is too long");
+		die_with(EXIT_UNUSABLE, cur_file, "the kernel release is too long");
 
 	/* init/build-version: the number after the last build, or 1 in a tree never built. */
 	unsigned long build = 1;
@@ -868,6 +773,7 @@ static int do_source(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	set_prog(argv[0]);
 	if (argc < 2)
 		usage();
 	LIBXML_TEST_VERSION;

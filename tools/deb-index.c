@@ -18,27 +18,13 @@
  * Output: the kernel listing (one kernel per line, tab-separated, see mk/kernels.mk). */
 #include <archive.h>
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "debversion.h"
-#include "xalloc.h"
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("deb-index: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-
+#include "common.h"
 
 struct index {
 	const char *os_release, *base, *path;
@@ -75,9 +61,9 @@ static void add_pkg(struct pkg *p, const char *file, long line)
 		return;
 	}
 	if (!p->version || !p->filename || !p->sha256 || !p->size)
-		die("%s:%ld: package %s lacks Version, Filename, Size or SHA256", file, line, p->name);
-	if (strlen(p->sha256) != 64)
-		die("%s:%ld: package %s has a malformed SHA256", file, line, p->name);
+		die_line(file, line, "package %s lacks Version, Filename, Size or SHA256", p->name);
+	if (!is_sha256_hex(p->sha256))
+		die_line(file, line, "package %s has a malformed SHA256", p->name);
 	if (npkgs == cap) {
 		cap = cap ? cap * 2 : 1024;
 		pkgs = xrealloc(pkgs, cap * sizeof *pkgs);
@@ -89,7 +75,7 @@ static void add_pkg(struct pkg *p, const char *file, long line)
 static void set_field(char **slot, const char *value, const char *file, long line)
 {
 	if (*slot)
-		die("%s:%ld: field given twice in one stanza", file, line);
+		die_line(file, line, "field given twice in one stanza");
 	*slot = xstrdup(value);
 }
 
@@ -104,7 +90,7 @@ static void read_index(const struct index *idx)
 	int r = ARCHIVE_FATAL;
 	if (archive_read_open_filename(a, idx->path, 1 << 16) != ARCHIVE_OK ||
 	    ((r = archive_read_next_header(a, &e)) != ARCHIVE_OK && r != ARCHIVE_EOF))
-		die("%s: %s", idx->path, archive_error_string(a));
+		die_at(idx->path, "%s", archive_error_string(a));
 	if (r == ARCHIVE_EOF) {
 		archive_read_free(a);
 		return;
@@ -123,7 +109,7 @@ static void read_index(const struct index *idx)
 	while (!eof) {
 		n = archive_read_data(a, buf, sizeof buf);
 		if (n < 0)
-			die("%s: %s", idx->path, archive_error_string(a));
+			die_at(idx->path, "%s", archive_error_string(a));
 		if (n == 0)
 			eof = true;
 		if (fill + (size_t)n + 1 > datacap) {
@@ -150,7 +136,7 @@ static void read_index(const struct index *idx)
 			} else if (l[0] != ' ' && l[0] != '\t') {
 				char *colon = strchr(l, ':');
 				if (!colon)
-					die("%s:%ld: not a 'Field: value' line", idx->path, lineno);
+					die_line(idx->path, lineno, "not a 'Field: value' line");
 				*colon = 0;
 				char *v = colon + 1;
 				while (*v == ' ' || *v == '\t')
@@ -243,56 +229,64 @@ static void set_add(struct set *s, const struct pkg *p)
 	s->items[s->n++] = p;
 }
 
+static bool closure(const struct pkg *p, struct set *out, char *why, size_t whylen);
+
+/* One clause of p's Depends ("a (>= 1) | b"): its first alternative that is a header package
+ * and resolves, with what that one depends on. Returns false, with why, when none does. */
+static bool clause_closure(const struct pkg *p, char *clause, struct set *out, char *why, size_t whylen)
+{
+	bool wanted = false;
+	char first[256] = "";
+	char *save = NULL;
+	for (char *alt = strtok_r(clause, "|", &save); alt; alt = strtok_r(NULL, "|", &save)) {
+		char name[256], op[3] = "", ver[256] = "";
+		while (isspace((unsigned char)*alt))
+			alt++;
+		int k = sscanf(alt, "%255[^ (:] %*[^(]", name);
+		if (k < 1)
+			continue;
+		char *paren = strchr(alt, '(');
+		if (paren && sscanf(paren, "(%2[<>=] %255[^) ])", op, ver) != 2)
+			op[0] = 0;
+		if (!header_dependency(name))
+			continue;
+		wanted = true;
+		if (!first[0])
+			snprintf(first, sizeof first, "%s", alt);
+		const struct pkg *d = NULL;
+		/* Ubuntu's flavour headers name their shared half without a version, and one
+		 * ABI can be published at two versions (a respin in -updates beside the first
+		 * build in -security); the half of the same upload has the same version. */
+		if (same_upload && !op[0])
+			d = resolve(name, "=", p->version);
+		if (!d)
+			d = resolve(name, op[0] ? op : NULL, ver);
+		if (d)
+			return closure(d, out, why, whylen);
+	}
+	if (wanted)
+		snprintf(why, whylen, "%s %s needs %s, which no index has", p->name, p->version, first);
+	return !wanted;
+}
+
 /* Adds p and the header packages it depends on. Returns false, with why, when one is missing. */
 static bool closure(const struct pkg *p, struct set *out, char *why, size_t whylen)
 {
 	if (set_has(out, p))
 		return true;
 	set_add(out, p);
-	if (!p->depends)
-		return true;
-	char *deps = xstrdup(p->depends);
-	bool ok = true;
-	for (char *clause = strtok(deps, ","); clause && ok; clause = strtok(NULL, ",")) {
-		/* Alternatives: the first header package that resolves wins. */
-		bool wanted = false, found = false;
-		char first[256] = "";
-		char *save = NULL;
-		for (char *alt = strtok_r(clause, "|", &save); alt && !found; alt = strtok_r(NULL, "|", &save)) {
-			char name[256], op[3] = "", ver[256] = "";
-			while (isspace((unsigned char)*alt))
-				alt++;
-			int k = sscanf(alt, "%255[^ (:] %*[^(]", name);
-			if (k < 1)
-				continue;
-			char *paren = strchr(alt, '(');
-			if (paren && sscanf(paren, "(%2[<>=] %255[^) ])", op, ver) != 2)
-				op[0] = 0;
-			if (!header_dependency(name))
-				continue;
-			wanted = true;
-			if (!first[0])
-				snprintf(first, sizeof first, "%s", alt);
-			const struct pkg *d = NULL;
-			/* Ubuntu's flavour headers name their shared half without a version, and one
-			 * ABI can be published at two versions (a respin in -updates beside the first
-			 * build in -security); the half of the same upload has the same version. */
-			if (same_upload && !op[0])
-				d = resolve(name, "=", p->version);
-			if (!d)
-				d = resolve(name, op[0] ? op : NULL, ver);
-			if (d) {
-				found = true;
-				ok = closure(d, out, why, whylen);
-			}
-		}
-		if (wanted && !found) {
-			snprintf(why, whylen, "%s %s needs %s, which no index has", p->name, p->version, first);
-			ok = false;
-		}
+	/* The clauses are walked in place rather than cut out with strtok(), whose one saved
+	 * position the recursion would move into another package's string. */
+	for (const char *c = p->depends; c && *c;) {
+		size_t n = strcspn(c, ",");
+		char *clause = xstrndup(c, n);
+		bool ok = clause_closure(p, clause, out, why, whylen);
+		free(clause);
+		if (!ok)
+			return false;
+		c += n + (c[n] == ',');
 	}
-	free(deps);
-	return ok;
+	return true;
 }
 
 static char *image_for(const char *abi_flavour)
@@ -303,10 +297,7 @@ static char *image_for(const char *abi_flavour)
 		snprintf(name, sizeof name, forms[i], abi_flavour);
 		const struct pkg *p = resolve(name, NULL, NULL);
 		if (p) {
-			char *s = NULL;
-			if (asprintf(&s, "%s/%s|%s|%s", p->idx->base, p->filename, p->sha256, p->size) < 0)
-				die("out of memory");
-			return s;
+			return xasprintf("%s/%s|%s|%s", p->idx->base, p->filename, p->sha256, p->size);
 		}
 	}
 	return xstrdup("-");
@@ -388,6 +379,7 @@ static int cmp_lines(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
+	set_prog(argv[0]);
 	const char *style = NULL, *uname_m = NULL;
 	const char **flavours = NULL;
 	size_t nflavours = 0;
@@ -453,7 +445,7 @@ int main(int argc, char **argv)
 		struct set deps = { 0 };
 		char why[768];
 		if (!closure(p, &deps, why, sizeof why)) {
-			fprintf(stderr, "deb-index: leaving out %s: %s\n", release, why);
+			warn("leaving out %s: %s", release, why);
 			free(deps.items);
 			continue;
 		}
@@ -464,8 +456,7 @@ int main(int argc, char **argv)
 			const char *dot = strrchr(p->version, '-');
 			dot = dot ? strchr(dot, '.') : NULL;
 			if (!dot || !isdigit((unsigned char)dot[1])) {
-				fprintf(stderr, "deb-index: leaving out %s: version %s has no build number\n",
-					release, p->version);
+				warn("leaving out %s: version %s has no build number", release, p->version);
 				free(deps.items);
 				continue;
 			}
@@ -482,9 +473,8 @@ int main(int argc, char **argv)
 		fclose(m);
 		char *image = image_for(release);
 		struct line l = { 0 };
-		if (asprintf(&l.text, "%s\t%s\t%s\t%s\tusr/src/linux-headers-%s\t%s\t%s\n", p->idx->os_release,
-			     uname_m, release, uname_v, release, pkglist, image) < 0)
-			die("out of memory");
+		l.text = xasprintf("%s\t%s\t%s\t%s\tusr/src/linux-headers-%s\t%s\t%s\n", p->idx->os_release,
+				   uname_m, release, uname_v, release, pkglist, image);
 		l.release = (char *)release;
 		l.version = p->version;
 		lines = xrealloc(lines, (nlines + 1) * sizeof *lines);

@@ -1,3 +1,3 @@
 TOOLS += deb-index
-tool_deb-index_SRCS := tools/deb-index.c tools/debversion.c tools/xalloc.c
+tool_deb-index_SRCS := tools/deb-index.c tools/debversion.c tools/common.c
 tool_deb-index_PKGS := libarchive

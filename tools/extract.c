@@ -19,13 +19,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "common.h"
 
 static const char *archive_path;
 static bool quiet;
@@ -40,17 +41,6 @@ static bool excluded(const char *path)
 		if (fnmatch(excludes[i], path, 0) == 0)
 			return true;
 	return false;
-}
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "extract: %s: ", archive_path);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
 }
 
 /* A path is safe when it is relative and never names a parent. "./x" and "x//y" are fine. */
@@ -117,9 +107,9 @@ static int copy_data(struct archive *in, struct archive *out, const char *entry)
 		if (r == ARCHIVE_EOF)
 			return 0;
 		if (r < ARCHIVE_WARN)
-			die("%s: %s", entry, archive_error_string(in));
+			die_at(archive_path, "%s: %s", entry, archive_error_string(in));
 		if (archive_write_data_block(out, buf, size, offset) < ARCHIVE_WARN)
-			die("%s: %s", entry, archive_error_string(out));
+			die_at(archive_path, "%s: %s", entry, archive_error_string(out));
 	}
 }
 
@@ -136,12 +126,12 @@ static void unpack(struct archive *in, const char *dest_label)
 	while ((r = archive_read_next_header(in, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
 		const char *path = archive_entry_pathname(e);
 		if (!path || !*path)
-			die("an entry has no name");
+			die_at(archive_path, "an entry has no name");
 		if (!safe_relative_path(path))
-			die("entry '%s' would be written outside %s: refusing the archive", path, dest_label);
+			die_at(archive_path, "entry '%s' would be written outside %s: refusing the archive", path, dest_label);
 		const char *hardlink = archive_entry_hardlink(e);
 		if (hardlink && !safe_relative_path(hardlink))
-			die("entry '%s' is a hard link to '%s', outside %s: refusing the archive", path,
+			die_at(archive_path, "entry '%s' is a hard link to '%s', outside %s: refusing the archive", path,
 			    hardlink, dest_label);
 		/* Checked first: an excluded entry still condemns a hostile archive. */
 		if (nexcludes && excluded(path))
@@ -151,8 +141,8 @@ static void unpack(struct archive *in, const char *dest_label)
 			const char *target = archive_entry_symlink(e);
 			if (!target || !symlink_stays_inside(path, target)) {
 				if (!quiet)
-					fprintf(stderr, "extract: %s: not creating symlink '%s' -> '%s' (points outside %s)\n",
-						archive_path, path, target ? target : "", dest_label);
+					warn_at(archive_path, "not creating symlink '%s' -> '%s' (points outside %s)", path,
+						target ? target : "", dest_label);
 				continue;
 			}
 		} else if (type != AE_IFREG && type != AE_IFDIR && !(type == 0 && hardlink)) {
@@ -164,20 +154,20 @@ static void unpack(struct archive *in, const char *dest_label)
 		archive_entry_set_perm(e, archive_entry_perm(e) & 0755);
 		r = archive_write_header(out, e);
 		if (r < ARCHIVE_WARN)
-			die("%s: %s", path, archive_error_string(out));
+			die_at(archive_path, "%s: %s", path, archive_error_string(out));
 		if (archive_entry_size(e) > 0 && type == AE_IFREG)
 			copy_data(in, out, path);
 		if (archive_write_finish_entry(out) < ARCHIVE_WARN)
-			die("%s: %s", path, archive_error_string(out));
+			die_at(archive_path, "%s: %s", path, archive_error_string(out));
 		files++;
 	}
 	if (r != ARCHIVE_EOF)
-		die("%s", archive_error_string(in));
+		die_at(archive_path, "%s", archive_error_string(in));
 	if (archive_write_close(out) != ARCHIVE_OK)
-		die("%s", archive_error_string(out));
+		die_at(archive_path, "%s", archive_error_string(out));
 	archive_write_free(out);
 	if (files == 0)
-		die("no files in the archive");
+		die_at(archive_path, "no files in the archive");
 }
 
 static struct archive *reader(void)
@@ -202,10 +192,9 @@ static la_ssize_t read_member(struct archive *nested, void *outer, const void **
 
 int main(int argc, char **argv)
 {
+	set_prog(argv[0]);
 	int i = 1;
-	excludes = calloc((size_t)argc, sizeof *excludes);
-	if (!excludes)
-		return 1;
+	excludes = xcalloc((size_t)argc, sizeof *excludes);
 	for (; i < argc; i++) {
 		if (strcmp(argv[i], "--quiet") == 0)
 			quiet = true;
@@ -223,19 +212,19 @@ int main(int argc, char **argv)
 
 	int fd = open(archive_path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		die("%s", strerror(errno));
+		die_at(archive_path, "%s", strerror(errno));
 	struct archive *a = reader();
 	if (archive_read_open_fd(a, fd, 1 << 16) != ARCHIVE_OK)
-		die("%s", archive_error_string(a));
+		die_at(archive_path, "%s", archive_error_string(a));
 	if (mkdir(dest, 0755) != 0 && errno != EEXIST)
-		die("%s: %s", dest, strerror(errno));
+		die_at(archive_path, "%s: %s", dest, strerror(errno));
 	if (chdir(dest) != 0)
-		die("%s: %s", dest, strerror(errno));
+		die_at(archive_path, "%s: %s", dest, strerror(errno));
 
 	struct archive_entry *e;
 	int r = archive_read_next_header(a, &e);
 	if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
-		die("%s", archive_error_string(a));
+		die_at(archive_path, "%s", archive_error_string(a));
 	if (archive_format(a) == ARCHIVE_FORMAT_AR_GNU || archive_format(a) == ARCHIVE_FORMAT_AR_BSD ||
 	    archive_format(a) == ARCHIVE_FORMAT_AR) {
 		/* A .deb: find data.tar.* and unpack it; the other members are metadata. */
@@ -244,7 +233,7 @@ int main(int argc, char **argv)
 			if (name && strncmp(name, "data.tar", 8) == 0) {
 				struct archive *inner = reader();
 				if (archive_read_open(inner, a, NULL, read_member, NULL) != ARCHIVE_OK)
-					die("%s: %s", name, archive_error_string(inner));
+					die_at(archive_path, "%s: %s", name, archive_error_string(inner));
 				unpack(inner, dest);
 				archive_read_free(inner);
 				archive_read_free(a);
@@ -252,15 +241,15 @@ int main(int argc, char **argv)
 				return 0;
 			}
 		} while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN);
-		die("no data.tar member: not a Debian package");
+		die_at(archive_path, "no data.tar member: not a Debian package");
 	}
 	/* Anything else is unpacked as it is; start again so the first entry is not lost. */
 	archive_read_free(a);
 	if (lseek(fd, 0, SEEK_SET) != 0)
-		die("%s", strerror(errno));
+		die_at(archive_path, "%s", strerror(errno));
 	a = reader();
 	if (archive_read_open_fd(a, fd, 1 << 16) != ARCHIVE_OK)
-		die("%s", archive_error_string(a));
+		die_at(archive_path, "%s", archive_error_string(a));
 	unpack(a, dest);
 	archive_read_free(a);
 	free(excludes);

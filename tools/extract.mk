@@ -1,3 +1,3 @@
 TOOLS += extract
-tool_extract_SRCS := tools/extract.c
+tool_extract_SRCS := tools/extract.c tools/common.c
 tool_extract_PKGS := libarchive

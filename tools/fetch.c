@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,54 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sha256.h"
-
-static const char *prog = "fetch";
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-static bool valid_hex64(const char *s)
-{
-	if (strlen(s) != 64)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
-			return false;
-	return true;
-}
-
-static int file_sha256(const char *path, char hex[65], off_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	struct sha256 ctx;
-	sha256_init(&ctx);
-	unsigned char buf[1 << 16];
-	size_t n;
-	off_t total = 0;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-		sha256_update(&ctx, buf, n);
-		total += (off_t)n;
-	}
-	int err = ferror(f);
-	fclose(f);
-	if (err)
-		return -1;
-	sha256_hex(&ctx, hex);
-	if (size)
-		*size = total;
-	return 0;
-}
+#include "common.h"
 
 struct transfer {
 	FILE *out;
@@ -128,9 +80,9 @@ static void write_etag(const char *path, const char *etag)
 
 static bool same_content(const char *a, const char *b)
 {
-	char ha[65], hb[65];
-	off_t sa, sb;
-	return file_sha256(a, ha, &sa) == 0 && file_sha256(b, hb, &sb) == 0 && sa == sb &&
+	char ha[SHA256_HEX_SIZE], hb[SHA256_HEX_SIZE];
+	unsigned long long sa, sb;
+	return sha256_file(a, ha, &sa) == 0 && sha256_file(b, hb, &sb) == 0 && sa == sb &&
 	       strcmp(ha, hb) == 0;
 }
 
@@ -161,8 +113,118 @@ static bool transient(CURLcode rc, long status)
 	}
 }
 
+/* What one download asks for. */
+struct request {
+	const char *url, *part;
+	const char *etag; /* for If-None-Match, or "" */
+	bool pinned;      /* a --sha256 download, which may be resumed */
+	long long want_size;
+	int retries;
+	bool quiet;
+};
+
+enum outcome { GOT, NOT_MODIFIED, NOT_FOUND, FAILED };
+
+/* Downloads rq->url into rq->part, retrying what is worth retrying, and reports a failure itself.
+ * Every way out frees the curl handle and headers: a sanitizer build counts whatever is left at
+ * exit as a leak, and LeakSanitizer's report changes the exit status the callers rely on. */
+static enum outcome download(const struct request *rq, struct transfer *t)
+{
+	CURL *curl = curl_easy_init();
+	if (!curl) {
+		warn("cannot initialise libcurl");
+		return FAILED;
+	}
+	struct curl_slist *headers = NULL;
+	if (rq->etag[0]) {
+		char h[300];
+		snprintf(h, sizeof h, "If-None-Match: %s", rq->etag);
+		headers = curl_slist_append(headers, h);
+	}
+	char errbuf[CURL_ERROR_SIZE];
+	enum outcome result = FAILED;
+	for (int attempt = 0;; attempt++) {
+		/* Resume only pinned downloads: the hash proves the joined file right. */
+		struct stat pst;
+		off_t resume_from = 0;
+		if (rq->pinned && stat(rq->part, &pst) == 0 && pst.st_size > 0 &&
+		    (rq->want_size < 0 || pst.st_size < rq->want_size))
+			resume_from = pst.st_size;
+		FILE *f = fopen(rq->part, resume_from ? "ab" : "wb");
+		if (!f) {
+			warn_at(rq->part, "%s", strerror(errno));
+			break;
+		}
+		t->out = f;
+		t->etag[0] = 0;
+		errbuf[0] = 0;
+		curl_easy_reset(curl);
+		curl_easy_setopt(curl, CURLOPT_URL, rq->url);
+		curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
+		curl_easy_setopt(curl, CURLOPT_WRITEDATA, t);
+		curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+		curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+		curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
+		curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+		curl_easy_setopt(curl, CURLOPT_HEADERDATA, t);
+		if (headers)
+			curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+		curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 30L);
+		/* A stalled mirror must not hang a nightly build: under 1 KiB/s for a minute fails. */
+		curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+		curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);
+		curl_easy_setopt(curl, CURLOPT_USERAGENT, "falco-probes-fetch/1");
+		if (resume_from)
+			curl_easy_setopt(curl, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)resume_from);
+		CURLcode rc = curl_easy_perform(curl);
+		long status = 0;
+		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+		if (fclose(f) != 0) {
+			warn_at(rq->part, "%s", strerror(errno));
+			break;
+		}
+		if (rc == CURLE_OK && status == 304) {
+			result = NOT_MODIFIED;
+			break;
+		}
+		/* A server that ignores the range sends the whole file again: start over. */
+		if (rc == CURLE_OK && resume_from && status == 200) {
+			unlink(rq->part);
+			if (attempt < rq->retries)
+				continue;
+		}
+		if (rc == CURLE_OK && (status < 400 || status == 0)) {
+			result = GOT;
+			break;
+		}
+		if (rc == CURLE_RANGE_ERROR || status == 416 || !rq->pinned)
+			unlink(rq->part);
+		if (attempt >= rq->retries || !(transient(rc, status) || rc == CURLE_RANGE_ERROR || status == 416)) {
+			unlink(rq->part);
+			if (status == 404 || status == 410 || rc == CURLE_FILE_COULDNT_READ_FILE) {
+				warn_at(rq->url, "not found");
+				result = NOT_FOUND;
+			} else if (rc != CURLE_OK) {
+				warn_at(rq->url, "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+			} else {
+				warn_at(rq->url, "HTTP %ld", status);
+			}
+			break;
+		}
+		unsigned delay = 1u << (attempt < 5 ? attempt : 5);
+		if (!rq->quiet)
+			warn_at(rq->url, "%s, retrying in %us",
+				rc != CURLE_OK ? (errbuf[0] ? errbuf : curl_easy_strerror(rc)) : "server error", delay);
+		sleep(delay);
+	}
+	curl_easy_cleanup(curl);
+	curl_slist_free_all(headers);
+	return result;
+}
+
 int main(int argc, char **argv)
 {
+	set_prog(argv[0]);
 	const char *want_sha = NULL;
 	long long want_size = -1;
 	bool refresh = false, quiet = false;
@@ -181,7 +243,7 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 's':
 			want_sha = optarg;
-			if (!valid_hex64(want_sha))
+			if (!is_sha256_hex(want_sha))
 				die("--sha256 needs 64 lowercase hex digits, got '%s'", optarg);
 			break;
 		case 'z': {
@@ -213,17 +275,17 @@ int main(int argc, char **argv)
 	}
 	const char *url = argv[optind], *out = argv[optind + 1];
 
-	char hex[65];
-	off_t have_size;
+	char hex[SHA256_HEX_SIZE];
+	unsigned long long have_size;
 	struct stat st;
 	bool have = stat(out, &st) == 0;
-	if (want_sha && have && file_sha256(out, hex, &have_size) == 0 && strcmp(hex, want_sha) == 0)
+	if (want_sha && have && sha256_file(out, hex, &have_size) == 0 && strcmp(hex, want_sha) == 0)
 		return 0; /* already here, and exactly what was asked for */
 
 	char part[4096], etag_path[4096], old_etag[256] = "";
 	if (snprintf(part, sizeof part, "%s.part", out) >= (int)sizeof part ||
 	    snprintf(etag_path, sizeof etag_path, "%s.etag", out) >= (int)sizeof etag_path)
-		die("%s: path too long", out);
+		die_at(out, "path too long");
 	if (have && !want_sha && !refresh)
 		return 0; /* an unpinned file is asked for again only with --refresh */
 	if (refresh && have)
@@ -231,113 +293,30 @@ int main(int argc, char **argv)
 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		die("cannot initialise libcurl");
-	CURL *curl = curl_easy_init();
-	if (!curl)
-		die("cannot initialise libcurl");
-
-	char errbuf[CURL_ERROR_SIZE];
-	long status = 0;
-	CURLcode rc = CURLE_OK;
-	bool not_modified = false;
-	struct curl_slist *headers = NULL;
-	if (old_etag[0]) {
-		char h[300];
-		snprintf(h, sizeof h, "If-None-Match: %s", old_etag);
-		headers = curl_slist_append(headers, h);
-	}
+	const struct request rq = { .url = url, .part = part, .etag = old_etag, .pinned = want_sha != NULL,
+				    .want_size = want_size, .retries = retries, .quiet = quiet };
 	struct transfer t = { 0 };
-	for (int attempt = 0;; attempt++) {
-		/* Resume only pinned downloads: the hash proves the joined file right. */
-		struct stat pst;
-		off_t resume_from = 0;
-		if (want_sha && stat(part, &pst) == 0 && pst.st_size > 0 &&
-		    (want_size < 0 || pst.st_size < want_size))
-			resume_from = pst.st_size;
-		FILE *f = fopen(part, resume_from ? "ab" : "wb");
-		if (!f)
-			die("%s: %s", part, strerror(errno));
-		t.out = f;
-		t.etag[0] = 0;
-		errbuf[0] = 0;
-		curl_easy_reset(curl);
-		curl_easy_setopt(curl, CURLOPT_URL, url);
-		curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
-		curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
-		curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-		curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-		curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
-		curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-		curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t);
-		if (headers)
-			curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-		curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 30L);
-		/* A stalled mirror must not hang a nightly build: under 1 KiB/s for a minute fails. */
-		curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-		curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);
-		curl_easy_setopt(curl, CURLOPT_USERAGENT, "falco-probes-fetch/1");
-		if (resume_from)
-			curl_easy_setopt(curl, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)resume_from);
-		rc = curl_easy_perform(curl);
-		status = 0;
-		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-		if (fclose(f) != 0)
-			die("%s: %s", part, strerror(errno));
-		if (rc == CURLE_OK && status == 304) {
-			not_modified = true;
-			break;
-		}
-		/* A server that ignores the range sends the whole file again: start over. */
-		if (rc == CURLE_OK && resume_from && status == 200) {
-			unlink(part);
-			if (attempt < retries)
-				continue;
-		}
-		if (rc == CURLE_OK && (status < 400 || status == 0))
-			break;
-		if (rc == CURLE_RANGE_ERROR || status == 416)
-			unlink(part);
-		else if (!want_sha)
-			unlink(part);
-		if (attempt >= retries || !(transient(rc, status) || rc == CURLE_RANGE_ERROR || status == 416)) {
-			unlink(part);
-			if (status == 404 || status == 410 || rc == CURLE_FILE_COULDNT_READ_FILE) {
-				fprintf(stderr, "%s: %s: not found\n", prog, url);
-				/* Freed so that a sanitizer build keeps exit status 4 (LeakSanitizer exits 23). */
-				curl_easy_cleanup(curl);
-				curl_slist_free_all(headers);
-				curl_global_cleanup();
-				exit(4);
-			}
-			if (rc != CURLE_OK)
-				die("%s: %s", url, errbuf[0] ? errbuf : curl_easy_strerror(rc));
-			die("%s: HTTP %ld", url, status);
-		}
-		unsigned delay = 1u << (attempt < 5 ? attempt : 5);
-		if (!quiet)
-			fprintf(stderr, "%s: %s: %s, retrying in %us\n", prog, url,
-				rc != CURLE_OK ? (errbuf[0] ? errbuf : curl_easy_strerror(rc)) : "server error",
-				delay);
-		sleep(delay);
-	}
-	curl_easy_cleanup(curl);
-	curl_slist_free_all(headers);
+	enum outcome got = download(&rq, &t);
 	curl_global_cleanup();
-
-	if (not_modified) {
+	if (got == NOT_FOUND)
+		return 4;
+	if (got == FAILED)
+		return 1;
+	if (got == NOT_MODIFIED) {
 		unlink(part);
 		return 0;
 	}
 
 	if (want_sha) {
-		if (file_sha256(part, hex, &have_size) != 0)
-			die("%s: %s", part, strerror(errno));
-		if (want_size >= 0 && have_size != want_size) {
+		if (sha256_file(part, hex, &have_size) != 0)
+			die_at(part, "%s", strerror(errno));
+		if (want_size >= 0 && have_size != (unsigned long long)want_size) {
 			unlink(part);
-			die("%s: size %lld, expected %lld: refusing it", url, (long long)have_size, want_size);
+			die_at(url, "size %llu, expected %lld: refusing it", have_size, want_size);
 		}
 		if (strcmp(hex, want_sha) != 0) {
 			unlink(part);
-			die("%s: SHA-256 %s, expected %s: refusing it", url, hex, want_sha);
+			die_at(url, "SHA-256 %s, expected %s: refusing it", hex, want_sha);
 		}
 	}
 	if (refresh && have && same_content(part, out)) {
@@ -346,7 +325,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (rename(part, out) != 0)
-		die("%s: %s", out, strerror(errno));
+		die_at(out, "%s", strerror(errno));
 	if (refresh)
 		write_etag(etag_path, t.etag);
 	return 0;

@@ -1,3 +1,3 @@
 TOOLS += fetch
-tool_fetch_SRCS := tools/fetch.c tools/sha256.c
-tool_fetch_PKGS := libcurl
+tool_fetch_SRCS := tools/fetch.c tools/common.c tools/common-sha256.c
+tool_fetch_PKGS := libcurl libcrypto

@@ -24,30 +24,19 @@
 #include <unistd.h>
 
 #include "repo.h"
-#include "sha256.h"
+#include "common.h"
 
 static int problems;
 
+/* Every problem is reported before giving up, so that one run shows them all. */
+static void problem(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void problem(const char *fmt, ...)
 {
 	va_list ap;
-	fputs("repo-index: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(NULL, 0, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	problems++;
-}
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("repo-index: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
 }
 
 /* Files found by a tree walk (nftw has no user pointer). */
@@ -76,14 +65,9 @@ static int walk_one(const char *path, const struct stat *st, int type, struct FT
 		return 0;
 	if (walk.n == walk.cap) {
 		walk.cap = walk.cap ? walk.cap * 2 : 256;
-		walk.paths = realloc(walk.paths, walk.cap * sizeof *walk.paths);
-		if (!walk.paths)
-			die("out of memory");
+		walk.paths = xrealloc(walk.paths, walk.cap * sizeof *walk.paths);
 	}
-	walk.paths[walk.n] = strdup(path + walk.rootlen + 1);
-	if (!walk.paths[walk.n])
-		die("out of memory");
-	walk.n++;
+	walk.paths[walk.n++] = xstrdup(path + walk.rootlen + 1);
 	return 0;
 }
 
@@ -105,47 +89,21 @@ static void walk_tree(const char *root, const char *suffix, bool probes)
 	if (stat(root, &st) != 0 && errno == ENOENT)
 		return;
 	if (nftw(root, walk_one, 32, FTW_PHYS) != 0)
-		die("%s: cannot read the tree: %s", root, strerror(errno));
+		die_at(root, "cannot read the tree: %s", strerror(errno));
 	if (walk.n)
 		qsort(walk.paths, walk.n, sizeof *walk.paths, str_cmp);
 }
 
 static char *join(const char *a, const char *b)
 {
-	char *s;
-	if (asprintf(&s, "%s/%s", a, b) < 0)
-		die("out of memory");
-	return s;
-}
-
-static int file_sha256(const char *path, char hex[65], unsigned long long *size)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	struct sha256 ctx;
-	sha256_init(&ctx);
-	unsigned char buf[1 << 16];
-	size_t n;
-	unsigned long long total = 0;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-		sha256_update(&ctx, buf, n);
-		total += n;
-	}
-	int err = ferror(f);
-	fclose(f);
-	if (err)
-		return -1;
-	sha256_hex(&ctx, hex);
-	*size = total;
-	return 0;
+	return xasprintf("%s/%s", a, b);
 }
 
 static char *read_text(const char *path)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		die("%s: %s", path, strerror(errno));
+		die_at(path, "%s", strerror(errno));
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *m = open_memstream(&buf, &len);
@@ -157,18 +115,10 @@ static char *read_text(const char *path)
 	fclose(f);
 	fclose(m);
 	if (err)
-		die("%s: read error", path);
+		die_at(path, "read error");
 	if (memchr(buf, 0, len))
-		die("%s: a NUL byte in a toolchain description", path);
+		die_at(path, "a NUL byte in a toolchain description");
 	return buf;
-}
-
-static void sha256_text(const char *text, char hex[65])
-{
-	struct sha256 ctx;
-	sha256_init(&ctx);
-	sha256_update(&ctx, text, strlen(text));
-	sha256_hex(&ctx, hex);
 }
 
 typedef int (*writer)(FILE *f, const void *ctx);
@@ -176,16 +126,14 @@ typedef int (*writer)(FILE *f, const void *ctx);
 /* Writes path through path.tmp and a rename, so a reader never sees half of it. */
 static void write_atomic(const char *path, writer w, const void *ctx)
 {
-	char *tmp;
-	if (asprintf(&tmp, "%s.tmp", path) < 0)
-		die("out of memory");
+	char *tmp = xasprintf("%s.tmp", path);
 	FILE *f = fopen(tmp, "w");
 	if (!f)
-		die("%s: %s", tmp, strerror(errno));
+		die_at(tmp, "%s", strerror(errno));
 	int rc = w(f, ctx);
 	if (fclose(f) != 0 || rc != 0) {
 		unlink(tmp);
-		die("%s: write error", tmp);
+		die_at(tmp, "write error");
 	}
 	if (rename(tmp, path) != 0)
 		die("cannot rename %s to %s: %s", tmp, path, strerror(errno));
@@ -257,9 +205,7 @@ static int by_distro_kernel(const void *a, const void *b)
 static int write_html(FILE *f, const void *ctx)
 {
 	(void)ctx;
-	const struct repo_entry **rows = malloc((idx.n ? idx.n : 1) * sizeof *rows);
-	if (!rows)
-		die("out of memory");
+	const struct repo_entry **rows = xcalloc(idx.n, sizeof *rows);
 	for (size_t i = 0; i < idx.n; i++)
 		rows[i] = &idx.entries[i];
 	qsort(rows, idx.n, sizeof *rows, by_distro_kernel);
@@ -353,10 +299,10 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	const char *dist = NULL, *records = NULL, *published = NULL, *upload = NULL;
-	const char **merges = calloc((size_t)argc, sizeof *merges), **toolchains = calloc((size_t)argc, sizeof *toolchains);
+	set_prog(argv[0]);
+	const char **merges = xcalloc((size_t)argc, sizeof *merges);
+	const char **toolchains = xcalloc((size_t)argc, sizeof *toolchains);
 	size_t nmerges = 0, ntoolchains = 0;
-	if (!merges || !toolchains)
-		die("out of memory");
 	for (int i = 1; i < argc; i += 2) {
 		if (i + 1 >= argc)
 			usage();
@@ -401,7 +347,7 @@ int main(int argc, char **argv)
 				die("%s", err);
 			size_t n = strlen(walk.paths[i]) - strlen(".rec");
 			if (strlen(e.path) != n || strncmp(e.path, walk.paths[i], n))
-				die("%s: names probe %s, not %.*s", file, e.path, (int)n, walk.paths[i]);
+				die_at(file, "names probe %s, not %.*s", e.path, (int)n, walk.paths[i]);
 			char *probe = join(dist, e.path);
 			struct stat st;
 			if (stat(probe, &st) == 0)
@@ -434,21 +380,19 @@ int main(int argc, char **argv)
 	idx.n = kept;
 
 	/* Every probe file in DIST is described, and exactly. */
-	bool *present = calloc(idx.n ? idx.n : 1, sizeof *present);
-	if (!present)
-		die("out of memory");
+	bool *present = xcalloc(idx.n, sizeof *present);
 	walk_tree(dist, NULL, true);
 	for (size_t i = 0; i < walk.n; i++) {
 		const char *rel = walk.paths[i];
 		char *file = join(dist, rel);
 		struct repo_entry *e = repo_valid_path(rel) ? repo_find(&idx, rel) : NULL;
-		char hex[65];
+		char hex[SHA256_HEX_SIZE];
 		unsigned long long size;
 		if (!repo_valid_path(rel))
 			problem("%s: not a name a repository can hold", file);
 		else if (!e)
 			problem("%s: no record or index describes it (build it with make, or remove it)", file);
-		else if (file_sha256(file, hex, &size) != 0)
+		else if (sha256_file(file, hex, &size) != 0)
 			problem("%s: cannot read it: %s", file, strerror(errno));
 		else if (strcmp(hex, e->sha256) || size != e->size)
 			problem("%s: sha256 %s (%llu bytes), but %s says %s (%llu bytes)", file, hex, size,
@@ -467,9 +411,7 @@ int main(int argc, char **argv)
 		struct repo_entry *e = &idx.entries[i];
 		if (!present[i])
 			continue;
-		char *probe = join(dist, e->path), *verified;
-		if (asprintf(&verified, "%s.verified", probe) < 0)
-			die("out of memory");
+		char *probe = join(dist, e->path), *verified = xasprintf("%s.verified", probe);
 		struct repo_entry v = { 0 };
 		if (access(verified, F_OK) == 0) {
 			if (repo_read_kv(verified, &v, err, sizeof err) != 0)
@@ -479,8 +421,7 @@ int main(int argc, char **argv)
 				if (!strcmp(v.verified[k].key, "probe_sha256"))
 					sha = v.verified[k].value;
 			if (sha && strcmp(sha, e->sha256))
-				fprintf(stderr, "repo-index: %s: verifies another build of %s; left out\n",
-					verified, e->path);
+				warn_at(verified, "verifies another build of %s; left out", e->path);
 			else if (v.nverified) {
 				for (size_t k = 0; k < e->nverified; k++) {
 					free(e->verified[k].key);
@@ -503,8 +444,8 @@ int main(int argc, char **argv)
 
 	for (size_t i = 0; i < ntoolchains; i++) {
 		char *text = read_text(toolchains[i]);
-		char hex[65];
-		sha256_text(text, hex);
+		char hex[SHA256_HEX_SIZE];
+		sha256_buffer(text, strlen(text), hex);
 		repo_add_toolchain(&idx, hex, text);
 		free(text);
 	}
@@ -525,25 +466,21 @@ int main(int argc, char **argv)
 	repo_sort(&idx);
 
 	if (mkdir(dist, 0777) != 0 && errno != EEXIST)
-		die("%s: %s", dist, strerror(errno));
+		die_at(dist, "%s", strerror(errno));
 	/* Every directory that holds a probe gets its SHA256SUMS, written once. */
-	char **dirs = malloc((idx.n ? idx.n : 1) * sizeof *dirs);
-	if (!dirs)
-		die("out of memory");
+	char **dirs = xcalloc(idx.n, sizeof *dirs);
 	for (size_t i = 0; i < idx.n; i++)
 		dirs[i] = repo_dirname(idx.entries[i].path);
 	qsort(dirs, idx.n, sizeof *dirs, str_cmp);
 	for (size_t i = 0; i < idx.n; i++) {
 		if (i && !strcmp(dirs[i], dirs[i - 1]))
 			continue;
-		char *file;
-		if (asprintf(&file, "%s/%s%sSHA256SUMS", dist, dirs[i], *dirs[i] ? "/" : "") < 0)
-			die("out of memory");
+		char *file = xasprintf("%s/%s%sSHA256SUMS", dist, dirs[i], *dirs[i] ? "/" : "");
 		/* A directory of published probes only may not exist here yet. */
 		for (char *s = file + strlen(dist) + 1; (s = strchr(s, '/')); s++) {
 			*s = 0;
 			if (mkdir(file, 0777) != 0 && errno != EEXIST)
-				die("%s: %s", file, strerror(errno));
+				die_at(file, "%s", strerror(errno));
 			*s = '/';
 		}
 		write_atomic(file, write_sums, dirs[i]);

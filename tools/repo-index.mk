@@ -1,3 +1,4 @@
 # repo-index: a probe repository's index.json, index.html and SHA256SUMS from its records.
 TOOLS += repo-index
-tool_repo-index_SRCS := tools/repo-index.c tools/repo.c tools/sha256.c tools/xalloc.c
+tool_repo-index_SRCS := tools/repo-index.c tools/repo.c tools/common.c tools/common-sha256.c
+tool_repo-index_PKGS := libcrypto jansson

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common.h"
 #include "repo.h"
 
 static struct repo_index idx;
@@ -29,6 +30,8 @@ static int str_cmp(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
+	set_prog(argv[0]);
+	die_status = 2;
 	if (argc < 3) {
 		fputs("usage: repo-query paths|has|show|toolchain|dirs|sums INDEX [ARG]\n", stderr);
 		return 2;
@@ -38,18 +41,18 @@ int main(int argc, char **argv)
 			 !strcmp(cmd, "sums");
 	bool known = wants_arg || !strcmp(cmd, "paths") || !strcmp(cmd, "dirs");
 	if (!known || argc != (wants_arg ? 4 : 3)) {
-		fprintf(stderr, "repo-query: usage: repo-query %s INDEX%s\n", cmd, wants_arg ? " ARG" : "");
+		warn("usage: repo-query %s INDEX%s", cmd, wants_arg ? " ARG" : "");
 		return 2;
 	}
 	char err[2048];
 	if (repo_read_index(file, &idx, err, sizeof err) != 0) {
-		fprintf(stderr, "repo-query: %s\n", err);
+		warn("%s", err);
 		return done(2);
 	}
 	repo_sort(&idx);
 	for (size_t i = 1; i < idx.n; i++)
 		if (!strcmp(idx.entries[i].path, idx.entries[i - 1].path)) {
-			fprintf(stderr, "repo-query: %s: %s is listed twice\n", file, idx.entries[i].path);
+			warn_at(file, "%s is listed twice", idx.entries[i].path);
 			return done(2);
 		}
 
@@ -61,21 +64,19 @@ int main(int argc, char **argv)
 	} else if (!strcmp(cmd, "show")) {
 		const struct repo_entry *e = repo_find(&idx, arg);
 		if (!e) {
-			fprintf(stderr, "repo-query: %s does not list %s\n", file, arg);
+			warn("%s does not list %s", file, arg);
 			return done(1);
 		}
 		repo_write_record(stdout, e);
 	} else if (!strcmp(cmd, "toolchain")) {
 		const struct repo_toolchain *t = repo_find_toolchain(&idx, arg);
 		if (!t) {
-			fprintf(stderr, "repo-query: %s has no toolchain %s\n", file, arg);
+			warn("%s has no toolchain %s", file, arg);
 			return done(1);
 		}
 		fputs(t->text, stdout);
 	} else if (!strcmp(cmd, "dirs")) {
-		char **dirs = malloc((idx.n ? idx.n : 1) * sizeof *dirs);
-		if (!dirs)
-			return done(2);
+		char **dirs = xcalloc(idx.n, sizeof *dirs);
 		for (size_t i = 0; i < idx.n; i++)
 			dirs[i] = repo_dirname(idx.entries[i].path);
 		qsort(dirs, idx.n, sizeof *dirs, str_cmp);
@@ -89,7 +90,7 @@ int main(int argc, char **argv)
 		repo_write_sums(stdout, &idx, strcmp(arg, ".") ? arg : "");
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "repo-query: write error\n");
+		warn("write error");
 		return done(2);
 	}
 	return done(0);

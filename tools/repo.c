@@ -2,15 +2,16 @@
 #include "repo.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "xalloc.h"
+#include "common.h"
 
 
 
+static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
@@ -22,7 +23,7 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 
 bool repo_valid_sha256(const char *s)
 {
-	return s && strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
+	return is_sha256_hex(s);
 }
 
 bool repo_valid_path(const char *p)
@@ -322,381 +323,111 @@ void repo_free(struct repo_index *idx)
 	memset(idx, 0, sizeof *idx);
 }
 
-/* ---- JSON reading: a small strict parser into a tree, then the tree into entries. ---- */
+/* ---- JSON reading: jansson parses (strictly: a key given twice is an error), we check ---- */
 
-enum jtype { J_NULL, J_FALSE, J_TRUE, J_NUM, J_STR, J_ARR, J_OBJ };
-
-struct jval {
-	enum jtype type;
-	char *str; /* J_STR: the decoded text; J_NUM: the literal */
-	size_t n;
-	struct jval *items;
-	char **keys; /* J_OBJ */
-	long line;
-};
-
-struct jparser {
-	const char *s, *end, *file;
-	long line;
-	char *err;
-	size_t errlen;
-	int depth;
-};
-
-static int jfail(struct jparser *p, const char *what)
+/* A member that must be a string. */
+static int jstr(const json_t *obj, const char *key, char **out, const char *where, char *err, size_t errlen)
 {
-	return fail(p->err, p->errlen, "%s:%ld: %s", p->file, p->line, what);
-}
-
-static void jskip(struct jparser *p)
-{
-	while (p->s < p->end && (*p->s == ' ' || *p->s == '\t' || *p->s == '\r' || *p->s == '\n')) {
-		if (*p->s == '\n')
-			p->line++;
-		p->s++;
-	}
-}
-
-static void jfree(struct jval *v)
-{
-	free(v->str);
-	for (size_t i = 0; i < v->n; i++) {
-		jfree(&v->items[i]);
-		if (v->keys)
-			free(v->keys[i]);
-	}
-	free(v->items);
-	free(v->keys);
-}
-
-static int hex4(const char *s, unsigned *out)
-{
-	unsigned v = 0;
-	for (int i = 0; i < 4; i++) {
-		char c = s[i];
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v |= (unsigned)(c - 'A' + 10);
-		else
-			return -1;
-	}
-	*out = v;
+	const char *v = json_string_value(json_object_get(obj, key));
+	if (!v)
+		return fail(err, errlen, "%s: \"%s\" must be a string", where, key);
+	*out = xstrdup(v);
 	return 0;
 }
 
-static void room(char **buf, size_t *len, size_t *cap, size_t more)
-{
-	if (*len + more > *cap) {
-		*cap = (*cap + more) * 2;
-		*buf = xrealloc(*buf, *cap);
-	}
-}
-
-static void put_utf8(char **buf, size_t *len, size_t *cap, unsigned cp)
-{
-	room(buf, len, cap, 5);
-	char *o = *buf + *len;
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		*len += 1;
-	} else if (cp < 0x800) {
-		o[0] = (char)(0xc0 | (cp >> 6));
-		o[1] = (char)(0x80 | (cp & 0x3f));
-		*len += 2;
-	} else if (cp < 0x10000) {
-		o[0] = (char)(0xe0 | (cp >> 12));
-		o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		o[2] = (char)(0x80 | (cp & 0x3f));
-		*len += 3;
-	} else {
-		o[0] = (char)(0xf0 | (cp >> 18));
-		o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		o[3] = (char)(0x80 | (cp & 0x3f));
-		*len += 4;
-	}
-}
-
-static int jstring(struct jparser *p, char **out)
-{
-	p->s++; /* the opening quote */
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	for (;;) {
-		if (p->s >= p->end) {
-			free(buf);
-			return jfail(p, "unterminated string");
-		}
-		unsigned char c = (unsigned char)*p->s;
-		if (c == '"') {
-			p->s++;
-			break;
-		}
-		if (c < 0x20) {
-			free(buf);
-			return jfail(p, "a control character in a string");
-		}
-		if (c != '\\') {
-			room(&buf, &len, &cap, 1);
-			buf[len++] = (char)c;
-			p->s++;
-			continue;
-		}
-		if (p->end - p->s < 2) {
-			free(buf);
-			return jfail(p, "unterminated escape");
-		}
-		char e = p->s[1];
-		p->s += 2;
-		unsigned cp;
-		switch (e) {
-		case '"': cp = '"'; break;
-		case '\\': cp = '\\'; break;
-		case '/': cp = '/'; break;
-		case 'b': cp = '\b'; break;
-		case 'f': cp = '\f'; break;
-		case 'n': cp = '\n'; break;
-		case 'r': cp = '\r'; break;
-		case 't': cp = '\t'; break;
-		case 'u':
-			if (p->end - p->s < 4 || hex4(p->s, &cp) != 0) {
-				free(buf);
-				return jfail(p, "a bad \\u escape");
-			}
-			p->s += 4;
-			if (cp >= 0xd800 && cp < 0xdc00) {
-				unsigned lo;
-				if (p->end - p->s < 6 || p->s[0] != '\\' || p->s[1] != 'u' ||
-				    hex4(p->s + 2, &lo) != 0 || lo < 0xdc00 || lo >= 0xe000) {
-					free(buf);
-					return jfail(p, "an unpaired surrogate in a \\u escape");
-				}
-				p->s += 6;
-				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-			} else if (cp >= 0xdc00 && cp < 0xe000) {
-				free(buf);
-				return jfail(p, "an unpaired surrogate in a \\u escape");
-			}
-			if (cp == 0) {
-				free(buf);
-				return jfail(p, "a NUL character in a string");
-			}
-			break;
-		default:
-			free(buf);
-			return jfail(p, "an unknown escape");
-		}
-		put_utf8(&buf, &len, &cap, cp);
-	}
-	buf = xrealloc(buf, len + 1);
-	buf[len] = 0;
-	*out = buf;
-	return 0;
-}
-
-static int jvalue(struct jparser *p, struct jval *v);
-
-static int jcontainer(struct jparser *p, struct jval *v, bool object)
-{
-	char close = object ? '}' : ']';
-	p->s++;
-	if (++p->depth > 32)
-		return jfail(p, "nested too deeply");
-	jskip(p);
-	if (p->s < p->end && *p->s == close) {
-		p->s++;
-		p->depth--;
-		return 0;
-	}
-	size_t cap = 0;
-	for (;;) {
-		if (v->n == cap) {
-			cap = cap ? cap * 2 : 8;
-			v->items = xrealloc(v->items, cap * sizeof *v->items);
-			if (object)
-				v->keys = xrealloc(v->keys, cap * sizeof *v->keys);
-		}
-		jskip(p);
-		if (object) {
-			if (p->s >= p->end || *p->s != '"')
-				return jfail(p, "expected a key");
-			char *key;
-			if (jstring(p, &key) != 0)
-				return -1;
-			for (size_t i = 0; i < v->n; i++)
-				if (!strcmp(v->keys[i], key)) {
-					free(key);
-					return jfail(p, "a key given twice");
-				}
-			v->keys[v->n] = key;
-			jskip(p);
-			if (p->s >= p->end || *p->s != ':') {
-				free(v->keys[v->n]);
-				return jfail(p, "expected ':'");
-			}
-			p->s++;
-		}
-		memset(&v->items[v->n], 0, sizeof *v->items);
-		v->n++;
-		if (jvalue(p, &v->items[v->n - 1]) != 0)
-			return -1;
-		jskip(p);
-		if (p->s < p->end && *p->s == ',') {
-			p->s++;
-			continue;
-		}
-		if (p->s < p->end && *p->s == close) {
-			p->s++;
-			p->depth--;
-			return 0;
-		}
-		return jfail(p, object ? "expected ',' or '}'" : "expected ',' or ']'");
-	}
-}
-
-static int jvalue(struct jparser *p, struct jval *v)
-{
-	jskip(p);
-	v->line = p->line;
-	if (p->s >= p->end)
-		return jfail(p, "unexpected end of file");
-	char c = *p->s;
-	if (c == '{') {
-		v->type = J_OBJ;
-		return jcontainer(p, v, true);
-	}
-	if (c == '[') {
-		v->type = J_ARR;
-		return jcontainer(p, v, false);
-	}
-	if (c == '"') {
-		v->type = J_STR;
-		return jstring(p, &v->str);
-	}
-	static const struct {
-		const char *word;
-		enum jtype type;
-	} words[] = { { "null", J_NULL }, { "true", J_TRUE }, { "false", J_FALSE } };
-	for (size_t i = 0; i < 3; i++) {
-		size_t n = strlen(words[i].word);
-		if ((size_t)(p->end - p->s) >= n && !memcmp(p->s, words[i].word, n)) {
-			v->type = words[i].type;
-			p->s += n;
-			return 0;
-		}
-	}
-	/* A number: JSON's grammar exactly (no leading zeros, no '+', no bare '.'). */
-	const char *start = p->s;
-	if (p->s < p->end && *p->s == '-')
-		p->s++;
-	if (p->s < p->end && *p->s == '0')
-		p->s++;
-	else if (p->s < p->end && *p->s >= '1' && *p->s <= '9')
-		while (p->s < p->end && *p->s >= '0' && *p->s <= '9')
-			p->s++;
-	else
-		return jfail(p, "unexpected character");
-	if (p->s < p->end && *p->s == '.') {
-		p->s++;
-		if (p->s >= p->end || *p->s < '0' || *p->s > '9')
-			return jfail(p, "a bad number");
-		while (p->s < p->end && *p->s >= '0' && *p->s <= '9')
-			p->s++;
-	}
-	if (p->s < p->end && (*p->s == 'e' || *p->s == 'E')) {
-		p->s++;
-		if (p->s < p->end && (*p->s == '+' || *p->s == '-'))
-			p->s++;
-		if (p->s >= p->end || *p->s < '0' || *p->s > '9')
-			return jfail(p, "a bad number");
-		while (p->s < p->end && *p->s >= '0' && *p->s <= '9')
-			p->s++;
-	}
-	v->type = J_NUM;
-	v->str = xrealloc(NULL, (size_t)(p->s - start) + 1);
-	memcpy(v->str, start, (size_t)(p->s - start));
-	v->str[p->s - start] = 0;
-	return 0;
-}
-
-static const struct jval *jget(const struct jval *obj, const char *key)
-{
-	for (size_t i = 0; i < obj->n; i++)
-		if (!strcmp(obj->keys[i], key))
-			return &obj->items[i];
-	return NULL;
-}
-
-/* A string member: missing or not a string is an error. */
-static int jstr(const struct jval *obj, const char *key, char **out, const char *file, char *err, size_t errlen)
-{
-	const struct jval *v = jget(obj, key);
-	if (!v || v->type != J_STR)
-		return fail(err, errlen, "%s:%ld: \"%s\" must be a string", file, obj->line, key);
-	*out = xstrdup(v->str);
-	return 0;
-}
-
-static int entry_from_json(const struct jval *o, struct repo_entry *e, const char *file, char *err, size_t errlen)
+/* where names the entry: "index.json: probes[3]" (jansson keeps no line numbers past parsing). */
+static int entry_from_json(const json_t *o, struct repo_entry *e, const char *file, const char *where,
+			   char *err, size_t errlen)
 {
 	memset(e, 0, sizeof *e);
 	e->origin = xstrdup(file);
-	if (o->type != J_OBJ)
-		return fail(err, errlen, "%s:%ld: a probe must be an object", file, o->line);
-	if (jstr(o, "path", &e->path, file, err, errlen) != 0)
+	if (!json_is_object(o))
+		return fail(err, errlen, "%s: a probe must be an object", where);
+	if (jstr(o, "path", &e->path, where, err, errlen) != 0)
 		return -1;
 #define GET(f)                                                                                     \
-	if (jstr(o, #f, &e->f, file, err, errlen) != 0)                                            \
+	if (jstr(o, #f, &e->f, where, err, errlen) != 0)                                           \
 		return -1;
 	ENTRY_STRINGS(GET)
 #undef GET
-	if (jstr(o, "sha256", &e->sha256, file, err, errlen) != 0)
+	if (jstr(o, "sha256", &e->sha256, where, err, errlen) != 0)
 		return -1;
-	const struct jval *size = jget(o, "size");
-	if (!size || size->type != J_NUM || parse_size(size->str, &e->size) != 0)
-		return fail(err, errlen, "%s:%ld: %s: \"size\" must be a whole number", file, o->line, e->path);
-	const struct jval *in = jget(o, "inputs");
-	if (!in || in->type != J_OBJ)
-		return fail(err, errlen, "%s:%ld: %s: \"inputs\" must be an object", file, o->line, e->path);
-	const struct jval *pk = jget(in, "packages");
-	if (!pk || pk->type != J_ARR)
-		return fail(err, errlen, "%s:%ld: %s: \"packages\" must be an array", file, in->line, e->path);
-	for (size_t i = 0; i < pk->n; i++) {
-		if (pk->items[i].type != J_STR)
-			return fail(err, errlen, "%s:%ld: %s: a package must be a string", file, pk->line, e->path);
+	const json_t *size = json_object_get(o, "size");
+	if (!json_is_integer(size) || json_integer_value(size) < 0)
+		return fail(err, errlen, "%s: %s: \"size\" must be a whole number", where, e->path);
+	e->size = (unsigned long long)json_integer_value(size);
+	const json_t *in = json_object_get(o, "inputs");
+	if (!json_is_object(in))
+		return fail(err, errlen, "%s: %s: \"inputs\" must be an object", where, e->path);
+	const json_t *pk = json_object_get(in, "packages");
+	if (!json_is_array(pk))
+		return fail(err, errlen, "%s: %s: \"packages\" must be an array", where, e->path);
+	size_t i;
+	const json_t *v;
+	json_array_foreach(pk, i, v) {
+		if (!json_is_string(v))
+			return fail(err, errlen, "%s: %s: a package must be a string", where, e->path);
 		e->packages = xrealloc(e->packages, (e->npackages + 1) * sizeof *e->packages);
-		e->packages[e->npackages++] = xstrdup(pk->items[i].str);
+		e->packages[e->npackages++] = xstrdup(json_string_value(v));
 	}
-	if (jstr(in, "driver_tree_sha256", &e->driver_tree_sha256, file, err, errlen) != 0 ||
-	    jstr(in, "driver_source_sha256", &e->driver_source_sha256, file, err, errlen) != 0 ||
-	    jstr(in, "toolchain_sha256", &e->toolchain_sha256, file, err, errlen) != 0)
+	if (jstr(in, "driver_tree_sha256", &e->driver_tree_sha256, where, err, errlen) != 0 ||
+	    jstr(in, "driver_source_sha256", &e->driver_source_sha256, where, err, errlen) != 0 ||
+	    jstr(in, "toolchain_sha256", &e->toolchain_sha256, where, err, errlen) != 0)
 		return -1;
 	/* A distribution's fixup is an input only where it has one. */
-	if ((jget(in, "fixup") && jstr(in, "fixup", &e->fixup, file, err, errlen) != 0) ||
-	    (jget(in, "fixup_args") && jstr(in, "fixup_args", &e->fixup_args, file, err, errlen) != 0))
+	if ((json_object_get(in, "fixup") && jstr(in, "fixup", &e->fixup, where, err, errlen) != 0) ||
+	    (json_object_get(in, "fixup_args") && jstr(in, "fixup_args", &e->fixup_args, where, err, errlen) != 0))
 		return -1;
-	const struct jval *ver = jget(o, "verified");
+	const json_t *ver = json_object_get(o, "verified");
 	if (ver) {
-		if (ver->type != J_OBJ)
-			return fail(err, errlen, "%s:%ld: %s: \"verified\" must be an object", file, ver->line, e->path);
-		for (size_t i = 0; i < ver->n; i++) {
-			if (ver->items[i].type != J_STR)
-				return fail(err, errlen, "%s:%ld: %s: verification values are strings", file,
-					    ver->line, e->path);
+		if (!json_is_object(ver))
+			return fail(err, errlen, "%s: %s: \"verified\" must be an object", where, e->path);
+		const char *key;
+		json_object_foreach((json_t *)ver, key, v) {
+			if (!json_is_string(v))
+				return fail(err, errlen, "%s: %s: verification values are strings", where, e->path);
 			e->verified = xrealloc(e->verified, (e->nverified + 1) * sizeof *e->verified);
-			e->verified[e->nverified].key = xstrdup(ver->keys[i]);
-			e->verified[e->nverified++].value = xstrdup(ver->items[i].str);
+			e->verified[e->nverified].key = xstrdup(key);
+			e->verified[e->nverified++].value = xstrdup(json_string_value(v));
 		}
 		if (e->nverified)
 			qsort(e->verified, e->nverified, sizeof *e->verified, kv_cmp);
 	}
-	char where[1024];
-	snprintf(where, sizeof where, "%s:%ld", file, o->line);
 	return check_entry(e, where, err, errlen);
+}
+
+static int read_index(const char *file, const json_t *root, struct repo_index *idx, char *err, size_t errlen)
+{
+	if (!json_is_object(root))
+		return fail(err, errlen, "%s: the index must be an object", file);
+	const char *format = json_string_value(json_object_get(root, "format"));
+	const json_t *probes = json_object_get(root, "probes"), *tcs = json_object_get(root, "toolchains");
+	if (!format || strcmp(format, REPO_INDEX_FORMAT))
+		return fail(err, errlen, "%s: \"format\" is not \"%s\"", file, REPO_INDEX_FORMAT);
+	if (!json_is_array(probes))
+		return fail(err, errlen, "%s: \"probes\" must be an array", file);
+	if (tcs && !json_is_object(tcs))
+		return fail(err, errlen, "%s: \"toolchains\" must be an object", file);
+	size_t i;
+	const json_t *v;
+	json_array_foreach(probes, i, v) {
+		char where[1024];
+		snprintf(where, sizeof where, "%s: probes[%zu]", file, i);
+		struct repo_entry e;
+		int rc = entry_from_json(v, &e, file, where, err, errlen);
+		if (rc != 0) {
+			repo_free_entry(&e);
+			return rc;
+		}
+		repo_add(idx, &e);
+	}
+	const char *key;
+	json_object_foreach((json_t *)tcs, key, v) {
+		if (!repo_valid_sha256(key) || !json_is_string(v))
+			return fail(err, errlen, "%s: toolchains: a toolchain is \"<sha256>\": \"<text>\"", file);
+		repo_add_toolchain(idx, key, json_string_value(v));
+	}
+	return 0;
 }
 
 int repo_read_index(const char *file, struct repo_index *idx, char *err, size_t errlen)
@@ -716,59 +447,29 @@ int repo_read_index(const char *file, struct repo_index *idx, char *err, size_t 
 	} while (n > 0);
 	int rerr = ferror(f);
 	fclose(f);
-	if (rerr) {
+	/* jansson would stop at a NUL byte and call it the end of the file. */
+	int rc = 0;
+	if (rerr)
+		rc = fail(err, errlen, "%s: read error", file);
+	else if (memchr(buf, 0, len))
+		rc = fail(err, errlen, "%s: a NUL byte: not a JSON text", file);
+	if (rc != 0) {
 		free(buf);
-		return fail(err, errlen, "%s: read error", file);
+		return rc;
 	}
-	if (memchr(buf, 0, len)) {
-		free(buf);
-		return fail(err, errlen, "%s: a NUL byte: not a JSON text", file);
-	}
-	struct jparser p = { .s = buf, .end = buf + len, .file = file, .line = 1, .err = err, .errlen = errlen };
-	struct jval root = { 0 };
-	int rc = jvalue(&p, &root);
-	if (rc == 0) {
-		jskip(&p);
-		if (p.s != p.end)
-			rc = jfail(&p, "text after the end of the index");
-	}
+	json_error_t jerr;
+	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	free(buf);
-	const struct jval *format = NULL, *probes = NULL, *tcs = NULL;
-	if (rc == 0 && root.type != J_OBJ)
-		rc = fail(err, errlen, "%s: the index must be an object", file);
-	if (rc == 0) {
-		format = jget(&root, "format");
-		probes = jget(&root, "probes");
-		tcs = jget(&root, "toolchains");
-		if (!format || format->type != J_STR || strcmp(format->str, REPO_INDEX_FORMAT))
-			rc = fail(err, errlen, "%s: \"format\" is not \"%s\"", file, REPO_INDEX_FORMAT);
-		else if (!probes || probes->type != J_ARR)
-			rc = fail(err, errlen, "%s: \"probes\" must be an array", file);
-		else if (tcs && tcs->type != J_OBJ)
-			rc = fail(err, errlen, "%s: \"toolchains\" must be an object", file);
-	}
-	for (size_t i = 0; rc == 0 && i < probes->n; i++) {
-		struct repo_entry e;
-		rc = entry_from_json(&probes->items[i], &e, file, err, errlen);
-		if (rc == 0)
-			repo_add(idx, &e);
-		else
-			repo_free_entry(&e);
-	}
-	for (size_t i = 0; rc == 0 && tcs && i < tcs->n; i++) {
-		if (!repo_valid_sha256(tcs->keys[i]) || tcs->items[i].type != J_STR)
-			rc = fail(err, errlen, "%s:%ld: a toolchain is \"<sha256>\": \"<text>\"", file,
-				  tcs->items[i].line);
-		else
-			repo_add_toolchain(idx, tcs->keys[i], tcs->items[i].str);
-	}
-	jfree(&root);
+	if (!root)
+		return fail(err, errlen, "%s:%d:%d: %s", file, jerr.line, jerr.column, jerr.text);
+	rc = read_index(file, root, idx, err, errlen);
+	json_decref(root);
 	return rc;
 }
 
 /* ---- Output ---- */
 
-static void json_string(FILE *f, const char *s)
+static void put_string(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s; s++) {
@@ -787,10 +488,10 @@ static void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void json_member(FILE *f, const char *indent, const char *key, const char *value, bool last)
+static void put_member(FILE *f, const char *indent, const char *key, const char *value, bool last)
 {
 	fprintf(f, "%s\"%s\": ", indent, key);
-	json_string(f, value);
+	put_string(f, value);
 	fputs(last ? "\n" : ",\n", f);
 }
 
@@ -801,33 +502,33 @@ int repo_write_json(FILE *f, const struct repo_index *idx)
 		const struct repo_entry *e = &idx->entries[i];
 		const char *in = "      ";
 		fputs(i ? ",\n    {\n" : "\n    {\n", f);
-		json_member(f, in, "path", e->path, false);
-#define MEMBER(x) json_member(f, in, #x, e->x, false);
+		put_member(f, in, "path", e->path, false);
+#define MEMBER(x) put_member(f, in, #x, e->x, false);
 		ENTRY_STRINGS(MEMBER)
 #undef MEMBER
 		fprintf(f, "%s\"size\": %llu,\n", in, e->size);
-		json_member(f, in, "sha256", e->sha256, false);
+		put_member(f, in, "sha256", e->sha256, false);
 		fprintf(f, "%s\"inputs\": {\n%s  \"packages\": [", in, in);
 		for (size_t k = 0; k < e->npackages; k++) {
 			fputs(k ? ", " : "", f);
-			json_string(f, e->packages[k]);
+			put_string(f, e->packages[k]);
 		}
 		fputs("],\n", f);
-		json_member(f, "        ", "driver_tree_sha256", e->driver_tree_sha256, false);
-		json_member(f, "        ", "driver_source_sha256", e->driver_source_sha256, false);
-		json_member(f, "        ", "toolchain_sha256", e->toolchain_sha256, !(e->fixup && *e->fixup));
+		put_member(f, "        ", "driver_tree_sha256", e->driver_tree_sha256, false);
+		put_member(f, "        ", "driver_source_sha256", e->driver_source_sha256, false);
+		put_member(f, "        ", "toolchain_sha256", e->toolchain_sha256, !(e->fixup && *e->fixup));
 		if (e->fixup && *e->fixup) {
-			json_member(f, "        ", "fixup", e->fixup, false);
-			json_member(f, "        ", "fixup_args", e->fixup_args ? e->fixup_args : "", true);
+			put_member(f, "        ", "fixup", e->fixup, false);
+			put_member(f, "        ", "fixup_args", e->fixup_args ? e->fixup_args : "", true);
 		}
 		fprintf(f, "%s}%s\n", in, e->nverified ? "," : "");
 		if (e->nverified) {
 			fprintf(f, "%s\"verified\": {\n", in);
 			for (size_t k = 0; k < e->nverified; k++) {
 				fprintf(f, "%s  ", in);
-				json_string(f, e->verified[k].key);
+				put_string(f, e->verified[k].key);
 				fputs(": ", f);
-				json_string(f, e->verified[k].value);
+				put_string(f, e->verified[k].value);
 				fputs(k + 1 < e->nverified ? ",\n" : "\n", f);
 			}
 			fprintf(f, "%s}\n", in);
@@ -837,9 +538,9 @@ int repo_write_json(FILE *f, const struct repo_index *idx)
 	fputs(idx->n ? "\n  ],\n  \"toolchains\": {" : "],\n  \"toolchains\": {", f);
 	for (size_t i = 0; i < idx->ntoolchains; i++) {
 		fputs(i ? ",\n    " : "\n    ", f);
-		json_string(f, idx->toolchains[i].sha256);
+		put_string(f, idx->toolchains[i].sha256);
 		fputs(": ", f);
-		json_string(f, idx->toolchains[i].text);
+		put_string(f, idx->toolchains[i].text);
 	}
 	fputs(idx->ntoolchains ? "\n  }\n}\n" : "}\n}\n", f);
 	return ferror(f) ? -1 : 0;

@@ -1,6 +1,7 @@
 /* The probe repository's index: what a record (mk/build-probe.sh) and index.json hold about a
- * probe, read and written by tools/repo-index and tools/repo-query. The JSON reader is ours
- * because the index is the one JSON file the project reads, and it must be read strictly. */
+ * probe, read and written by tools/repo-index and tools/repo-query. index.json is read with
+ * jansson, strictly (a key given twice is an error), and written here, so that the same entries
+ * always give the same bytes. */
 #ifndef REPO_H
 #define REPO_H
 

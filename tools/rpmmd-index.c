@@ -30,37 +30,19 @@
  * several repositories is listed once (from the first).
  *
  * Errors name the file and, for XML, the line, and exit 1. */
-#include <archive.h>
 #include <errno.h>
-#include <libxml/xmlreader.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "xalloc.h"
+#include "common.h"
+#include "xmlread.h"
 
 #define NS_REPO "http://linux.duke.edu/metadata/repo"
 #define NS_COMMON "http://linux.duke.edu/metadata/common"
 
 static const char *cur_file; /* what error messages name */
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("rpmmd-index: ", stderr);
-	if (cur_file)
-		fprintf(stderr, "%s: ", cur_file);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-
 
 static void usage(void)
 {
@@ -72,186 +54,16 @@ static void usage(void)
 	exit(2);
 }
 
-/* ---- a compressed XML stream read through libarchive, parsed by xmlTextReader ---- */
-
-struct stream {
-	struct archive *a;
-	const char *path;
-	char errmsg[512]; /* a decompression error, reported instead of libxml's echo of it */
-};
-
-static int stream_read(void *ctx, char *buf, int len)
-{
-	struct stream *s = ctx;
-	la_ssize_t n = archive_read_data(s->a, buf, (size_t)len);
-	if (n < 0) {
-		snprintf(s->errmsg, sizeof s->errmsg, "cannot decompress: %s", archive_error_string(s->a));
-		return -1;
-	}
-	return (int)n;
-}
-
-static int stream_close(void *ctx)
-{
-	(void)ctx;
-	return 0;
-}
-
-/* libxml2 reports through this; the first error is kept and the reader then stops. */
-struct xmlerr {
-	char msg[512];
-	int line;
-};
-
-static void on_xml_error(void *arg, const char *msg, xmlParserSeverities severity,
-			 xmlTextReaderLocatorPtr locator)
-{
-	struct xmlerr *e = arg;
-	if (e->msg[0] || (severity != XML_PARSER_SEVERITY_ERROR && severity != XML_PARSER_SEVERITY_VALIDITY_ERROR))
-		return;
-	snprintf(e->msg, sizeof e->msg, "%s", msg ? msg : "malformed XML");
-	e->msg[strcspn(e->msg, "\n")] = 0;
-	e->line = locator ? xmlTextReaderLocatorLineNumber(locator) : 0;
-}
-
-struct reader {
-	struct stream s;
-	struct xmlerr err;
-	xmlTextReaderPtr r;
-	const char *root; /* the root element while it is open */
-};
-
-static void reader_open(struct reader *rd, const char *path)
-{
-	memset(rd, 0, sizeof *rd);
-	rd->s.path = path;
-	rd->s.a = archive_read_new();
-	if (!rd->s.a)
-		die("out of memory");
-	archive_read_support_filter_all(rd->s.a);
-	archive_read_support_format_raw(rd->s.a);
-	struct stat st;
-	if (stat(path, &st) != 0)
-		die("%s", strerror(errno));
-	if (st.st_size == 0)
-		die("empty file");
-	if (archive_read_open_filename(rd->s.a, path, 1 << 16) != ARCHIVE_OK)
-		die("cannot read it: %s", archive_error_string(rd->s.a));
-	struct archive_entry *e;
-	int r = archive_read_next_header(rd->s.a, &e);
-	if (r == ARCHIVE_EOF)
-		die("empty file");
-	if (r != ARCHIVE_OK)
-		die("cannot decompress: %s", archive_error_string(rd->s.a));
-	/* No network, no DTD, no entity substitution: a repository is data, not a program. */
-	rd->r = xmlReaderForIO(stream_read, stream_close, &rd->s, path, NULL,
-			       XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT);
-	if (!rd->r)
-		die("cannot start the XML reader");
-	xmlTextReaderSetErrorHandler(rd->r, on_xml_error, &rd->err);
-}
-
-/* The line of the node the reader is on; the parser itself reads ahead by a buffer. */
-static int reader_line(struct reader *rd)
-{
-	xmlNodePtr n = xmlTextReaderCurrentNode(rd->r);
-	long line = n ? xmlGetLineNo(n) : -1;
-	return line > 0 ? (int)line : xmlTextReaderGetParserLineNumber(rd->r);
-}
-
-/* Reports a failed read: the decompressor's message, else libxml's, with a line number. */
-static void reader_fail(struct reader *rd)
-{
-	if (rd->s.errmsg[0])
-		die("%s", rd->s.errmsg);
-	int line = rd->err.line ? rd->err.line : reader_line(rd);
-	/* libxml2's reader words an early end of file as "Extra content at the end of the
-	 * document"; say what happened. */
-	if (rd->root && (!rd->err.msg[0] || strstr(rd->err.msg, "Extra content") ||
-			 strstr(rd->err.msg, "Premature end")))
-		die("line %d: the file ends before </%s>: truncated", line, rd->root);
-	if (rd->err.msg[0])
-		die("line %d: %s", line, rd->err.msg);
-	die("line %d: malformed XML", line);
-}
-
-static void reader_close(struct reader *rd)
-{
-	xmlFreeTextReader(rd->r);
-	archive_read_free(rd->s.a);
-}
-
-/* Next node, or false at the end of the document; fails on any error. */
-static bool reader_step(struct reader *rd, bool skip_subtree)
-{
-	int r = skip_subtree ? xmlTextReaderNext(rd->r) : xmlTextReaderRead(rd->r);
-	if (r < 0 || rd->err.msg[0] || rd->s.errmsg[0])
-		reader_fail(rd);
-	if (r == 1 && xmlTextReaderNodeType(rd->r) == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(rd->r) == 0)
-		rd->root = NULL;
-	if (r == 1 && xmlTextReaderNodeType(rd->r) == XML_READER_TYPE_DOCUMENT_TYPE)
-		die("a document type declaration (<!DOCTYPE ...> before the root element) has no place "
-		    "in rpm-md metadata");
-	return r == 1;
-}
-
-static bool is_element(struct reader *rd, int depth, const char *ns, const char *name)
-{
-	if (xmlTextReaderNodeType(rd->r) != XML_READER_TYPE_ELEMENT || xmlTextReaderDepth(rd->r) != depth)
-		return false;
-	const char *uri = (const char *)xmlTextReaderConstNamespaceUri(rd->r);
-	const char *local = (const char *)xmlTextReaderConstLocalName(rd->r);
-	return uri && local && !strcmp(uri, ns) && !strcmp(local, name);
-}
-
-/* The current element's text, trimmed (an allocated string, "" for an empty element). */
-static char *element_text(struct reader *rd)
-{
-	xmlChar *t = xmlTextReaderIsEmptyElement(rd->r) ? NULL : xmlTextReaderReadString(rd->r);
-	if (rd->err.msg[0] || rd->s.errmsg[0])
-		reader_fail(rd);
-	const char *s = t ? (const char *)t : "";
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
-		n--;
-	char *out = xrealloc(NULL, n + 1);
-	memcpy(out, s, n);
-	out[n] = 0;
-	xmlFree(t);
-	return out;
-}
-
-static char *attr(struct reader *rd, const char *name)
-{
-	xmlChar *v = xmlTextReaderGetAttribute(rd->r, (const xmlChar *)name);
-	char *out = v ? xstrdup((const char *)v) : NULL;
-	xmlFree(v);
-	return out;
-}
-
 /* The root element must be what the file claims to be. */
-static void expect_root(struct reader *rd, const char *ns, const char *name, const char *what)
+static void expect_root(struct xmlread *rd, const char *ns, const char *name)
 {
-	while (reader_step(rd, false))
-		if (xmlTextReaderNodeType(rd->r) == XML_READER_TYPE_ELEMENT) {
-			if (!is_element(rd, 0, ns, name))
-				die("line %d: not %s (root element <%s>)", reader_line(rd), what,
-				    (const char *)xmlTextReaderConstName(rd->r));
-			if (!xmlTextReaderIsEmptyElement(rd->r))
-				rd->root = name;
-			return;
-		}
-	die("no XML elements: not %s", what);
+	xmlread_root(rd);
+	if (!xmlread_is(rd, 0, ns, name))
+		die_at(rd->path, "line %d: not %s (root element <%s>)", xmlread_line(rd), rd->what,
+		       (const char *)xmlTextReaderConstName(rd->r));
 }
 
 /* ---- checks on the values a listing line carries ---- */
-
-static bool valid_sha256(const char *s)
-{
-	return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
-}
 
 static bool valid_size(const char *s)
 {
@@ -319,10 +131,10 @@ static char *join_url(const char *base, const char *href, const char **why)
 		return NULL;
 
 	size_t cap = strlen(base) + strlen(href) + 3;
-	char *path = xrealloc(NULL, cap);
+	char *path = xmalloc(cap);
 	snprintf(path, cap, "%s/%s", base + root, href);
 	/* Segments, resolved onto a stack. The path starts with '/' (or is empty after root). */
-	char *out = xrealloc(NULL, cap + (size_t)root + 1);
+	char *out = xmalloc(cap + (size_t)root + 1);
 	memcpy(out, base, (size_t)root);
 	size_t o = (size_t)root;
 	const char *p = path;
@@ -383,7 +195,7 @@ static int cmd_mirrorlist(int argc, char **argv)
 	cur_file = argv[i];
 	FILE *f = fopen(cur_file, "r");
 	if (!f)
-		die("%s", strerror(errno));
+		die_at(cur_file, "%s", strerror(errno));
 	char *line = NULL;
 	size_t cap = 0;
 	long lineno = 0;
@@ -392,7 +204,7 @@ static int cmd_mirrorlist(int argc, char **argv)
 	while ((len = getline(&line, &cap, f)) >= 0) {
 		lineno++;
 		if (memchr(line, 0, (size_t)len))
-			die("line %ld: a NUL byte: not a mirror list", lineno);
+			die_at(cur_file, "line %ld: a NUL byte: not a mirror list", lineno);
 		char *s = line;
 		while (*s == ' ' || *s == '\t')
 			s++;
@@ -411,14 +223,14 @@ static int cmd_mirrorlist(int argc, char **argv)
 			size_t putn = 1;
 			if (skip) {
 				if (!basearch)
-					die("line %ld: the mirror names $basearch: give --basearch", lineno);
+					die_at(cur_file, "line %ld: the mirror names $basearch: give --basearch", lineno);
 				put = basearch;
 				putn = strlen(basearch);
 			} else {
 				skip = 1;
 			}
 			if (o + putn >= sizeof buf)
-				die("line %ld: too long", lineno);
+				die_at(cur_file, "line %ld: too long", lineno);
 			memcpy(buf + o, put, putn);
 			o += putn;
 			p += skip;
@@ -427,25 +239,25 @@ static int cmd_mirrorlist(int argc, char **argv)
 		while (o > 0 && buf[o - 1] == '/')
 			buf[--o] = 0;
 		if (strchr(buf, '$'))
-			die("line %ld: '%s' holds a variable other than $basearch", lineno, buf);
+			die_at(cur_file, "line %ld: '%s' holds a variable other than $basearch", lineno, buf);
 		if (strncmp(buf, "http://", 7) && strncmp(buf, "https://", 8) && strncmp(buf, "file://", 7))
-			die("line %ld: '%s' is not an http, https or file URL", lineno, buf);
+			die_at(cur_file, "line %ld: '%s' is not an http, https or file URL", lineno, buf);
 		long root = base_root_len(buf);
 		if (root < 0 || !url_chars_ok(buf + root))
-			die("line %ld: '%s' holds characters a listing cannot carry", lineno, buf);
+			die_at(cur_file, "line %ld: '%s' holds characters a listing cannot carry", lineno, buf);
 		url = xstrdup(buf);
 		break;
 	}
 	if (ferror(f))
-		die("%s", strerror(errno));
+		die_at(cur_file, "%s", strerror(errno));
 	fclose(f);
 	free(line);
 	if (!url)
-		die("no mirror in it");
+		die_at(cur_file, "no mirror in it");
 	if (mirror) {
 		const char *eq = strchr(mirror, '=');
 		if (!eq || eq == mirror)
-			die("--mirror needs VAR=URL, got '%s'", mirror);
+			die_at(cur_file, "--mirror needs VAR=URL, got '%s'", mirror);
 		int vn = (int)(eq - mirror);
 		const char *m = eq + 1;
 		int mn = (int)strlen(m);
@@ -482,23 +294,23 @@ static int cmd_repomd(int argc, char **argv)
 	if (argc - i != 1)
 		usage();
 	cur_file = argv[i];
-	struct reader rd;
-	reader_open(&rd, cur_file);
-	expect_root(&rd, NS_REPO, "repomd", "an rpm-md repomd.xml");
+	struct xmlread rd;
+	xmlread_open(&rd, cur_file, "an rpm-md repomd.xml");
+	expect_root(&rd, NS_REPO, "repomd");
 
 	char *href = NULL, *sha = NULL, *ctype = NULL, *size = NULL;
 	int line = 0, found = 0;
 	bool in = false;
-	while (reader_step(&rd, false)) {
+	while (xmlread_step(&rd, false)) {
 		int t = xmlTextReaderNodeType(rd.r);
-		if (is_element(&rd, 1, NS_REPO, "data")) {
-			char *dt = attr(&rd, "type");
+		if (xmlread_is(&rd, 1, NS_REPO, "data")) {
+			char *dt = xmlread_attr(&rd, "type");
 			in = dt && !strcmp(dt, type);
 			if (in) {
 				found++;
-				line = reader_line(&rd);
+				line = xmlread_line(&rd);
 				if (found > 1)
-					die("line %d: a second <data type=\"%s\">", line, type);
+					die_at(cur_file, "line %d: a second <data type=\"%s\">", line, type);
 			}
 			free(dt);
 			if (in && xmlTextReaderIsEmptyElement(rd.r))
@@ -511,45 +323,46 @@ static int cmd_repomd(int argc, char **argv)
 		}
 		if (!in)
 			continue;
-		if (is_element(&rd, 2, NS_REPO, "location")) {
+		if (xmlread_is(&rd, 2, NS_REPO, "location")) {
 			free(href);
-			href = attr(&rd, "href");
-			char *xb = attr(&rd, "xml:base");
+			href = xmlread_attr(&rd, "href");
+			char *xb = xmlread_attr(&rd, "xml:base");
 			if (xb)
-				die("line %d: the %s metadata lives under another base (%s), which is not supported",
-				    reader_line(&rd), type, xb);
-		} else if (is_element(&rd, 2, NS_REPO, "checksum")) {
+				die_at(cur_file, "line %d: the %s metadata lives under another base (%s), which is not supported",
+				    xmlread_line(&rd), type, xb);
+		} else if (xmlread_is(&rd, 2, NS_REPO, "checksum")) {
 			free(ctype);
 			free(sha);
-			ctype = attr(&rd, "type");
-			sha = element_text(&rd);
-		} else if (is_element(&rd, 2, NS_REPO, "size")) {
+			ctype = xmlread_attr(&rd, "type");
+			sha = xmlread_text(&rd, true);
+		} else if (xmlread_is(&rd, 2, NS_REPO, "size")) {
 			free(size);
-			size = element_text(&rd);
+			size = xmlread_text(&rd, true);
 		}
 	}
-	reader_close(&rd);
+	xmlread_close(&rd);
 	if (!found)
-		die("no <data type=\"%s\">", type);
+		die_at(cur_file, "no <data type=\"%s\">", type);
 	if (!href || !*href)
-		die("line %d: the %s data has no location", line, type);
+		die_at(cur_file, "line %d: the %s data has no location", line, type);
 	if (!sha || !ctype)
-		die("line %d: the %s data has no checksum", line, type);
+		die_at(cur_file, "line %d: the %s data has no checksum", line, type);
 	if (strcmp(ctype, "sha256"))
-		die("line %d: the %s data's checksum is %s, not sha256: refusing to trust it", line, type, ctype);
+		die_at(cur_file, "line %d: the %s data's checksum is %s, not sha256: refusing to trust it", line,
+		       type, ctype);
 	for (char *p = sha; *p; p++)
 		if (*p >= 'A' && *p <= 'F')
 			*p = (char)(*p - 'A' + 'a');
-	if (!valid_sha256(sha))
-		die("line %d: the %s data's sha256 '%s' is not 64 hex digits", line, type, sha);
+	if (!is_sha256_hex(sha))
+		die_at(cur_file, "line %d: the %s data's sha256 '%s' is not 64 hex digits", line, type, sha);
 	/* The metadata lives in the repository: a relative path that stays inside it. */
 	const char *why;
 	char *probe = join_url("http://h/r", href, &why);
 	if (!probe || strncmp(probe, "http://h/r/", 11))
-		die("line %d: the %s location '%s' is not a path inside the repository", line, type, href);
+		die_at(cur_file, "line %d: the %s location '%s' is not a path inside the repository", line, type, href);
 	free(probe);
 	if (size && *size && !valid_size(size))
-		die("line %d: the %s size '%s' is not a byte count", line, type, size);
+		die_at(cur_file, "line %d: the %s size '%s' is not a byte count", line, type, size);
 	printf("%s\t%s\t%s\n", href, sha, size && *size ? size : "-");
 	free(href), free(sha), free(ctype), free(size);
 	return 0;
@@ -602,29 +415,30 @@ static void keep_package(struct cur *c, const struct repo *r, size_t ri)
 		return;
 	const char *what = c->name;
 	if (!c->ver || !c->rel || !*c->ver || !*c->rel)
-		die("line %d: package %s has no version", c->line, what);
+		die_at(cur_file, "line %d: package %s has no version", c->line, what);
 	char nvra[512];
 	snprintf(nvra, sizeof nvra, "%s-%s-%s.%s", c->name, c->ver, c->rel, c->arch);
 	if (!name_chars_ok(c->ver) || !name_chars_ok(c->rel) || !name_chars_ok(c->arch))
-		die("line %d: package %s: its version holds characters a kernel release cannot", c->line, nvra);
+		die_at(cur_file, "line %d: package %s: its version holds characters a kernel release cannot",
+		       c->line, nvra);
 	if (!c->ctype || !c->sha)
-		die("line %d: package %s has no checksum", c->line, nvra);
+		die_at(cur_file, "line %d: package %s has no checksum", c->line, nvra);
 	if (strcmp(c->ctype, "sha256"))
-		die("line %d: package %s has a %s checksum, not sha256: refusing to trust it", c->line, nvra,
+		die_at(cur_file, "line %d: package %s has a %s checksum, not sha256: refusing to trust it", c->line, nvra,
 		    c->ctype);
 	for (char *p = c->sha; *p; p++)
 		if (*p >= 'A' && *p <= 'F')
 			*p = (char)(*p - 'A' + 'a');
-	if (!valid_sha256(c->sha))
-		die("line %d: package %s: sha256 '%s' is not 64 hex digits", c->line, nvra, c->sha);
+	if (!is_sha256_hex(c->sha))
+		die_at(cur_file, "line %d: package %s: sha256 '%s' is not 64 hex digits", c->line, nvra, c->sha);
 	if (!c->size || !valid_size(c->size))
-		die("line %d: package %s has no package size", c->line, nvra);
+		die_at(cur_file, "line %d: package %s has no package size", c->line, nvra);
 	if (!c->href || !*c->href)
-		die("line %d: package %s has no location", c->line, nvra);
+		die_at(cur_file, "line %d: package %s has no location", c->line, nvra);
 	const char *why;
 	char *url = join_url(c->xmlbase ? c->xmlbase : r->base, c->href, &why);
 	if (!url)
-		die("line %d: package %s: location '%s' under '%s' %s", c->line, nvra, c->href,
+		die_at(cur_file, "line %d: package %s: location '%s' under '%s' %s", c->line, nvra, c->href,
 		    c->xmlbase ? c->xmlbase : r->base, why);
 	pkgs = xrealloc(pkgs, (npkgs + 1) * sizeof *pkgs);
 	pkgs[npkgs++] = (struct pkg){
@@ -638,28 +452,28 @@ static void read_primary(const struct repo *r, size_t ri)
 {
 	cur_file = r->primary;
 	if (base_root_len(r->base) < 0)
-		die("base '%s' is neither a URL nor a $(VARIABLE)", r->base);
-	struct reader rd;
-	reader_open(&rd, r->primary);
-	expect_root(&rd, NS_COMMON, "metadata", "an rpm-md primary file");
-	char *declared = attr(&rd, "packages");
+		die_at(cur_file, "base '%s' is neither a URL nor a $(VARIABLE)", r->base);
+	struct xmlread rd;
+	xmlread_open(&rd, r->primary, "an rpm-md primary file");
+	expect_root(&rd, NS_COMMON, "metadata");
+	char *declared = xmlread_attr(&rd, "packages");
 	unsigned long seen = 0;
 	struct cur c = { 0 };
 	bool in = false;
 	bool skip = false;
-	while (reader_step(&rd, skip)) {
+	while (xmlread_step(&rd, skip)) {
 		skip = false;
 		int t = xmlTextReaderNodeType(rd.r), depth = xmlTextReaderDepth(rd.r);
 		if (depth == 1 && t == XML_READER_TYPE_ELEMENT) {
-			if (!is_element(&rd, 1, NS_COMMON, "package"))
-				die("line %d: unexpected <%s> in the package list", reader_line(&rd),
+			if (!xmlread_is(&rd, 1, NS_COMMON, "package"))
+				die_at(cur_file, "line %d: unexpected <%s> in the package list", xmlread_line(&rd),
 				    (const char *)xmlTextReaderConstName(rd.r));
 			cur_free(&c);
-			c.line = reader_line(&rd);
+			c.line = xmlread_line(&rd);
 			seen++;
 			in = !xmlTextReaderIsEmptyElement(rd.r);
 			if (!in)
-				die("line %d: an empty <package>", c.line);
+				die_at(cur_file, "line %d: an empty <package>", c.line);
 			continue;
 		}
 		if (depth == 1 && t == XML_READER_TYPE_END_ELEMENT) {
@@ -676,42 +490,42 @@ static void read_primary(const struct repo *r, size_t ri)
 			continue;
 		if (!strcmp(local, "name")) {
 			free(c.name);
-			c.name = element_text(&rd);
+			c.name = xmlread_text(&rd, true);
 		} else if (!strcmp(local, "arch")) {
 			free(c.arch);
-			c.arch = element_text(&rd);
+			c.arch = xmlread_text(&rd, true);
 		} else if (!strcmp(local, "version")) {
 			free(c.epoch), free(c.ver), free(c.rel);
-			c.epoch = attr(&rd, "epoch");
-			c.ver = attr(&rd, "ver");
-			c.rel = attr(&rd, "rel");
+			c.epoch = xmlread_attr(&rd, "epoch");
+			c.ver = xmlread_attr(&rd, "ver");
+			c.rel = xmlread_attr(&rd, "rel");
 		} else if (!strcmp(local, "checksum")) {
 			free(c.ctype), free(c.sha);
-			c.ctype = attr(&rd, "type");
-			c.sha = element_text(&rd);
+			c.ctype = xmlread_attr(&rd, "type");
+			c.sha = xmlread_text(&rd, true);
 		} else if (!strcmp(local, "size")) {
 			free(c.size);
-			c.size = attr(&rd, "package");
+			c.size = xmlread_attr(&rd, "package");
 		} else if (!strcmp(local, "location")) {
 			free(c.href), free(c.xmlbase);
-			c.href = attr(&rd, "href");
-			c.xmlbase = attr(&rd, "xml:base");
+			c.href = xmlread_attr(&rd, "href");
+			c.xmlbase = xmlread_attr(&rd, "xml:base");
 		} else if (!strcmp(local, "format") || !strcmp(local, "description") ||
 			   !strcmp(local, "summary")) {
 			skip = true; /* the bulk of the file; nothing in it is needed */
 		}
 	}
 	if (in)
-		die("line %d: the package list ends inside a <package>", reader_line(&rd));
-	reader_close(&rd);
+		die_at(cur_file, "line %d: the package list ends inside a <package>", xmlread_line(&rd));
+	xmlread_close(&rd);
 	cur_free(&c);
 	if (declared) {
 		char *end;
 		unsigned long n = strtoul(declared, &end, 10);
 		if (*end || !*declared)
-			die("packages=\"%s\" is not a count", declared);
+			die_at(cur_file, "packages=\"%s\" is not a count", declared);
 		if (n != seen)
-			die("it declares %lu packages but holds %lu: truncated or corrupt", n, seen);
+			die_at(cur_file, "it declares %lu packages but holds %lu: truncated or corrupt", n, seen);
 		free(declared);
 	}
 	cur_file = NULL;
@@ -789,19 +603,17 @@ static int cmd_listing(int argc, char **argv)
 	if (!narches)
 		arches = xrealloc(arches, sizeof default_arches),
 		memcpy(arches, default_arches, sizeof default_arches), narches = 2;
-	char **stems = xrealloc(NULL, nnames * sizeof *stems);
+	char **stems = xmalloc(nnames * sizeof *stems);
 	for (size_t i = 0; i < nnames; i++) {
 		size_t n = strlen(names[i]);
 		if (!name_chars_ok(names[i]) || n <= 6 || strcmp(names[i] + n - 6, "-devel")) {
-			fprintf(stderr, "rpmmd-index: --name %s: a headers package name ends in -devel\n", names[i]);
+			warn("--name %s: a headers package name ends in -devel", names[i]);
 			return 2;
 		}
 		stems[i] = xstrdup(names[i]);
 		stems[i][n - 6] = 0;
 		image_names = xrealloc(image_names, (nimage_names + 2) * sizeof *image_names);
-		char *core = xrealloc(NULL, n + 1);
-		snprintf(core, n + 1, "%s-core", stems[i]);
-		image_names[nimage_names++] = core;
+		image_names[nimage_names++] = xasprintf("%s-core", stems[i]);
 		image_names[nimage_names++] = stems[i];
 	}
 
@@ -822,9 +634,8 @@ static int cmd_listing(int argc, char **argv)
 		if (i > 0 && same_nvra(p, &pkgs[i - 1])) {
 			/* The same kernel in a second repository (AL2's core/2.0 and core/latest). */
 			if (strcmp(p->sha256, pkgs[i - 1].sha256))
-				fprintf(stderr, "rpmmd-index: %s: %s-%s-%s.%s differs from the one in %s; keeping that one\n",
-					repos[p->repo].primary, p->name, p->ver, p->rel, p->arch,
-					repos[pkgs[i - 1].repo].primary);
+				warn_at(repos[p->repo].primary, "%s-%s-%s.%s differs from the one in %s; keeping that one",
+					p->name, p->ver, p->rel, p->arch, repos[pkgs[i - 1].repo].primary);
 			continue;
 		}
 		char stem_core[300];
@@ -832,18 +643,13 @@ static int cmd_listing(int argc, char **argv)
 		const struct pkg *img = find_pkg(stem_core, p);
 		if (!img)
 			img = find_pkg(stems[k], p);
-		char *line;
 		/* rpm kernels are built once per release: uname -v is "#1 SMP ..." (checked later
 		 * against UTS_VERSION in the headers). */
-		if (asprintf(&line, "%s\t%s\t%s-%s.%s\t#1 SMP\tusr/src/kernels/%s-%s.%s\t%s|%s|%s\t",
-			     repos[p->repo].os_release, p->arch, p->ver, p->rel, p->arch, p->ver, p->rel,
-			     p->arch, p->url, p->sha256, p->size) < 0)
-			die("out of memory");
-		char *full;
-		int r = img ? asprintf(&full, "%s%s|%s|%s\n", line, img->url, img->sha256, img->size)
-			    : asprintf(&full, "%s-\n", line);
-		if (r < 0)
-			die("out of memory");
+		char *line = xasprintf("%s\t%s\t%s-%s.%s\t#1 SMP\tusr/src/kernels/%s-%s.%s\t%s|%s|%s\t",
+				       repos[p->repo].os_release, p->arch, p->ver, p->rel, p->arch, p->ver, p->rel,
+				       p->arch, p->url, p->sha256, p->size);
+		char *full = img ? xasprintf("%s%s|%s|%s\n", line, img->url, img->sha256, img->size)
+				 : xasprintf("%s-\n", line);
 		free(line);
 		lines = xrealloc(lines, (nlines + 1) * sizeof *lines);
 		lines[nlines++] = full;
@@ -857,7 +663,7 @@ static int cmd_listing(int argc, char **argv)
 		free(lines[i]);
 	free(lines);
 	if (fflush(stdout) != 0 || ferror(stdout))
-		die("writing the listing failed");
+		die_at(cur_file, "writing the listing failed");
 	for (size_t i = 0; i < npkgs; i++) {
 		free(pkgs[i].name), free(pkgs[i].arch), free(pkgs[i].epoch), free(pkgs[i].ver);
 		free(pkgs[i].rel), free(pkgs[i].url), free(pkgs[i].sha256), free(pkgs[i].size);
@@ -877,6 +683,7 @@ static int cmd_listing(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	set_prog(argv[0]);
 	LIBXML_TEST_VERSION
 	if (argc < 2)
 		usage();
