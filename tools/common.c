@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *prog_name;
 int die_status = 1;
@@ -140,4 +141,32 @@ char *xasprintf(const char *fmt, ...)
 bool is_sha256_hex(const char *s)
 {
 	return s && strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
+}
+
+void replace_file(const char *path, const char *text, size_t len)
+{
+	FILE *old = fopen(path, "r");
+	if (old) {
+		bool same = true;
+		size_t i = 0;
+		int c;
+		while (same && (c = getc(old)) != EOF)
+			same = i < len && text[i++] == (char)c;
+		same = same && i == len && !ferror(old);
+		fclose(old);
+		if (same)
+			return;
+	}
+	char *tmp = xasprintf("%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		die_at(tmp, "%s", strerror(errno));
+	if (fwrite(text, 1, len, f) != len || fclose(f) != 0) {
+		int err = errno;
+		unlink(tmp);
+		die_at(tmp, "cannot write it: %s", strerror(err));
+	}
+	if (rename(tmp, path) != 0)
+		die_at(path, "%s", strerror(errno));
+	free(tmp);
 }

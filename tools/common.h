@@ -52,6 +52,12 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* ---- files ---- */
+
+/* Writes text to path through path.tmp and a rename, unless path holds exactly that text
+ * already: make, reading its time, then sees a change and not activity. Dies naming the file. */
+void replace_file(const char *path, const char *text, size_t len);
+
 /* ---- SHA-256 ---- */
 
 #define SHA256_HEX_SIZE 65 /* 64 lowercase hex digits and a NUL */

@@ -28,7 +28,6 @@
  * Text goes through temporary files and replaces the old only when it differs, so make sees a
  * change, not activity. Kernel ids are <os-release name>_<uname -r>, with ~N for a repeat. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,23 +35,10 @@
 #include <sys/stat.h>
 
 #include "falconame.h"
-#include "xalloc.h"
+#include "common.h"
 
 static const char *listing_path;
 
-static _Noreturn void die(long line, const char *fmt, ...)
-{
-	va_list ap;
-	if (line)
-		fprintf(stderr, "kernels-mk: %s:%ld: ", listing_path, line);
-	else
-		fprintf(stderr, "kernels-mk: %s: ", listing_path ? listing_path : "");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
 
 /* Characters that would change the meaning of a make word. A url may start with a $(VARIABLE)
  * so that mirrors stay configurable; nothing else may expand. */
@@ -93,9 +79,7 @@ static bool set_add(struct set *set, const char *key)
 {
 	if ((set->n + 1) * 2 > set->cap) {
 		size_t cap = set->cap ? set->cap * 2 : 1024;
-		char **keys = calloc(cap, sizeof *keys);
-		if (!keys)
-			die(0, "out of memory");
+		char **keys = xcalloc(cap, sizeof *keys);
 		for (size_t i = 0; i < set->cap; i++)
 			if (set->keys[i]) {
 				size_t j = hash(set->keys[i]) & (cap - 1);
@@ -143,13 +127,13 @@ static void parse_package(char *p, struct package *out, long line)
 {
 	char *bar1 = strchr(p, '|'), *bar2 = bar1 ? strchr(bar1 + 1, '|') : NULL;
 	if (!bar2)
-		die(line, "package '%s' is not <url>|<sha256>|<size>", p);
+		die_line(listing_path, line, "package '%s' is not <url>|<sha256>|<size>", p);
 	*bar1 = *bar2 = 0;
 	out->url = p, out->sha256 = bar1 + 1, out->size = bar2 + 1;
 	if (strlen(out->sha256) != 64 || strspn(out->sha256, "0123456789abcdef") != 64)
-		die(line, "package %s: '%s' is not a SHA-256", out->url, out->sha256);
+		die_line(listing_path, line, "package %s: '%s' is not a SHA-256", out->url, out->sha256);
 	if (!make_safe(out->url, true) || !*out->size || strspn(out->size, "0123456789") != strlen(out->size))
-		die(line, "package %s: the url or size holds a character make cannot take", out->url);
+		die_line(listing_path, line, "package %s: the url or size holds a character make cannot take", out->url);
 }
 
 static const char *base_name(const char *path)
@@ -163,7 +147,7 @@ static struct kernel *read_listing(size_t *nkernels)
 {
 	FILE *in = fopen(listing_path, "r");
 	if (!in)
-		die(0, "%s", strerror(errno));
+		die_at(listing_path, "%s", strerror(errno));
 	struct kernel *ks = NULL;
 	size_t n = 0;
 	struct set ids = { 0 };
@@ -186,19 +170,19 @@ static struct kernel *read_listing(size_t *nkernels)
 			*tab = 0;
 		}
 		if (nf != 7)
-			die(lineno, "expected 7 tab-separated fields, found %d", nf);
+			die_line(listing_path, lineno, "expected 7 tab-separated fields, found %d", nf);
 		struct kernel k = { .line = lineno, .os_release = field[0], .uname_m = field[1], .uname_r = field[2],
 				    .uname_v = field[3], .kdir = field[4] };
 		if (!make_safe(k.os_release, false) || !make_safe(k.kdir, false) || !make_safe(k.uname_r, false) ||
 		    !make_safe(k.uname_m, false))
-			die(lineno, "%s: a field holds a character make cannot take", k.uname_r);
+			die_line(listing_path, lineno, "%s: a field holds a character make cannot take", k.uname_r);
 		char *save = NULL;
 		for (char *p = strtok_r(field[5], " ", &save); p; p = strtok_r(NULL, " ", &save)) {
 			k.pkgs = xrealloc(k.pkgs, (k.npkgs + 1) * sizeof *k.pkgs);
 			parse_package(p, &k.pkgs[k.npkgs++], lineno);
 		}
 		if (!k.npkgs)
-			die(lineno, "%s: no packages", k.uname_r);
+			die_line(listing_path, lineno, "%s: no packages", k.uname_r);
 		if (strcmp(field[6], "-")) {
 			parse_package(field[6], &k.image, lineno);
 			k.has_image = true;
@@ -212,7 +196,7 @@ static struct kernel *read_listing(size_t *nkernels)
 		ks[n++] = k;
 	}
 	if (ferror(in))
-		die(0, "read error");
+		die_at(listing_path, "read error");
 	fclose(in);
 	free(line);
 	set_free(&ids);
@@ -222,40 +206,13 @@ static struct kernel *read_listing(size_t *nkernels)
 
 /* ---- output files ---- */
 
-/* Writes the text to path through path.tmp, unless path holds that text already. */
-static void replace_if_changed(const char *path, const char *text, size_t len)
-{
-	FILE *old = fopen(path, "r");
-	if (old) {
-		bool same = true;
-		size_t i = 0;
-		int c;
-		while (same && (c = getc(old)) != EOF)
-			same = i < len && text[i++] == (char)c;
-		same = same && i == len && !ferror(old);
-		fclose(old);
-		if (same)
-			return;
-	}
-	char *tmp = NULL;
-	if (asprintf(&tmp, "%s.tmp", path) < 0)
-		die(0, "out of memory");
-	FILE *f = fopen(tmp, "w");
-	if (!f)
-		die(0, "%s: %s", tmp, strerror(errno));
-	if (fwrite(text, 1, len, f) != len || fclose(f) != 0)
-		die(0, "%s: write error", tmp);
-	if (rename(tmp, path) != 0)
-		die(0, "%s: %s", path, strerror(errno));
-	free(tmp);
-}
 
 /* ---- kernels ---- */
 
 static int cmd_kernels(const char *distro, const char *ids_dir, struct kernel *ks, size_t n)
 {
 	if (mkdir(ids_dir, 0755) != 0 && errno != EEXIST)
-		die(0, "%s: %s", ids_dir, strerror(errno));
+		die_at(ids_dir, "%s", strerror(errno));
 	struct set packages = { 0 };
 	printf("# Generated by tools/kernels-mk from %s: do not edit.\n", listing_path);
 	printf("# Per kernel: what its outputs depend on, and its tree's packages (mk/outputs.mk).\n");
@@ -284,10 +241,8 @@ static int cmd_kernels(const char *distro, const char *ids_dir, struct kernel *k
 			fprintf(m, "%s%s", p ? " " : "", k->pkgs[p].sha256);
 		fputc('\n', m);
 		fclose(m);
-		char *path = NULL;
-		if (asprintf(&path, "%s/%s.id", ids_dir, k->id) < 0)
-			die(0, "out of memory");
-		replace_if_changed(path, text, len);
+		char *path = xasprintf("%s/%s.id", ids_dir, k->id);
+		replace_file(path, text, len);
 		free(path);
 		free(text);
 	}
@@ -334,12 +289,12 @@ static struct release parse_release(const char *spec)
 		*colon = 0;
 	}
 	if (n != 5)
-		die(0, "--release %s: expected NAME:RULES:LAYOUT_O:LAYOUT_KO:KINDS", spec);
+		die_at(listing_path, "--release %s: expected NAME:RULES:LAYOUT_O:LAYOUT_KO:KINDS", spec);
 	r.name = part[0];
 	r.rules = *part[1] ? part[1] : NULL;
 	for (int k = 0; k < 2; k++)
 		if ((r.layout[k] = parse_layout(part[2 + k])) == -2)
-			die(0, "--release %s: unknown layout '%s'", spec, part[2 + k]);
+			die_at(listing_path, "--release %s: unknown layout '%s'", spec, part[2 + k]);
 	char *save = NULL;
 	for (char *k = strtok_r(part[4], ",", &save); k; k = strtok_r(NULL, ",", &save)) {
 		if (!strcmp(k, "bpf"))
@@ -347,10 +302,10 @@ static struct release parse_release(const char *spec)
 		else if (!strcmp(k, "kmod"))
 			r.kinds[KIND_KMOD] = true;
 		else
-			die(0, "--release %s: unknown kind '%s'", spec, k);
+			die_at(listing_path, "--release %s: unknown kind '%s'", spec, k);
 	}
 	if (!make_safe(r.name, false))
-		die(0, "--release %s: the name holds a character make cannot take", spec);
+		die_at(listing_path, "--release %s: the name holds a character make cannot take", spec);
 	return r;
 }
 
@@ -404,11 +359,9 @@ static int cmd_outputs(const char *distro, const char *dv, struct release *rel, 
 		       const char *outputs_path, const char *verify_path, struct kernel *ks, size_t n)
 {
 	if (!make_safe(dv, false))
-		die(0, "driver version '%s' is not usable in make", dv);
+		die_at(listing_path, "driver version '%s' is not usable in make", dv);
 	/* names[(kernel * nrel + release) * 2 + kind] */
-	struct named *names = calloc(n * nrel * 2 + 1, sizeof *names);
-	if (!names)
-		die(0, "out of memory");
+	struct named *names = xcalloc(n * nrel * 2 + 1, sizeof *names);
 	struct osrel *osrels = NULL;
 	size_t nosrels = 0;
 	for (size_t i = 0; i < n; i++)
@@ -424,11 +377,11 @@ static int cmd_outputs(const char *distro, const char *dv, struct release *rel, 
 							       .layout = rel[r].layout[kind],
 							       .kind = kind == KIND_KMOD ? FALCONAME_KMOD : FALCONAME_BPF };
 				if (!host)
-					die(ks[i].line, "%s: %s", ks[i].uname_r, err);
+					die_line(listing_path, ks[i].line, "%s: %s", ks[i].uname_r, err);
 				if (falconame_compute(host, &opts, &res, err, sizeof err) != 0)
-					die(ks[i].line, "%s: %s", ks[i].uname_r, err);
+					die_line(listing_path, ks[i].line, "%s: %s", ks[i].uname_r, err);
 				if (!make_safe(res.repo_path, false))
-					die(ks[i].line, "%s: %s holds a character make cannot take", ks[i].uname_r,
+					die_line(listing_path, ks[i].line, "%s: %s holds a character make cannot take", ks[i].uname_r,
 					    res.repo_path);
 				snprintf(nm->path, sizeof nm->path, "%s", res.repo_path);
 				nm->served = true;
@@ -546,9 +499,9 @@ static int cmd_outputs(const char *distro, const char *dv, struct release *rel, 
 	}
 	fclose(t);
 	fclose(v);
-	replace_if_changed(outputs_path, table, tablelen);
+	replace_file(outputs_path, table, tablelen);
 	if (verify_path)
-		replace_if_changed(verify_path, verify, verifylen);
+		replace_file(verify_path, verify, verifylen);
 	free(table);
 	free(verify);
 	free(names);
@@ -569,6 +522,7 @@ static _Noreturn void usage(void)
 
 int main(int argc, char **argv)
 {
+	set_prog(argv[0]);
 	if (argc < 2)
 		usage();
 	const char *mode = argv[1], *distro = NULL, *ids = NULL, *dv = NULL, *outputs = NULL, *verify = NULL;
@@ -597,7 +551,7 @@ int main(int argc, char **argv)
 		usage();
 	listing_path = argv[i];
 	if (!make_safe(distro, false))
-		die(0, "distribution name '%s' is not usable in make", distro);
+		die_at(listing_path, "distribution name '%s' is not usable in make", distro);
 	size_t n;
 	struct kernel *ks = read_listing(&n);
 	int rc;

@@ -18,24 +18,13 @@
  *   <path> <kernel id> <kind> <release> published|unservable <reason>
  * Both are replaced only when their text changes. Exit 1 on a malformed table, naming its line. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "xalloc.h"
+#include "common.h"
 
-static _Noreturn void die(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("plan: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
 
 struct row {
 	char *path, *kid, *kind, *release, *role, *source; /* source: the compiled path */
@@ -55,7 +44,7 @@ static char **read_lines(const char *path, size_t *n)
 {
 	FILE *f = fopen(path, "r");
 	if (!f)
-		die("%s: %s", path, strerror(errno));
+		die_at(path, "%s", strerror(errno));
 	char **lines = NULL, *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
@@ -69,7 +58,7 @@ static char **read_lines(const char *path, size_t *n)
 		lines[(*n)++] = xstrdup(line);
 	}
 	if (ferror(f))
-		die("%s: read error", path);
+		die_at(path, "read error");
 	fclose(f);
 	free(line);
 	if (*n)
@@ -86,32 +75,6 @@ static unsigned long shard_of(const char *s, unsigned long n)
 	return (unsigned long)(h % n) + 1;
 }
 
-static void replace_if_changed(const char *path, const char *text, size_t len)
-{
-	FILE *old = fopen(path, "r");
-	if (old) {
-		bool same = true;
-		size_t i = 0;
-		int c;
-		while (same && (c = getc(old)) != EOF)
-			same = i < len && text[i++] == (char)c;
-		same = same && i == len && !ferror(old);
-		fclose(old);
-		if (same)
-			return;
-	}
-	char *tmp = NULL;
-	if (asprintf(&tmp, "%s.tmp", path) < 0)
-		die("out of memory");
-	FILE *f = fopen(tmp, "w");
-	if (!f)
-		die("%s: %s", tmp, strerror(errno));
-	if (fwrite(text, 1, len, f) != len || fclose(f) != 0)
-		die("%s: write error", tmp);
-	if (rename(tmp, path) != 0)
-		die("%s: %s", path, strerror(errno));
-	free(tmp);
-}
 
 static int cmp_rows(const void *a, const void *b)
 {
@@ -122,6 +85,7 @@ static int cmp_rows(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
+	set_prog(argv[0]);
 	const char *distro = NULL, *list_path = NULL, *report_path = NULL, *published_path = NULL;
 	unsigned long shard_i = 0, shard_n = 0;
 	char **releases = NULL;
@@ -167,7 +131,7 @@ int main(int argc, char **argv)
 	for (; i < argc; i++) {
 		FILE *f = fopen(argv[i], "r");
 		if (!f)
-			die("%s: %s", argv[i], strerror(errno));
+			die_at(argv[i], "%s", strerror(errno));
 		char *line = NULL;
 		size_t cap = 0;
 		ssize_t len;
@@ -185,7 +149,7 @@ int main(int argc, char **argv)
 				*tab = 0;
 			}
 			if (nf != 5 || !*field[0] || !*field[1])
-				die("%s:%ld: expected 5 tab-separated fields", argv[i], lineno);
+				die_line(argv[i], lineno, "expected 5 tab-separated fields");
 			if (nreleases && !in_sorted(releases, nreleases, field[3]))
 				continue;
 			const char *role = field[4], *source = field[0];
@@ -196,7 +160,7 @@ int main(int argc, char **argv)
 			if (!strncmp(role, "copy ", 5))
 				source = role + 5;
 			else if (strcmp(role, "build"))
-				die("%s:%ld: unknown role '%s'", argv[i], lineno, role);
+				die_line(argv[i], lineno, "unknown role '%s'", role);
 			if (in_sorted(published, npublished, field[0])) {
 				fprintf(rep, "%s\t%s\t%s\t%s\tpublished\n", field[0], field[1], field[2], field[3]);
 				continue;
@@ -208,7 +172,7 @@ int main(int argc, char **argv)
 						      xstrdup(field[3]), NULL, NULL };
 		}
 		if (ferror(f))
-			die("%s: read error", argv[i]);
+			die_at(argv[i], "read error");
 		free(line);
 		fclose(f);
 	}
@@ -242,9 +206,9 @@ int main(int argc, char **argv)
 	for (size_t r = 0; r < nrows; r++)
 		fprintf(l, "%s\n", paths[r]);
 	fclose(l);
-	replace_if_changed(list_path, list, listlen);
+	replace_file(list_path, list, listlen);
 	if (report_path)
-		replace_if_changed(report_path, report, reportlen);
+		replace_file(report_path, report, reportlen);
 
 	free(list);
 	free(report);
