@@ -170,3 +170,18 @@ void replace_file(const char *path, const char *text, size_t len)
 		die_at(path, "%s", strerror(errno));
 	free(tmp);
 }
+
+int split_fields(char *s, char sep, char **field, int max)
+{
+	int n = 0;
+	for (;;) {
+		char *end = strchr(s, sep);
+		if (n == max)
+			return max + 1;
+		field[n++] = s;
+		if (!end)
+			return n;
+		*end = 0;
+		s = end + 1;
+	}
+}

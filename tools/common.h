@@ -52,6 +52,12 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* ---- text ---- */
+
+/* Cuts s at each sep into field[0..]: returns how many fields s had, max + 1 when it had more
+ * than max (field then holds the first max). */
+int split_fields(char *s, char sep, char **field, int max);
+
 /* ---- files ---- */
 
 /* Writes text to path through path.tmp and a rename, unless path holds exactly that text

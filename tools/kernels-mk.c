@@ -162,13 +162,7 @@ static struct kernel *read_listing(size_t *nkernels)
 		if (!len || line[0] == '#')
 			continue;
 		char *text = xstrdup(line), *field[7];
-		int nf = 0;
-		for (char *p = text, *tab; nf < 7; p = tab + 1) {
-			field[nf++] = p;
-			if (!(tab = strchr(p, '\t')))
-				break;
-			*tab = 0;
-		}
+		int nf = split_fields(text, '\t', field, 7);
 		if (nf != 7)
 			die_line(listing_path, lineno, "expected 7 tab-separated fields, found %d", nf);
 		struct kernel k = { .line = lineno, .os_release = field[0], .uname_m = field[1], .uname_r = field[2],
@@ -281,14 +275,7 @@ static struct release parse_release(const char *spec)
 {
 	struct release r = { 0 };
 	char *copy = xstrdup(spec), *part[5];
-	int n = 0;
-	for (char *p = copy, *colon; n < 5; p = colon + 1) {
-		part[n++] = p;
-		if (!(colon = strchr(p, ':')))
-			break;
-		*colon = 0;
-	}
-	if (n != 5)
+	if (split_fields(copy, ':', part, 5) != 5)
 		die_at(listing_path, "--release %s: expected NAME:RULES:LAYOUT_O:LAYOUT_KO:KINDS", spec);
 	r.name = part[0];
 	r.rules = *part[1] ? part[1] : NULL;

@@ -141,14 +141,7 @@ int main(int argc, char **argv)
 			if (len && line[len - 1] == '\n')
 				line[--len] = 0;
 			char *field[5];
-			int nf = 0;
-			for (char *p = line, *tab; nf < 5; p = tab + 1) {
-				field[nf++] = p;
-				if (!(tab = strchr(p, '\t')))
-					break;
-				*tab = 0;
-			}
-			if (nf != 5 || !*field[0] || !*field[1])
+			if (split_fields(line, '\t', field, 5) != 5 || !*field[0] || !*field[1])
 				die_line(argv[i], lineno, "expected 5 tab-separated fields");
 			if (nreleases && !in_sorted(releases, nreleases, field[3]))
 				continue;
