@@ -112,6 +112,12 @@ cmake() {
 		cos_OS_RELEASE_DIR="$osrel" "$@"
 }
 
+# The two probes of the kernels in milestones 101 and 105 built, whatever test ran before.
+cos_built() {
+	[ -f "$BUILD/driver/debian-dkms.mk" ] && [ -f "$DIST/$(driver_version)/x86_64/falco_cos_${COS_RELEASE}_1.o" ] &&
+		[ -f "$DIST/$(driver_version)/x86_64/falco_cos_${COS_RELEASE}_2.o" ] || cmake -j2 cos >/dev/null 2>&1
+}
+
 driver_version() {
 	sed -n 's/^DRIVER_TREE_VERSION := //p' "$BUILD/driver/debian-dkms.mk"
 }
@@ -185,9 +191,9 @@ requests() {
 
 @test "cos: a second run reads the builds' listing again, but downloads and builds nothing" {
 	skip_unless_ready
+	cos_built
 	dv=$(driver_version)
 	probe=$DIST/$dv/x86_64/falco_cos_${COS_RELEASE}_1.o
-	[ -f "$probe" ] || skip "the build test did not run"
 	before=$(stat -c %Y.%s "$probe")
 	nreq=$(wc -l <"$COS_LOG")
 	run cmake -j2 cos
@@ -205,9 +211,9 @@ requests() {
 
 @test "cos: make dist/<driver-version>/x86_64/falco_cos_<release>_<n>.o rebuilds that probe, byte for byte" {
 	skip_unless_ready
+	cos_built
 	dv=$(driver_version)
 	probe=$DIST/$dv/x86_64/falco_cos_${COS_RELEASE}_1.o
-	[ -f "$probe" ] || skip "the build test did not run"
 	want=$(fp_sha256 "$probe")
 	other=$(stat -c %Y "$DIST/$dv/x86_64/falco_cos_${COS_RELEASE}_2.o")
 	rm -f "$probe"

@@ -87,10 +87,12 @@ newest_bookworm_amd64() {
 
 @test "live: a second run with nothing changed builds nothing and downloads no package" {
 	[ -n "$MIRROR_debian" ] || skip "no Debian mirror in this machine's apt sources"
+	lmake list-debian >/dev/null
 	release=$(newest_bookworm_amd64)
 	dv=$(sed -n 's/^DRIVER_TREE_VERSION := //p' "$LIVE/build/driver/debian-dkms.mk")
 	probe=$LIVE/dist/$dv/x86_64/falco_debian_${release}_1.o
-	[ -f "$probe" ] || skip "the build test did not run"
+	# Built, whatever test ran before.
+	[ -f "$probe" ] || lmake "$probe" >/dev/null
 	before=$(stat -c %Y.%s "$probe")
 	run lmake "$probe"
 	[ "$status" -eq 0 ]
