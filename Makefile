@@ -22,6 +22,7 @@ include mk/tools.mk
 include $(sort $(wildcard mk/family-*.mk))
 include $(sort $(wildcard distros/*.mk))
 include mk/goals.mk
+include mk/falco.mk
 include mk/run.mk
 include mk/family.mk
 include mk/outputs.mk

@@ -18,6 +18,9 @@ cos_MILESTONES ?= \
   117|18613 \
   121|18867 \
   125|19216
+# COS loads no third-party kernel module (its kernels enforce module signatures): no release asks
+# for one there that could be served, and none is built.
+cos_KINDS := bpf
 # The builds' kernels are x86_64 (the bucket's per-build artifacts are lakitu, x86_64).
 cos_UNAME_M := x86_64
 # The loader's preparation of COS headers, run on each kernel's work tree (mk/kernel-tree.sh).

@@ -6,18 +6,24 @@
 #   build-output.sh OUT DISTRO/KERNEL_ID KIND RELEASE
 #   build-output.sh --copy SOURCE OUT DISTRO/KERNEL_ID RELEASE
 #
-# KIND is bpf (the legacy eBPF probe, built by the driver's own kbuild with clang and llc).
-# The name is computed again from what the headers say, by RELEASE's rules (FP_RULES, FP_LAYOUT
-# for a custom driver source), and must be OUT's: a probe must never be published under a name
-# that another kernel asks for. --copy publishes SOURCE's bytes under another release's name.
+# KIND is bpf (the legacy eBPF probe, built by the driver's own kbuild with clang and llc) or kmod
+# (the kernel module, by the kernel's kbuild with the kernel's own compiler, mk/toolchain.sh).
+# The name is computed again from what the headers say, by RELEASE's rules (a Falco release of
+# the table, or "custom": a driver of one's own, named by FP_RULES and FP_LAYOUT or its driver
+# version's defaults), and must be OUT's: a driver must never be published under a name that
+# another kernel asks for. --copy publishes SOURCE's bytes under another release's name.
 #
 # Environment (mk/outputs.mk): FP_BIN (tools), FP_WORK (the run's work trees), FP_IDS (kernel
-# identities), FP_DRIVER_DIR (the configured driver tree), FP_DRIVER_VERSION, FP_RULES,
-# FP_LAYOUT, FP_LOGS, FP_RUN (this run's records of what it built and what failed),
-# FP_KEEP_GOING (1 under make -k), CLANG, LLC, FP_KBUILD_ARGS, FP_RECORDS, FP_TOOLCHAIN,
-# FP_DRIVER_TREE_SHA256, FP_DRIVER_SOURCE_SHA256.
+# identities), FP_DRIVER_DIR (the prepared driver: bpf-unit/, kmod/, .prepared, mk/prepare-
+# driver.sh), FP_DRIVER_VERSION, FP_RULES, FP_LAYOUT, FP_LOGS, FP_RUN (this run's records of what
+# it built and what failed), FP_KEEP_GOING (1 under make -k), CLANG, LLC, FP_KBUILD_ARGS,
+# FP_RECORDS, FP_TOOLCHAIN, FP_CACHE (toolchain roots) and mk/toolchain.sh's.
 #
 # A failure keeps its log at FP_LOGS/<repository path>.log and leaves no output file behind.
+# A failure the same inputs would repeat (the driver does not compile for this kernel, the
+# headers are another kernel's, the name is wrong) is a verdict, kept at FP_VERDICTS/<repository
+# path> with its reason: tools/plan does not plan the output again until an input changes. An
+# interruption, a full disk or a missing package is no verdict.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -37,9 +43,16 @@ record() {
 		echo "sha256=$(sha256sum "$out" | cut -d' ' -f1)"
 		echo "size=$(wc -c <"$out" | tr -d ' ')"
 		echo "packages=$(sed -n 's/^packages=//p' "$id_file")"
-		echo "driver_tree_sha256=${FP_DRIVER_TREE_SHA256:-}"
-		echo "driver_source_sha256=${FP_DRIVER_SOURCE_SHA256:-}"
+		echo "driver_tree_sha256=$(sed -n 's/^tree_sha256=//p' "$FP_DRIVER_DIR/.prepared")"
+		echo "driver_source_sha256=$(sed -n 's/^source_sha256=//p' "$FP_DRIVER_DIR/.prepared")"
 		echo "toolchain_sha256=$(sha256sum "$FP_TOOLCHAIN" | cut -d' ' -f1)"
+		if [ "$kind" = kmod ]; then
+			echo "kernel_compiler=$(fact cc)"
+			echo "compiler=$compiler"
+			echo "toolchain_root=$root_id"
+			echo "module=$module"
+			echo "vermagic=$vermagic"
+		fi
 		fixup=$(fact fixup)
 		if [ -n "$fixup" ]; then
 			echo "fixup=$fixup"
@@ -70,10 +83,25 @@ uname_r=$(sed -n 's/^uname_r=//p' "$id_file")
 fail() {
 	echo "error: $*" >>"$log"
 	rm -rf "${build:-}" "$out.tmp"
-	echo "$out" >>"$FP_RUN/$distro.failed"
+	if [ "${is_verdict:-}" = 1 ]; then
+		v=$FP_VERDICTS/$repo_path
+		mkdir -p "$(dirname "$v")"
+		{
+			echo "result=failed"
+			echo "reason=$*"
+			echo "log=$log"
+		} >"$v.tmp" && mv -f "$v.tmp" "$v"
+		touch "$FP_VERDICTS/.changed"
+	fi
+	printf '%s\t%s\t%s\n' "$out" "$*" "${is_verdict:-0}" >>"$FP_RUN/$distro.failed"
 	echo "  FAILED  $distro $uname_r: $* (log: $log)" >&2
 	[ "${FP_KEEP_GOING:-}" = 1 ] && exit 0
 	exit 1
+}
+# verdict REASON: a failure the same inputs would repeat.
+verdict() {
+	is_verdict=1
+	fail "$@"
 }
 build=
 trap 'rm -rf "${build:-}" "$out.tmp"; exit 130' INT TERM HUP
@@ -93,48 +121,110 @@ fi
 : >"$log"
 [ -f "$work/.tree" ] || fail "no work tree at $work"
 err=$(fact error)
-[ -z "$err" ] || fail "$err (the kernel's log: $(fact log))"
+if [ -n "$err" ]; then
+	[ "$(fact verdict)" != 1 ] || is_verdict=1
+	fail "$err (the kernel's log: $(fact log))"
+fi
 tree=$(fact tree)
 os_release=$(sed -n 's/^os_release=//p' "$id_file")
 
+[ ! -f "$FP_DRIVER_DIR/error" ] || fail "$(cat "$FP_DRIVER_DIR/error")"
+[ -f "$FP_DRIVER_DIR/.prepared" ] || fail "driver version $FP_DRIVER_VERSION is not prepared ($FP_DRIVER_DIR)"
+
 # The name was computed from the package index; the headers must agree with it exactly.
-rules_args=
-[ -n "${FP_RULES:-}" ] && rules_args="--rules $FP_RULES"
-[ -n "${FP_LAYOUT:-}" ] && rules_args="$rules_args --layout $FP_LAYOUT"
+if [ "$release" = custom ]; then
+	rules_args="--driver-version $FP_DRIVER_VERSION"
+	[ -n "${FP_RULES:-}" ] && rules_args="$rules_args --rules $FP_RULES"
+	[ -n "${FP_LAYOUT:-}" ] && rules_args="$rules_args --layout $FP_LAYOUT"
+else
+	rules_args="--falco-version $release"
+fi
 # shellcheck disable=SC2086 # the arguments are words of our own
-identity=$("$FP_BIN/falco-name" --driver-version "$FP_DRIVER_VERSION" $rules_args --os-release "$os_release" \
+identity=$("$FP_BIN/falco-name" $rules_args --kind "$kind" --os-release "$os_release" \
 	--uname-r "$(fact uname_r)" --uname-v "$(fact uname_v)" --uname-m "$uname_m" 2>>"$log") ||
-	fail "cannot name the kernel of $tree"
+	verdict "the headers of $tree give no name Falco $release asks for"
 tab=$(printf '\t')
 IFS=$tab read -r target kernel_release kernel_version actual _ <<EOF
 $identity
 EOF
-[ "$actual" = "$name" ] || fail "the headers name this kernel $actual, not $name"
+[ "$actual" = "$name" ] || verdict "the headers name this kernel $actual, not $name"
 
-# The driver's Makefile writes its objects next to its sources: a private copy per output.
-build=$work/build-$FP_DRIVER_VERSION-$kind
-rm -rf "$build"
-cp -R "${FP_DRIVER_DIR:?}" "$build" || fail "cannot copy the driver tree"
-bpf=$build/bpf
-[ -f "$bpf/Makefile" ] || fail "the driver tree has no bpf/Makefile"
+# kbuild_failed STATUS: a compiler's error is a verdict, with the log's first error line; a
+# signal or a full disk is not.
+kbuild_failed() {
+	if [ "$1" -gt 128 ] || grep -q 'No space left on device' "$log"; then
+		fail "kbuild did not finish (status $1)"
+	fi
+	first=$(grep -m 1 -E '(error|Error)[: ]' "$log" | sed "s|$work_abs/||g; s|^ *||" | tr '\t' ' ' | cut -c1-200)
+	verdict "kbuild failed${first:+: $first}"
+}
+
 work_abs=$(cd "$work" && pwd)
 # Build paths must not reach the object: the kernel's work tree (its headers and this copy) maps
 # to one fixed name, so the same inputs give the same bytes in any directory.
 prefix_map="-ffile-prefix-map=$work_abs=/usr/src/falco-probes"
-# Our own make's flags and command-line variables (V, CC, BUILD...) are no business of kbuild's.
-# shellcheck disable=SC2046,SC2086 # the kbuild arguments are words
-(
-	cd "$bpf" &&
-		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES make -j1 KERNELDIR="$tree" \
-			CLANG="$CLANG $prefix_map" LLC="$LLC" ${FP_KBUILD_ARGS:-} $(fact fixup_args)
-) >>"$log" 2>&1 || fail "kbuild failed"
-[ -f "$bpf/probe.o" ] || fail "kbuild made no probe.o"
-# An eBPF ELF object: ELF magic, and e_machine 247 (EM_BPF) in little-endian.
-magic=$(od -An -tx1 -N20 "$bpf/probe.o" | tr -d ' \n')
-case $magic in
-7f454c46*f700) ;;
-*) fail "probe.o is not an eBPF ELF object" ;;
-esac
-cp "$bpf/probe.o" "$out.tmp" && mv -f "$out.tmp" "$out" || fail "cannot write $out"
+# The driver's Makefile writes its objects next to its sources: a private copy per output. Our
+# own make's flags and command-line variables (V, CC, BUILD...) are no business of kbuild's.
+build=$work/build-$FP_DRIVER_VERSION-$kind
+rm -rf "$build"
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+
+build_bpf() {
+	cp -RL "$FP_DRIVER_DIR/bpf-unit" "$build" || fail "cannot copy the driver tree"
+	bpf=$build/bpf
+	[ -f "$bpf/Makefile" ] || verdict "the driver tree has no bpf/Makefile"
+	# shellcheck disable=SC2046,SC2086 # the kbuild arguments are words
+	(cd "$bpf" && make -j1 KERNELDIR="$tree" CLANG="$CLANG $prefix_map" LLC="$LLC" ${FP_KBUILD_ARGS:-} \
+		$(fact fixup_args)) >>"$log" 2>&1 || kbuild_failed $?
+	[ -f "$bpf/probe.o" ] || verdict "kbuild made no probe.o"
+	# An eBPF ELF object: ELF magic, and e_machine 247 (EM_BPF) in little-endian.
+	magic=$(od -An -tx1 -N20 "$bpf/probe.o" | tr -d ' \n')
+	case $magic in
+	7f454c46*f700) ;;
+	*) verdict "probe.o is not an eBPF ELF object" ;;
+	esac
+	built=$bpf/probe.o
+}
+
+# The module, by kbuild, with the compiler the kernel was built with (mk/toolchain.sh): the
+# host's, or in a root of its own distribution's packages, run by bubblewrap with the kernel's
+# work tree at the same path.
+build_kmod() {
+	module=$(sed -n 's/^module=//p' "$FP_DRIVER_DIR/.prepared")
+	[ -n "$module" ] || verdict "driver version $FP_DRIVER_VERSION has no kernel module"
+	cp -RL "$FP_DRIVER_DIR/$(sed -n 's/^kmod_dir=//p' "$FP_DRIVER_DIR/.prepared")" "$build" ||
+		fail "cannot copy the driver tree"
+	chosen=$(sh "$(dirname "$0")/toolchain.sh" "$tree" "${FP_CACHE:?}" 2>>"$log") || {
+		rc=$?
+		[ "$rc" = 3 ] && verdict "no compiler: $(tail -n 1 "$log")"
+		fail "cannot get the kernel's compiler (status $rc)"
+	}
+	set -- $chosen
+	cc=$1 root=$2 root_id=$3
+	echo "compiler: $cc${root_id:+ in root $root_id}" >>"$log"
+	run=
+	# (/dev first: the work tree may be below /dev/shm.)
+	[ "$root" = - ] || run="bwrap --bind $root / --dev /dev --proc /proc --tmpfs /tmp --bind $work_abs $work_abs --chdir $build"
+	# shellcheck disable=SC2046,SC2086 # the kbuild arguments are words
+	(cd "$build" && $run make -j1 -C "$tree" M="$build" CC="$cc" KCFLAGS="$prefix_map" ${FP_KBUILD_ARGS:-} \
+		$(fact fixup_args) modules) >>"$log" 2>&1 || kbuild_failed $?
+	built=$build/$module.ko
+	[ -f "$built" ] || verdict "kbuild made no $module.ko"
+	compiler=$($run "$cc" --version 2>/dev/null | head -n 1)
+	# The module must be for this kernel, and be the driver Falco loads by its name.
+	vermagic=$(modinfo -F vermagic "$built" 2>>"$log")
+	case $vermagic in
+	"$uname_r "*) ;;
+	*) verdict "the module's vermagic is '$vermagic', not for $uname_r" ;;
+	esac
+	[ "$(modinfo -F name "$built" 2>>"$log")" = "$module" ] || verdict "the module is not named $module"
+}
+
+build_$kind
+cp "$built" "$out.tmp" && mv -f "$out.tmp" "$out" || fail "cannot write $out"
+if [ -f "$FP_VERDICTS/$repo_path" ]; then
+	rm -f "$FP_VERDICTS/$repo_path"
+	touch "$FP_VERDICTS/.changed"
+fi
 rm -rf "$build"
 record

@@ -1,23 +1,25 @@
 # Settings a user may override on the command line or in the environment.
 
-# Which Falco driver to build, and from where. DRIVER_SOURCE is one of:
-#   debian-dkms  Debian's falcosecurity-scap-dkms package, fetched and verified through
-#                Debian's signed archive (the default: a real, signed driver tree)
-#   upstream     the falcosecurity/libs archive at DRIVER_VERSION (a tag such as
-#                7.3.0+driver, or a commit), configured with cmake as upstream does
-#   <path>       a local driver tree (a directory with bpf/ and driver_config.h), a libs
-#                checkout, or an archive of either
-# DRIVER_VERSION is the version the tree declares unless set; a goal under
-# dist/<driver-version>/ sets it, and a tree that declares another version is refused.
-DRIVER_SOURCE ?= debian-dkms
+# Which Falco releases to serve, and where their drivers come from (mk/falco.mk, mk/driver.mk).
+#   FALCO_VERSIONS  the releases (default: the newest, 0.44.1, and the newest with legacy probes,
+#                   0.43.1), or "all"; `make falco-versions` prints the table
+#   DRIVER_SOURCE   upstream      falcosecurity/libs at each release's driver version, from
+#                                 LIBS_ARCHIVES, pinned by content (the default)
+#                   debian-dkms   Debian's signed falcosecurity-scap-dkms tree, through Debian's
+#                                 signed archive, as a driver of one's own
+#                   <path>        a driver tree (bpf/ beside driver_config.h), a libs checkout,
+#                                 or an archive of either, of one's own
+#   DRIVER_VERSION  the driver version a source of one's own is published under; the tree
+#                   declares it, and a goal under dist/<driver-version>/ names it
+#   FALCO_RULES, LAYOUT   the naming rule set (falco-name --help lists them) and layout (flat,
+#                   arch) of a driver of one's own; default from its driver version
+#   RETRY_FAILED=1  builds again what failed to compile with the same inputs (a recorded verdict)
+DRIVER_SOURCE ?= upstream
+CUSTOM_DRIVER := $(filter-out upstream,$(DRIVER_SOURCE))
 DRIVER_VERSION ?=
-
-# Falco's naming rules and repository layout change with the Falco release that asks for a
-# probe. Both default from DRIVER_VERSION (see tools/falconame.c); set them to override.
-#   FALCO_RULES  0.28 | 0.32 | 0.33 | 0.34 | 0.35 (the first Falco release of each rule set)
-#   LAYOUT       flat | arch
 FALCO_RULES ?=
 LAYOUT ?=
+RETRY_FAILED ?=
 
 # Compilers. The probe is compiled to LLVM IR by CLANG and to BPF by LLC, as upstream does.
 CLANG ?= clang

@@ -13,7 +13,9 @@
 #       CACHE/facts/<build> (tree, uname -r, uname -v, artifact, SHA-256, size); prints the
 #       source's index lines (mk/family.mk): `- - - <build> <os-release> <listed mirror>`.
 #   cos.sh listing CACHE UNAME_M INDEXES...
-#       The kernel listing (mk/kernels.mk's format) of the builds the INDEXES name.
+#       The kernel listing (mk/kernels.mk's format) of the builds the INDEXES name. Each kernel's
+#       os-release is its milestone's with the BUILD_ID of the build it is listed by, as a host of
+#       that build has it (falcoctl names no COS host without one): CACHE/os-release/cos-<build>.
 set -eu
 here=$(dirname "$0")
 . "$here/lib.sh"
@@ -141,17 +143,24 @@ facts() {
 listing() {
 	cache=$1 uname_m=$2
 	shift 2
+	mkdir -p "$cache/os-release"
 	# Builds in the order COS numbers them, so that the oldest build of a kernel comes first.
 	awk '{ print $4, $5, $6 }' "$@" | sort -t. -k1,1n -k2,2n -k3,3n | while read -r id osrel listed; do
 		printf '%s\t%s\t%s\t%s\n' "$id" "$osrel" "$listed" "$(cat "$cache/facts/$id")"
-	done | awk -F'\t' -v m="$uname_m" '
+	done | awk -F'\t' -v m="$uname_m" -v dir="$cache/os-release" '
 	{
 		key = $2 FS $4 FS $5 FS $6 FS $8
 		if (key in seen)
 			next
 		seen[key] = 1
-		printf "%s\t%s\t%s\t%s\t%s\t%s/%s|%s|%s\t-\n", $2, m, $5, $6, $4, $3, $7, $8, $9
-	}'
+		printf "%s\t%s\t%s\t%s\t%s\t%s\t%s/%s|%s|%s\t-\n", $1, $2, m, $5, $6, $4, $3, $7, $8, $9
+	}' | while IFS='	' read -r id osrel rest; do
+		f=$cache/os-release/cos-$id
+		if [ ! -f "$f" ]; then
+			{ grep -v '^BUILD_ID=' "$osrel" && echo "BUILD_ID=$id"; } >"$f.tmp" && mv -f "$f.tmp" "$f"
+		fi
+		printf '%s\t%s\n' "$f" "$rest"
+	done
 }
 
 cmd=$1

@@ -1,36 +1,45 @@
-# The driver source, prepared once and shared by every output of its driver version.
+# The driver sources, each prepared once (mk/prepare-driver.sh) and shared by every output of its
+# driver version. For each driver version dv a run builds:
+#   DRV.<dv>     its stamp, the hash of its configured units: a changed driver rebuilds every
+#                output of dv, an unchanged one none
+#   DRVDIR.<dv>  where they are (bpf-unit/, kmod/), with .prepared, or error under make -k
 #
-# Preparing it writes $(DRIVER_INFO), a small make fragment that names the configured tree
-# (DRIVER_DIR), the driver version the tree declares, and a stamp whose content is the tree's
-# hash (DRIVER_STAMP), so that a changed driver rebuilds every output and an unchanged one none.
-# Each driver version's settings are then DRV.<dv> (the stamp), DRVDIR.<dv> (the tree),
-# DRVSHA.<dv>, DRVSRC.<dv> (the hashes of the tree and of the archive it came from) and
-# RULES.<dv>, LAYOUT.<dv> (the naming settings), as mk/outputs.mk reads them.
+# DRIVER_SOURCE=upstream (the default): falcosecurity/libs at each selected driver version
+# (mk/falco.mk), from LIBS_ARCHIVES/<ref>.tar.gz ('+' sent as %2B), pinned to the content hash
+# of the table. DRIVER_SOURCE=debian-dkms (Debian's signed falcosecurity-scap-dkms, fetched
+# through the verified Debian indexes as any package) or a tree or archive of one's own: the
+# one driver version it declares (DRIVER_VERSION= may name it), as the release "custom",
+# named by FALCO_RULES and LAYOUT or that driver version's defaults.
 
-ifeq ($(DRIVER_SOURCE),upstream)
-ifeq ($(DRIVER_VERSION),)
-$(if $(NEED_DRIVER),$(error DRIVER_SOURCE=upstream needs DRIVER_VERSION, a falcosecurity/libs tag or commit))
-endif
-DRIVER_KEY := upstream-$(subst +,_,$(DRIVER_VERSION))
-else ifeq ($(DRIVER_SOURCE),debian-dkms)
+LIBS_ARCHIVES ?= https://github.com/falcosecurity/libs/archive
+DRIVER_PREPARE = FP_BIN=$(BIN) FP_KEEP_GOING=$(KEEP_GOING) FP_DRIVER_VERSION='$(DRIVER_VERSION)' sh mk/prepare-driver.sh
+
+# $(call upstream_driver,dv)
+define upstream_driver
+DRV.$(1) := $(BUILD)/driver/$(1).sha256
+DRVDIR.$(1) := $(BUILD)/driver/$(1)
+$(BUILD)/driver/$(1).sha256: $(BUILD)/driver/$(1)/.prepared ;
+$(BUILD)/driver/$(1)/.prepared: mk/prepare-driver.sh $(FALCO_TABLE) | $(call tool,fetch) $(call tool,extract)
+	$$(call run,DRIVER  $(1),$(DRIVER_PREPARE) upstream $(BUILD)/driver/$(1) '$(1)' \
+	  '$(LIBS_ARCHIVES)/$(subst +,%2B,$(1)).tar.gz' $(FALCO_TREE.$(1)) $(CACHE)/driver)
+endef
+
+ifeq ($(CUSTOM_DRIVER),)
+$(foreach dv,$(SELECTED_DVS),$(eval $(call upstream_driver,$(dv))))
+else
+ifeq ($(DRIVER_SOURCE),debian-dkms)
 DRIVER_KEY := debian-dkms
 else
 DRIVER_KEY := local-$(subst /,_,$(subst .,_,$(abspath $(DRIVER_SOURCE))))
 endif
 DRIVER_ROOT := $(BUILD)/driver/$(DRIVER_KEY)
 DRIVER_INFO := $(DRIVER_ROOT).mk
-DRIVER_PREPARE = FP_BIN=$(BIN) FP_DRIVER_VERSION='$(DRIVER_VERSION)' sh mk/prepare-driver.sh
 
-# The suite whose signed index carries falcosecurity-scap-dkms.
+ifeq ($(DRIVER_SOURCE),debian-dkms)
+# The suite whose signed index carries falcosecurity-scap-dkms. The package, found in the
+# verified indexes of the Debian listing, is fetched by the package rule like any other
+# (mk/outputs.mk), then unpacked as an archive of one's own.
 DKMS_SUITE ?= bookworm
-
-ifeq ($(DRIVER_SOURCE),upstream)
-LIBS_ARCHIVE_URL ?= https://github.com/falcosecurity/libs/archive/$(subst +,%2B,$(DRIVER_VERSION)).tar.gz
-$(DRIVER_INFO): mk/prepare-driver.sh | $(call tool,fetch) $(call tool,extract)
-	$(call run,DRIVER  $(DRIVER_VERSION) from $(LIBS_ARCHIVE_URL),$(DRIVER_PREPARE) upstream $(DRIVER_ROOT) '$(DRIVER_VERSION)' '$(LIBS_ARCHIVE_URL)' $(CACHE)/driver)
-else ifeq ($(DRIVER_SOURCE),debian-dkms)
-# The package, found in the verified indexes of the Debian listing, is fetched by the package
-# rule like any other (mk/outputs.mk), and then unpacked as a local archive.
 DKMS_INFO := $(BUILD)/driver/debian-dkms.package.mk
 $(DKMS_INFO): $(BUILD)/listing/debian.tsv | $(call tool,deb-index)
 	$(call filechk,dkms_package)
@@ -64,12 +73,15 @@ else
 $(error DRIVER_SOURCE=$(DRIVER_SOURCE) is driver version $(DRIVER_TREE_VERSION), not $(DRIVER_VERSION))
 endif
 endif
+ifneq ($(filter-out $(DRIVER_VERSION),$(goal_driver_versions)),)
+$(error DRIVER_SOURCE=$(DRIVER_SOURCE) is driver version $(DRIVER_VERSION), but the goals are under $(DIST)/$(goal_driver_versions))
+endif
 SELECTED_DVS := $(DRIVER_VERSION)
-DRV.$(DRIVER_VERSION) := $(DRIVER_STAMP)
-DRVDIR.$(DRIVER_VERSION) := $(DRIVER_DIR)
-DRVSHA.$(DRIVER_VERSION) := $(DRIVER_TREE_SHA256)
-DRVSRC.$(DRIVER_VERSION) := $(DRIVER_SOURCE_SHA256)
-RULES.$(DRIVER_VERSION) := $(FALCO_RULES)
-LAYOUT.$(DRIVER_VERSION) := $(LAYOUT)
-RELEASES.$(DRIVER_VERSION) := default:$(FALCO_RULES):$(or $(LAYOUT),-):$(or $(LAYOUT),-):bpf
+SELECTED_RELEASES := custom
+DRV.$(DRIVER_VERSION) := $(DRIVER_ROOT).sha256
+DRVDIR.$(DRIVER_VERSION) := $(DRIVER_ROOT)
+$(DRIVER_ROOT).sha256: $(DRIVER_INFO) ;
+RELEASES.$(DRIVER_VERSION) := custom:$(FALCO_RULES):$(or $(LAYOUT),-):$(or $(LAYOUT),-):$(subst $(space),$(comma),$(DRIVER_TREE_KINDS))
+KINDS.$(DRIVER_VERSION) := $(DRIVER_TREE_KINDS)
+endif
 endif

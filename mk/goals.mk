@@ -8,18 +8,8 @@ NEED_DISTROS := $(sort \
   $(foreach d,$(DISTROS),$(if $(filter $(d) list-$(d) verify-$(d),$(MAKECMDGOALS)),$(d))) \
   $(foreach d,$(DISTROS),$(if $(filter $($(d)_NAMES),$(notdir $(dist_goals))),$(d))))
 
-# `make dist/<driver-version>/...` builds for the driver version its path names.
+# `make dist/<driver-version>/...` builds for the driver versions its paths name (mk/falco.mk).
 goal_driver_versions := $(sort $(foreach g,$(dist_goals),$(firstword $(subst /, ,$(patsubst $(DIST)/%,%,$(g))))))
-ifneq ($(words $(goal_driver_versions)),0)
-ifneq ($(words $(goal_driver_versions)),1)
-$(error one driver version per run, please: the goals name $(goal_driver_versions))
-endif
-ifeq ($(DRIVER_VERSION),)
-DRIVER_VERSION := $(goal_driver_versions)
-else ifneq ($(DRIVER_VERSION),$(goal_driver_versions))
-$(error DRIVER_VERSION=$(DRIVER_VERSION), but the goals are under $(DIST)/$(goal_driver_versions))
-endif
-endif
 
 NEED_DRIVER := $(NEED_DISTROS)
 # A goal in the package cache may be an image package, which only verification defines.

@@ -10,11 +10,13 @@
 # tree and the root, printing extra kbuild arguments), and its UTS_RELEASE must be the release the
 # index names: a tree of another kernel would give outputs named after the wrong one.
 #
-# Writes DIR/.tree (key=value: root, tree, uname_r, uname_v, uname_v_from, fixup, fixup_args),
+# Writes DIR/.tree (key=value: root, tree, uname_r, uname_v, uname_v_from, cc, fixup, fixup_args),
 # with a time older than any output, so that making it never makes another output of the kernel
 # out of date. A failure is logged at FP_LOGS/<distro>/<kernel id>.tree.log; under make -k
-# (FP_KEEP_GOING=1) DIR/.tree then holds error=<reason> for the outputs to report, and the
-# script succeeds; otherwise DIR is removed and it fails.
+# (FP_KEEP_GOING=1) DIR/.tree then holds error=<reason> for the outputs to report (verdict=1
+# where the same packages would fail the same way again: the outputs record it as their
+# verdict; a package that could not be had is no such thing), and the script succeeds;
+# otherwise DIR is removed and it fails. FP_RUN holds this run's download failures.
 set -u
 . "$(dirname "$0")/lib.sh"
 id_file=$1 dir=$2
@@ -26,13 +28,14 @@ log=${FP_LOGS:?}/$distro/$kid.tree.log
 mkdir -p "$(dirname "$log")"
 : >"$log"
 
+verdict=1
 fail() {
 	echo "error: $*" >>"$log"
 	rm -rf "$dir/root"
 	if [ "${FP_KEEP_GOING:-}" = 1 ]; then
 		mkdir -p "$dir"
-		printf 'error=%s\nlog=%s\n' "$*" "$log" >"$dir/.tree.tmp" && touch -d @1 "$dir/.tree.tmp" &&
-			mv -f "$dir/.tree.tmp" "$dir/.tree"
+		printf 'error=%s\nverdict=%s\nlog=%s\n' "$*" "$verdict" "$log" >"$dir/.tree.tmp" &&
+			touch -d @1 "$dir/.tree.tmp" && mv -f "$dir/.tree.tmp" "$dir/.tree"
 		exit 0
 	fi
 	rm -rf "$dir"
@@ -58,7 +61,11 @@ for a in alpha arc arm arm64 csky hexagon ia64 loongarch m68k microblaze mips ni
 	excludes="$excludes --exclude usr/src/*/arch/$a/*"
 done
 for pkg in "$@"; do
-	[ -f "$pkg" ] || fail "the package $pkg is not in the cache"
+	if [ ! -f "$pkg" ]; then
+		verdict=0
+		why=$(awk -F'\t' -v p="$pkg" '$1 == p { print $2; exit }' "${FP_RUN:?}/packages.failed" 2>/dev/null)
+		fail "${why:-the package $pkg is not in the cache}"
+	fi
 	# shellcheck disable=SC2086 # the globs are for extract, not the shell
 	(set -f && "$FP_BIN/extract" --quiet $excludes "$pkg" "$dir/root") >>"$log" 2>&1 ||
 		fail "cannot extract $pkg"
@@ -89,6 +96,8 @@ fi
 	echo "uname_r=$uts_release"
 	echo "uname_v=$uts_version"
 	echo "uname_v_from=$from"
+	# The compiler the kernel was built with, as its headers name it (mk/toolchain.sh).
+	echo "cc=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"$/\1/p' "$tree/include/config/auto.conf" 2>/dev/null | head -n 1)"
 	if [ -n "${FP_FIXUP:-}" ]; then
 		echo "fixup=$FP_FIXUP $(sha256sum "$FP_FIXUP" | cut -d' ' -f1)"
 		echo "fixup_args=$fixup_args"

@@ -25,7 +25,7 @@ quiet_chk_kernels_mk = KERNELS $@
 filechk_kernels_mk = mkdir -p $(IDS_DIR)/$(D) && $(call tool,kernels-mk) kernels --distro $(D) --ids $(IDS_DIR)/$(D) $<
 quiet_chk_outputs_mk = KERNELS $@
 filechk_outputs_mk = $(call tool,kernels-mk) outputs --distro $(D) --driver-version '$(DV)' \
-	$(foreach s,$(RELEASES.$(DV)),--release '$(s)') --outputs $(@:.mk=.outputs) --verify $(@:.mk=.verify.mk) $<
+	$(foreach s,$(RELEASES.$(DV)),--release '$(s)') --kinds '$(or $($(D)_KINDS),bpf kmod)' --outputs $(@:.mk=.outputs) --verify $(@:.mk=.verify.mk) $<
 
 # $(call distro_fragments,distro)
 define distro_fragments
@@ -35,7 +35,7 @@ $(KERNELS)/$(1).mk: D := $(1)
 $(foreach dv,$(SELECTED_DVS),$(eval $(call dv_fragment,$(1),$(dv))))
 endef
 define dv_fragment
-$(KERNELS)/$(2)/$(1).mk: $(BUILD)/listing/$(1).tsv $(BUILD)/naming/$(2).id $(call tool,kernels-mk)
+$(KERNELS)/$(2)/$(1).mk: $(BUILD)/listing/$(1).tsv $(BUILD)/naming/$(2).id $(call tool,kernels-mk) $(wildcard distros/$(1).mk)
 	$$(call filechk,outputs_mk)
 $(KERNELS)/$(2)/$(1).mk: D := $(1)
 $(KERNELS)/$(2)/$(1).mk: DV := $(2)
@@ -47,14 +47,22 @@ $(foreach d,$(NEED_DISTROS),$(eval $(call distro_fragments,$(d))))
 # The plan's inputs besides the output tables: the published paths and the settings.
 $(BUILD)/plan/settings.id: FORCE
 	$(call filechk,plan_settings)
-filechk_plan_settings = echo 'SHARD=$(SHARD) REPO=$(REPO_URL)'
+filechk_plan_settings = echo 'SHARD=$(SHARD) REPO=$(REPO_URL) RELEASES=$(SELECTED_RELEASES) RETRY_FAILED=$(RETRY_FAILED)'
+# The stamps a verdict is checked against (tools/plan): those that exist; one that does not yet
+# makes every verdict of its outputs void.
+plan_stamps = $(foreach dv,$(SELECTED_DVS),$(if $(wildcard $(DRV.$(dv))),$(dv)=$(DRV.$(dv)))) \
+	$(foreach k,bpf kmod,$(if $(wildcard $(TC.$(k))),$(k)=$(TC.$(k))))
 quiet_chk_plan = PLAN    $(D)
 filechk_plan = $(call tool,plan) --distro $(D) --list $(@:.mk=.list) --report $(@:.mk=.report) \
+	$(foreach r,$(SELECTED_RELEASES),--release $(r)) \
 	$(if $(REPO),--published $(REMOTE_PATHS)) $(if $(SHARD),--shard $(SHARD)) \
+	--verdicts $(VERDICT_DIR) --dist $(DIST) --kernel-ids $(IDS_DIR) $(foreach s,$(plan_stamps),--stamp $(s)) \
+	$(foreach f,$(OUT_DEPS.$(D)),--dep $(f)) $(if $(filter 1,$(RETRY_FAILED)),--retry-failed) \
 	$(foreach dv,$(SELECTED_DVS),$(KERNELS)/$(dv)/$(D).outputs)
 define distro_plan
 $(BUILD)/plan/$(1).mk: $(foreach dv,$(SELECTED_DVS),$(KERNELS)/$(dv)/$(1).outputs) $(BUILD)/plan/settings.id \
-  $(if $(REPO),$(REMOTE_PATHS)) $(call tool,plan)
+  $(if $(REPO),$(REMOTE_PATHS)) $(call tool,plan) $(wildcard $(VERDICT_DIR)/.changed) \
+  $(foreach s,$(plan_stamps),$(lastword $(subst =, ,$(s)))) $(OUT_DEPS.$(1))
 	$$(call filechk,plan)
 $(BUILD)/plan/$(1).mk: D := $(1)
 $(BUILD)/plan/$(1).list $(BUILD)/plan/$(1).report: $(BUILD)/plan/$(1).mk ;
@@ -76,7 +84,8 @@ endif
 define distro_goals
 .PHONY: $(1) list-$(1)
 $(1): $$(PLAN.$(1))
-	@sh mk/summary.sh $(RUN_DIR) $(1) $$(or $$(PLANNED.$(1)),0) $(DIST) $(LOG_DIR) $(if $(FP_QUIET),--quiet)
+	@sh mk/summary.sh $(RUN_DIR) $(1) $$(or $$(PLANNED.$(1)),0) $(DIST) $(LOG_DIR) $(BUILD)/plan/$(1).report \
+	  $(if $(FP_QUIET),--quiet)
 list-$(1): $(BUILD)/plan/$(1).list
 	@sed 's|^|$(DIST)/|' $$<
 endef

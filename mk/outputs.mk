@@ -22,6 +22,9 @@ LOG_DIR := $(BUILD)/logs
 # One record per output of what went into it (mk/build-output.sh), keyed like dist/.
 RECORD_DIR := $(BUILD)/records
 IDS_DIR := $(BUILD)/kernels
+# What failed with inputs that would fail the same way again, keyed like dist/ (tools/plan does
+# not plan them again until an input changes, or RETRY_FAILED=1).
+VERDICT_DIR := $(BUILD)/verdicts
 
 
 # What a probe's bytes depend on besides its packages and the driver tree: the compilers, the
@@ -33,15 +36,32 @@ $(TC.bpf): FORCE
 	$(call filechk,toolchain_bpf)
 filechk_toolchain_bpf = echo "CLANG=$(CLANG) LLC=$(LLC) FP_KBUILD_ARGS=$(FP_KBUILD_ARGS)"; \
 	$(CLANG) --version | head -n 1; $(LLC) --version | sed -n 2p
+# A module's compiler is its kernel's (mk/toolchain.sh): the host's gcc of that version, or a root
+# made from distros/toolchains.mk's packages. What chooses it is the module's toolchain.
+TC.kmod := $(BUILD)/toolchain/kmod.id
+$(TC.kmod): FORCE
+	$(call filechk,toolchain_kmod)
+filechk_toolchain_kmod = echo "TOOLCHAINS=$(TOOLCHAINS) PACKAGES=$(TOOLCHAIN_PACKAGES) FP_KBUILD_ARGS=$(FP_KBUILD_ARGS)"; \
+	sha256sum mk/toolchain.sh; for cc in $(foreach t,$(TOOLCHAINS),$(call field,1,$(t))); do \
+	  ! command -v $$cc >/dev/null || $$cc --version | head -n 1; done
 
 # The scripts whose work reaches an output's bytes, and each distribution's tree fixup.
 $(foreach d,$(DISTROS),$(eval OUT_DEPS.$(d) := mk/kernel-tree.sh mk/build-output.sh $($(d)_FIXUP)))
+OUT_DEPS.kmod := mk/toolchain.sh
 
+# A package that cannot be had fails the kernels that need it, not the run: under make -k it is
+# recorded for them (mk/kernel-tree.sh) and the run goes on to its summary. It is asked for
+# again on the next run.
 $(PKG_DIR)/%: | $(call tool,fetch)
-	$(call run,FETCH   $(word 2,$(PKG.$*)),mkdir -p $(@D) && \
-	  $(call tool,fetch) --quiet --sha256 $* --size $(word 1,$(PKG.$*)) '$(word 2,$(PKG.$*))' $@)
+	$(call run,FETCH   $(word 2,$(PKG.$*)),mkdir -p $(@D) $(RUN_DIR) && \
+	  $(call tool,fetch) --quiet --sha256 $* --size $(word 1,$(PKG.$*)) '$(word 2,$(PKG.$*))' $@ 2>$@.err \
+	  || { rc=$$?; cat $@.err >&2; \
+	    if [ $$rc = 4 ]; then why='the mirror no longer has $(word 2,$(PKG.$*))'; \
+	    else why="cannot download $(word 2,$(PKG.$*)): $$(tail -n 1 $@.err)"; fi; rm -f $@.err; \
+	    printf '%s\t%s\n' $@ "$$why" >> $(RUN_DIR)/packages.failed; [ '$(KEEP_GOING)' = 1 ] || exit $$rc; }; \
+	  rm -f $@.err)
 
-KERNEL_TREE = FP_BIN=$(BIN) FP_LOGS=$(LOG_DIR) FP_KEEP_GOING=$(KEEP_GOING) sh mk/kernel-tree.sh
+KERNEL_TREE = FP_BIN=$(BIN) FP_LOGS=$(LOG_DIR) FP_RUN=$(RUN_DIR) FP_KEEP_GOING=$(KEEP_GOING) sh mk/kernel-tree.sh
 $(WORK)/%/.tree: | $(call tool,extract)
 	$(call run,TREE    $(subst /, ,$*),FP_FIXUP=$($(firstword $(subst /, ,$*))_FIXUP) \
 	  $(KERNEL_TREE) $(IDS_DIR)/$*.id $(@D) $(filter $(PKG_DIR)/%,$|))
@@ -49,17 +69,21 @@ $(WORK)/%/.tree: | $(call tool,extract)
 # The driver version of an output path.
 path_dv = $(firstword $(subst /, ,$(patsubst $(DIST)/%,%,$(1))))
 BUILD_OUTPUT = FP_BIN=$(BIN) FP_DIST=$(DIST) FP_WORK=$(WORK) FP_IDS=$(IDS_DIR) FP_LOGS=$(LOG_DIR) \
-  FP_RUN=$(RUN_DIR) FP_KEEP_GOING=$(KEEP_GOING) FP_RECORDS=$(RECORD_DIR) CLANG='$(CLANG)' LLC='$(LLC)' \
-  FP_KBUILD_ARGS='$(FP_KBUILD_ARGS)' sh mk/build-output.sh
+  FP_RUN=$(RUN_DIR) FP_KEEP_GOING=$(KEEP_GOING) FP_RECORDS=$(RECORD_DIR) FP_VERDICTS=$(VERDICT_DIR) \
+  CLANG='$(CLANG)' LLC='$(LLC)' FP_KBUILD_ARGS='$(FP_KBUILD_ARGS)' sh mk/build-output.sh
 # The settings of one driver version's build.
-output_env = FP_DRIVER_VERSION='$(1)' FP_DRIVER_DIR=$(DRVDIR.$(1)) FP_DRIVER_TREE_SHA256=$(DRVSHA.$(1)) \
-  FP_DRIVER_SOURCE_SHA256=$(DRVSRC.$(1)) FP_RULES='$(RULES.$(1))' FP_LAYOUT='$(LAYOUT.$(1))' FP_TOOLCHAIN=$(TC.bpf)
+output_env = FP_DRIVER_VERSION='$(1)' FP_DRIVER_DIR=$(DRVDIR.$(1)) FP_RULES='$(FALCO_RULES)' FP_LAYOUT='$(LAYOUT)' \
+  FP_TOOLCHAIN=$(TC.$(2))
 
 # $(call build_output,<d>/<kernel id>,kind,release)
-build_output = $(call run,PROBE   $(firstword $(subst /, ,$(1))) $(call kid_release,$(1)) -> $@,\
-  $(call output_env,$(call path_dv,$@)) $(BUILD_OUTPUT) $@ $(1) $(2) $(3))
+build_output = $(call run,$(if $(filter kmod,$(2)),KMOD    ,PROBE   )$(firstword $(subst /, ,$(1))) $(call kid_release,$(1)) -> $@,\
+  $(call output_env,$(call path_dv,$@),$(2)) $(TOOLCHAIN_ENV) $(BUILD_OUTPUT) $@ $(1) $(2) $(3))
+# Where the roots of kernels' compilers come from (mk/toolchain.sh).
+TOOLCHAIN_ENV = TOOLCHAINS='$(TOOLCHAINS)' TOOLCHAIN_PACKAGES='$(TOOLCHAIN_PACKAGES)' FP_CACHE=$(CACHE) \
+  FP_MIRROR_debian='$(MIRROR_debian)' FP_MIRROR_ubuntu='$(MIRROR_ubuntu)' \
+  FP_KEYRING_debian=$(abspath $(debian_KEYRING)) FP_KEYRING_ubuntu=$(abspath $(ubuntu_KEYRING))
 # $(call copy_output,<d>/<kernel id>,release)
-copy_output = $(call run,COPY    $@,$(call output_env,$(call path_dv,$@)) $(BUILD_OUTPUT) --copy $< $@ $(1) $(2))
+copy_output = $(call run,COPY    $@,$(call output_env,$(call path_dv,$@),bpf) $(BUILD_OUTPUT) --copy $< $@ $(1) $(2))
 # The uname -r a kernel id names: the id is <os-release name>_<uname -r>.
 kid_release = $(patsubst $(firstword $(subst _, ,$(notdir $(1))))_%,%,$(notdir $(1)))
 # $(call done_kernel,<d>/<kernel id>): every planned output of the kernel is made.

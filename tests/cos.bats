@@ -109,7 +109,7 @@ cmake() {
 		MIRROR_debian="$MIRROR_debian" MIRROR_debian_security="$MIRROR_debian_security" \
 		"debian_SUITES=bookworm|MIRROR_debian|debian-12 bookworm-updates|MIRROR_debian|debian-12 bookworm-security|MIRROR_debian_security|debian-12" \
 		MIRROR_cos="$url" "cos_MILESTONES=${CMAKE_MILESTONES:-101|17162 105|17412 109|17800}" \
-		cos_OS_RELEASE_DIR="$osrel" "$@"
+		cos_OS_RELEASE_DIR="$osrel" DRIVER_SOURCE=debian-dkms "$@"
 }
 
 # The two probes of the kernels in milestones 101 and 105 built, whatever test ran before.
@@ -152,16 +152,21 @@ requests() {
 	sha1=$(fp_sha256 "$D/archives/h1.tgz") sha2=$(fp_sha256 "$D/archives/h2.tgz") sha1b=$(fp_sha256 "$D/archives/h1b.tgz")
 	tree=usr/src/linux-headers-$COS_RELEASE
 	tab=$(printf '\t')
-	grep -qxF "$D/osrel-101-105/cos-101${tab}x86_64${tab}$COS_RELEASE${tab}$UTS1${tab}$tree${tab}\$(MIRROR_cos)/17162.40.9/kernel-headers.tgz|$sha1|$(stat -c %s "$D/archives/h1.tgz")${tab}-" "$BUILD/listing/cos.tsv"
-	grep -qxF "$D/osrel-101-105/cos-105${tab}x86_64${tab}$COS_RELEASE${tab}$UTS2${tab}$tree${tab}\$(MIRROR_cos)/17412.1.2/kernel-headers.tgz|$sha2|$(stat -c %s "$D/archives/h2.tgz")${tab}-" "$BUILD/listing/cos.tsv"
+	osr=$CACHE/cos/os-release
+	grep -qxF "$osr/cos-17162.40.9${tab}x86_64${tab}$COS_RELEASE${tab}$UTS1${tab}$tree${tab}\$(MIRROR_cos)/17162.40.9/kernel-headers.tgz|$sha1|$(stat -c %s "$D/archives/h1.tgz")${tab}-" "$BUILD/listing/cos.tsv"
+	grep -qxF "$osr/cos-17412.1.2${tab}x86_64${tab}$COS_RELEASE${tab}$UTS2${tab}$tree${tab}\$(MIRROR_cos)/17412.1.2/kernel-headers.tgz|$sha2|$(stat -c %s "$D/archives/h2.tgz")${tab}-" "$BUILD/listing/cos.tsv"
 	grep -qF "\$(MIRROR_cos)/17412.1.5/kernel-headers.tgz|$sha1b|" "$BUILD/listing/cos.tsv"
+	# Each kernel's os-release is its milestone's, with the BUILD_ID of its build.
+	diff <(grep -v '^BUILD_ID=' "$D/osrel/cos-101") <(grep -v '^BUILD_ID=' "$osr/cos-17162.40.9")
+	[ "$(grep '^BUILD_ID=' "$osr/cos-17162.40.9")" = BUILD_ID=17162.40.9 ]
+	[ "$(grep '^BUILD_ID=' "$osr/cos-17412.1.2")" = BUILD_ID=17412.1.2 ]
 	# Release and version as the headers themselves say, read independently of cos-index.
 	[ "$(tar -xzOf "$D/archives/h1.tgz" "./$tree/include/generated/utsrelease.h" | sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p')" = "$COS_RELEASE" ]
 	# Falco's name has no build id: every build of a kernel asks for one file, and the repacked
 	# H1 of milestone 105 is that same name, built once.
 	[ "$(echo "$output" | grep "^$DIST/" | tr '\n' ' ')" = \
 		"$DIST/$dv/x86_64/falco_cos_${COS_RELEASE}_1.o $DIST/$dv/x86_64/falco_cos_${COS_RELEASE}_2.o " ]
-	echo "$output" | grep -q "NOTE    cos: $dv/x86_64/falco_cos_${COS_RELEASE}_1.o is the name of kernel cos-101_$COS_RELEASE and of kernel cos-105_$COS_RELEASE: built for cos-101_$COS_RELEASE only"
+	echo "$output" | grep -q "NOTE    cos: $dv/x86_64/falco_cos_${COS_RELEASE}_1.o is the name of kernel cos-17162.40.9_$COS_RELEASE and of kernel cos-17412.1.5_$COS_RELEASE: built for cos-17162.40.9_$COS_RELEASE only"
 	# Each distinct archive was downloaded once, although two builds list H1.
 	[ "$(($(requests /17162.40.9/kernel-headers.tgz) + $(requests /17162.40.20/kernel-headers.tgz)))" = 1 ]
 	[ "$(requests /17412.1.2/kernel-headers.tgz)" = 1 ]
@@ -326,12 +331,12 @@ requests() {
 	echo "# source path: fixture ${fixture}s, listing and probe $(($(date +%s) - start))s" >&3
 	tab=$(printf '\t')
 	sha=$(fp_sha256 "$s/bucket/17800.1.1/kernel-src.tar.gz")
-	grep -qxF "$D/osrel/cos-109${tab}x86_64${tab}$COS_RELEASE${tab}#1${tab}.${tab}\$(MIRROR_cos)/17800.1.1/kernel-src.tar.gz|$sha|$(stat -c %s "$s/bucket/17800.1.1/kernel-src.tar.gz")${tab}-" \
+	grep -qxF "$CACHE/cos/os-release/cos-17800.1.1${tab}x86_64${tab}$COS_RELEASE${tab}#1${tab}.${tab}\$(MIRROR_cos)/17800.1.1/kernel-src.tar.gz|$sha|$(stat -c %s "$s/bucket/17800.1.1/kernel-src.tar.gz")${tab}-" \
 		"$s/build/listing/cos.tsv"
 	dv=$(driver_version)
 	probe=$s/dist/$dv/x86_64/falco_cos_${COS_RELEASE}_1.o
 	file "$probe" | grep -q 'ELF 64-bit LSB relocatable, eBPF'
 	llvm-readelf -p kernel_version "$probe" | grep -qF "$COS_RELEASE"
 	grep -q 'cos-fixup: preparing the source tree: make olddefconfig modules_prepare' \
-		"$s/build/logs/cos/cos-109_$COS_RELEASE.tree.log"
+		"$s/build/logs/cos/cos-17800.1.1_$COS_RELEASE.tree.log"
 }

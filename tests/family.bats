@@ -15,7 +15,7 @@ setup_file() {
 	export ARCHIVE=$BATS_FILE_TMPDIR/repo COPY=$BATS_FILE_TMPDIR/project
 	aptrepo_init "$ARCHIVE"
 	local kbuild=$TOP/tests/fixtures/tiny-kernel/Makefile abi
-	for abi in 3.1.0-1 3.1.0-2; do
+	for abi in 6.18.0-1 6.18.0-2; do
 		aptrepo_add_deb "$ARCHIVE" acme-stable "linux-headers-$abi-common" "$abi" "" \
 			"usr/src/linux-headers-$abi-common/Makefile<$kbuild" >/dev/null
 		aptrepo_add_deb "$ARCHIVE" acme-stable "linux-headers-$abi-amd64" "$abi" \
@@ -31,7 +31,8 @@ setup_file() {
 
 	# The project as it is committed, and the two files of the new distribution.
 	mkdir -p "$COPY"
-	(cd "$TOP" && git ls-files -z | xargs -0 tar -cf - --) | tar -xf - -C "$COPY"
+	(cd "$TOP" && git ls-files -z --cached --others --exclude-standard | xargs -0 tar -cf - --) |
+		tar -xf - -C "$COPY"
 	cat >"$COPY/distros/acme.mk" <<EOF
 # Acme Linux, a distribution of the apt family.
 DISTROS += acme
@@ -47,8 +48,8 @@ acme_ARCHES ?= x86_64|amd64|amd64
 EOF
 	printf 'NAME="Acme Linux"\nID=acme\nVERSION_ID="1"\n' >"$COPY/distros/os-release/acme-1"
 	export DV=9.9.9+test
-	export P1=$BATS_FILE_TMPDIR/out/dist/$DV/x86_64/falco_acme_3.1.0-1-amd64_1.o
-	export P2=$BATS_FILE_TMPDIR/out/dist/$DV/x86_64/falco_acme_3.1.0-2-amd64_1.o
+	export P1=$BATS_FILE_TMPDIR/out/dist/$DV/x86_64/falco_acme_6.18.0-1-amd64_1.o
+	export P2=$BATS_FILE_TMPDIR/out/dist/$DV/x86_64/falco_acme_6.18.0-2-amd64_1.o
 }
 
 teardown_file() {
@@ -94,7 +95,7 @@ amake() {
 	run amake "$d" V=1 -j2 acme
 	echo "$output"
 	[ "$status" -eq 0 ]
-	echo "$output" | grep -q 'sh mk/build-output.sh .*/falco_acme_3.1.0-1-amd64_1.o'
+	echo "$output" | grep -q 'sh mk/build-output.sh .*/falco_acme_6.18.0-1-amd64_1.o'
 	echo "$output" | grep -q 'sh mk/kernel-tree.sh '
 	! echo "$output" | grep -q '^  PROBE   ' || false
 

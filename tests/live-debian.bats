@@ -18,7 +18,7 @@ setup_file() {
 	fi
 	# Bookworm only: the newest bookworm kernel is the one to build, and fewer suites keep
 	# the test quick. Every setting is a variable, as a user would set it.
-	export MAKEARGS="-C $TOP --no-print-directory BIN=$TOP/build/san/bin BUILD=$LIVE/build CACHE=$LIVE/cache DIST=$LIVE/dist KERNELS=$LIVE/kernels"
+	export MAKEARGS="-C $TOP --no-print-directory BIN=$TOP/build/san/bin BUILD=$LIVE/build CACHE=$LIVE/cache DIST=$LIVE/dist KERNELS=$LIVE/kernels DRIVER_SOURCE=debian-dkms"
 	export SUITES="bookworm|MIRROR_debian|debian-12 bookworm-updates|MIRROR_debian|debian-12 bookworm-security|MIRROR_debian_security|debian-12"
 }
 

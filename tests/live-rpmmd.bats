@@ -19,7 +19,7 @@ setup_file() {
 	export MIRROR_debian MIRROR_debian_security
 	MIRROR_debian=$(sh "$TOP/mk/apt-mirror.sh" '^bookworm$')
 	MIRROR_debian_security=$(sh "$TOP/mk/apt-mirror.sh" 'bookworm-security$')
-	export MAKEARGS="-C $TOP --no-print-directory SAN=1 BIN=${FP_BIN:?} BUILD=$LIVE/build CACHE=$LIVE/cache DIST=$LIVE/dist KERNELS=$LIVE/kernels"
+	export MAKEARGS="-C $TOP --no-print-directory SAN=1 BIN=${FP_BIN:?} BUILD=$LIVE/build CACHE=$LIVE/cache DIST=$LIVE/dist KERNELS=$LIVE/kernels DRIVER_SOURCE=debian-dkms"
 	export SUITES="bookworm|MIRROR_debian|debian-12 bookworm-updates|MIRROR_debian|debian-12 bookworm-security|MIRROR_debian_security|debian-12"
 }
 

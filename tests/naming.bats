@@ -72,13 +72,22 @@ name() {
 		vid=$(. "$f" && echo "$VERSION_ID")
 		# File names carry the major version (VERSION_ID 9.6 -> rocky-9), as the listings do.
 		[ "$base" = "$id-$vid" ] || [ "$base" = "$id-${vid%%.*}" ]
-		run "$NAME" --os-release "$f" --uname-r 6.1.0 --uname-v '#1 SMP' --uname-m x86_64 --field target_id
+		# Named by its ID, as the bash loaders name every host.
+		run "$NAME" --falco-version 0.36.2 --os-release "$f" --uname-r 6.1.0 --uname-v '#1 SMP' --uname-m x86_64 --field target_id
 		[ "$status" -eq 0 ]
 		[ -n "$output" ]
 	done
 	[ "$n" -ge 22 ]
-	# COS os-release names its build (Falco's loader fetches that build's headers with it).
+	# COS os-release names its build (Falco's loader fetches that build's headers with it), and
+	# falcoctl names no COS host without one: the milestones' files leave the build out, and the
+	# listing gives each kernel the os-release of its build (mk/cos.sh).
 	grep -qx 'BUILD_ID=18613.164.98' distros/os-release/cos-117
+	run "$NAME" --falco-version 0.43.1 --os-release distros/os-release/cos-117 --uname-r 6.1.0+ --uname-v '#1 SMP' --uname-m x86_64 --field file_name
+	[ "$status" -eq 0 ]
+	[ "$output" = 'falco_cos_6.1.0+_1.o' ]
+	run "$NAME" --falco-version 0.43.1 --os-release distros/os-release/cos-121 --uname-r 6.1.0+ --uname-v '#1 SMP' --uname-m x86_64 --field file_name
+	[ "$status" -eq 4 ]
+	[[ $output == *"COS os-release without BUILD_ID"* ]]
 }
 
 @test "the URL a loader requests encodes every '+' (falco#3671, falco#2330, test-infra#576)" {
@@ -135,12 +144,28 @@ name() {
 2.0.0+driver 0.32 arch
 3.0.1+driver 0.33 arch
 4.0.0+driver 0.34 arch
-5.0.1+driver 0.35 arch
-7.3.0+driver 0.35 arch
-9.9.9+driver 0.35 arch
+5.0.1+driver 0.35.1 arch
+6.0.1+driver 0.35.1 arch
+7.0.0+driver 0.37.1 arch
+7.2.0+driver 0.38 arch
+7.2.1+driver 0.38 arch
+7.3.0+driver 0.39 arch
+9.1.0+driver 0.39 arch
+9.9.9+driver 0.39 arch
 0.1.1dev+git20220316.e5c53d64 0.28 arch
-my-local-build 0.35 arch
+my-local-build 0.39 arch
 EOF
+	# A driver version is named as the newest release asking for it names it (2.0.0+driver's probe:
+	# 0.32.2, per-arch); a kind no release asks for is no name at all.
+	run "$NAME" --driver-version 2.0.0+driver --os-release $osr --uname-r 6.8.0-60-generic --uname-v "$v" --uname-m x86_64 --field repo_path
+	[ "$output" = 2.0.0+driver/x86_64/falco_ubuntu-generic_6.8.0-60-generic_63.o ]
+	run "$NAME" --falco-version 0.32.1 --os-release $osr --uname-r 6.8.0-60-generic --uname-v "$v" --uname-m x86_64 --field repo_path
+	[ "$output" = 2.0.0+driver/falco_ubuntu-generic_6.8.0-60-generic_63.o ]
+	run "$NAME" --driver-version 10.2.0+driver --kind kmod --os-release $osr --uname-r 6.8.0-60-generic --uname-v "$v" --uname-m x86_64 --field rules
+	[ "$output" = 0.44 ]
+	run "$NAME" --driver-version 10.2.0+driver --os-release $osr --uname-r 6.8.0-60-generic --uname-v "$v" --uname-m x86_64
+	[ "$status" -eq 3 ]
+	[[ $output == *"no Falco release asks for driver version 10.2.0+driver's eBPF probe"* ]]
 }
 
 @test "--uts-from reads uname -r and -v from a build tree's generated headers" {
@@ -160,10 +185,13 @@ EOF
 	run "$NAME" --driver-version 7.3.0+driver --os-release distros/os-release/debian-12 --uts-from "$k" --uname-m x86_64
 	[ "$status" -eq 0 ]
 	[ "$output" = $'debian\t6.1.176-1-amd64\t1\tfalco_debian_6.1.176-1-amd64_1.o\t7.3.0+driver/x86_64/falco_debian_6.1.176-1-amd64_1.o' ]
-	# utsversion.h (5.19 and later) wins over compile.h.
+	# utsversion.h (5.19 and later) wins over compile.h; the bash loaders name the build number,
+	# falcoctl a Debian kernel "1" whatever it is.
 	echo '#define UTS_VERSION "#2 SMP PREEMPT_DYNAMIC Debian 6.1.177-1 (2026-07-09)"' >"$k/include/generated/utsversion.h"
-	run "$NAME" --driver-version 7.3.0+driver --os-release distros/os-release/debian-12 --uts-from "$k" --uname-m x86_64 --field file_name
+	run "$NAME" --driver-version 6.0.1+driver --os-release distros/os-release/debian-12 --uts-from "$k" --uname-m x86_64 --field file_name
 	[ "$output" = falco_debian_6.1.177-1-amd64_2.o ]
+	run "$NAME" --driver-version 7.3.0+driver --os-release distros/os-release/debian-12 --uts-from "$k" --uname-m x86_64 --field file_name
+	[ "$output" = falco_debian_6.1.177-1-amd64_1.o ]
 	# --uts-from replaces --uname-r/-v; giving both is a usage error.
 	run "$NAME" --os-release distros/os-release/debian-12 --uts-from "$k" --uname-r x --uname-m x86_64
 	[ "$status" -eq 2 ]
@@ -171,12 +199,20 @@ EOF
 
 @test "what cannot be named is refused with the reason" {
 	local osr=distros/os-release/debian-12
-	run "$NAME" --driver-version 7.3.0+driver --os-release $osr --uname-r 6.1.0-50-amd64 --uname-v 'SMP Debian' --uname-m x86_64
+	run "$NAME" --driver-version 6.0.1+driver --os-release $osr --uname-r 6.1.0-50-amd64 --uname-v 'SMP Debian' --uname-m x86_64
 	[ "$status" -eq 1 ]
 	[[ $output == *"does not begin with '#<number>'"* ]]
-	run "$NAME" --driver-version 7.3.0+driver --os-release $osr --uname-r 6.1.0/../x --uname-v '#1' --uname-m x86_64
+	# falcoctl takes the whole uname -v then, which no file name can hold.
+	run "$NAME" --driver-version 7.3.0+driver --os-release $osr --uname-r 6.1.0-50-amd64 --uname-v 'SMP Debian' --uname-m x86_64
+	[ "$status" -eq 1 ]
+	[[ $output == *"kernel version 'SMP Debian' cannot be part of a file name"* ]]
+	run "$NAME" --driver-version 6.0.1+driver --os-release $osr --uname-r 6.1.0/../x --uname-v '#1' --uname-m x86_64
 	[ "$status" -eq 1 ]
 	[[ $output == *"cannot be part of a file name"* ]]
+	# falcoctl's parser takes no such release: such a host asks for nothing.
+	run "$NAME" --driver-version 7.3.0+driver --os-release $osr --uname-r 6.1.0/../x --uname-v '#1' --uname-m x86_64
+	[ "$status" -eq 4 ]
+	[[ $output == *"falcoctl cannot parse uname -r '6.1.0/../x' and asks for no driver"* ]]
 	run "$NAME" --driver-version 7.3.0+driver --os-release $osr --uname-r 6.1.0 --uname-v '#1' --uname-m '..'
 	[ "$status" -eq 1 ]
 	[[ $output == *"uname -m"* ]]
@@ -210,4 +246,28 @@ EOF
 	run "$NAME" --driver-version 7.3.0+driver --os-release "$f" --uname-r 6.1.147-172.259.amzn2023.x86_64 --uname-v '#1 SMP' --uname-m x86_64 --field target_id
 	[ "$status" -eq 0 ]
 	[ "$output" = amazonlinux2023 ]
+}
+@test "every Falco release names every host of the table as its own loader does (falco-name --all-releases)" {
+	local fix=$TOP/tests/fixtures/naming n=0 wrong=0
+	awk -F'\t' '!/^#/ { print $1 "\t" $2 "\t" $3 "\t" $4 "\t" $5 }' "$fix/releases.tsv" | sort -u >"$BATS_TEST_TMPDIR/hosts"
+	while IFS=$'\t' read -r host etc ur uv um; do
+		n=$((n + 1))
+		args=(--all-releases --os-release "$fix/hosts/$host" --uname-r "$ur" --uname-v "$uv" --uname-m "$um")
+		[ "$etc" = - ] || args+=(--etc-version "$etc")
+		"$NAME" "${args[@]}" | awk -F'\t' '{ print $1 "\t" $2 "\t" $3 "\t" $4 "\t" ($3 == "named" ? $5 : "-") }' \
+			>"$BATS_TEST_TMPDIR/got"
+		awk -F'\t' -v h="$host" -v e="$etc" -v r="$ur" -v v="$uv" -v m="$um" \
+			'!/^#/ && $1 == h && $2 == e && $3 == r && $4 == v && $5 == m { print $6 "\t" $7 "\t" $8 "\t" $9 "\t" $10 }' \
+			"$fix/releases.tsv" | sort >"$BATS_TEST_TMPDIR/want"
+		if ! diff <(sort "$BATS_TEST_TMPDIR/got") "$BATS_TEST_TMPDIR/want" >"$BATS_TEST_TMPDIR/diff"; then
+			echo "host $host $ur ($uv, $um):"
+			cat "$BATS_TEST_TMPDIR/diff"
+			wrong=$((wrong + 1))
+		fi
+	done <"$BATS_TEST_TMPDIR/hosts"
+	echo "$n hosts, $wrong named otherwise"
+	[ "$n" -ge 30 ]
+	[ "$wrong" -eq 0 ]
+	# Every release and both kinds were asked of each host.
+	[ "$(grep -vc '^#' "$fix/releases.tsv")" -eq $((n * 38 * 2)) ]
 }

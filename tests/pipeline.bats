@@ -16,7 +16,7 @@ setup_file() {
 	local kbuild=$TOP/tests/fixtures/tiny-kernel/Makefile
 	# 9.9.0-1 in two flavours sharing one -common; 9.9.0-2 whose headers say another release.
 	add_kernel() {
-		local abi=$1 flavour=$2 version=$3 uts_release=$4
+		local abi=$1 flavour=$2 version=$3 uts_release=$4 extra=${5:-}
 		local tree=usr/src/linux-headers-$abi-$flavour
 		aptrepo_add_deb "$ARCHIVE" bookworm "linux-headers-$abi-common" "$version" "" \
 			"usr/src/linux-headers-$abi-common/Makefile<$kbuild" \
@@ -26,13 +26,15 @@ setup_file() {
 		aptrepo_add_deb "$ARCHIVE" bookworm "linux-headers-$abi-$flavour" "$version" \
 			"linux-headers-$abi-common (= $version), linux-kbuild-9.9 (>= $version), gcc-12" \
 			"$tree/Makefile=include /usr/src/linux-headers-$abi-common/Makefile" \
-			"$tree/include/generated/utsrelease.h=#define UTS_RELEASE \"$uts_release\"" \
+			"$tree/include/generated/utsrelease.h=#define UTS_RELEASE \"$uts_release\"$extra" \
 			"$tree/include/generated/utsversion.h=#define UTS_VERSION \"#1 SMP PREEMPT_DYNAMIC Debian $version (2026-01-01)\"" \
 			"lib/modules/$abi-$flavour/build->/$tree" >/dev/null
 	}
 	add_kernel 9.9.0-1 amd64 9.9.3-1 9.9.0-1-amd64
 	add_kernel 9.9.0-1 cloud-amd64 9.9.3-1 9.9.0-1-cloud-amd64
 	add_kernel 9.9.0-2 amd64 9.9.4-1 9.9.0-7-amd64
+	# 9.9.0-3, whose headers the driver does not compile against, as a 2022 driver on 6.12.
+	add_kernel 9.9.0-3 amd64 9.9.5-1 9.9.0-3-amd64 $'\n#error "this kernel breaks the tiny driver"'
 	aptrepo_publish "$ARCHIVE" bookworm -o APT::FTPArchive::DoByHash=true \
 		-o APT::FTPArchive::Release::Acquire-By-Hash=yes >/dev/null
 	export KEYRING
@@ -43,6 +45,7 @@ setup_file() {
 	export P1=$W/dist/$DV/x86_64/falco_debian_9.9.3-1-amd64_1.o
 	export P2=$W/dist/$DV/x86_64/falco_debian_9.9.3-1-cloud-amd64_1.o
 	export P3=$W/dist/$DV/x86_64/falco_debian_9.9.4-1-amd64_1.o
+	export P4=$W/dist/$DV/x86_64/falco_debian_9.9.5-1-amd64_1.o
 }
 
 teardown_file() {
@@ -66,30 +69,44 @@ built() {
 	[ "$status" -eq 0 ]
 	# The driver version the tree declares, per arch; rule set 0.35 for an unknown +driver
 	# version, which names a Debian kernel by the package version in uname -v.
-	[ "$(echo "$output" | grep "^$W/dist/")" = "$(printf '%s\n' "$P1" "$P2" "$P3")" ]
+	[ "$(echo "$output" | grep "^$W/dist/")" = "$(printf '%s\n' "$P1" "$P2" "$P3" "$P4")" ]
 	# The older rules keep uname -r.
 	run pmake "$W" FALCO_RULES=0.28 list-debian
 	echo "$output" | grep -qx "$W/dist/$DV/x86_64/falco_debian_9.9.0-1-amd64_1.o"
 	echo "$output" | grep -qx "$W/dist/$DV/x86_64/falco_debian_9.9.0-1-cloud-amd64_1.o"
 	# The kernels' fragment names the shared -common package once, for both flavours.
-	# Six packages: two -common, three flavours, and the newest linux-kbuild-9.9 for all.
-	[ "$(grep -c '^PKG\.[0-9a-f]\{64\} := [0-9]* ' "$W/kernels/debian.mk")" -eq 6 ]
+	# Eight packages: three -common, four flavours, and the newest linux-kbuild-9.9 for all.
+	[ "$(grep -c '^PKG\.[0-9a-f]\{64\} := [0-9]* ' "$W/kernels/debian.mk")" -eq 8 ]
 	[ "$(grep -c '^PKG\..*/linux-headers-9.9.0-1-common_' "$W/kernels/debian.mk")" -eq 1 ]
-	[ "$(grep '^PKG\..*/linux-kbuild' "$W/kernels/debian.mk" | grep -c '9.9.4-1')" -eq 1 ]
+	[ "$(grep '^PKG\..*/linux-kbuild' "$W/kernels/debian.mk" | grep -c '9.9.5-1')" -eq 1 ]
 	# Each kernel's tree needs its -common, its flavour and linux-kbuild; the trees of both
 	# flavours of 9.9.0-1 name one -common package.
 	common=$(sed -n 's/^PKG\.\([0-9a-f]*\) := .*linux-headers-9.9.0-1-common_.*/\1/p' "$W/kernels/debian.mk")
 	[ "$(grep -c "^\$(WORK)/debian/.*/.tree: |.* \$(PKG_DIR)/$common" "$W/kernels/debian.mk")" -eq 2 ]
 }
 
-@test "make -k builds what it can, then a summary with the failure's log" {
+@test "make -k builds what it can, then a summary with each failure's reason and log" {
 	run pmake "$W" -k -j2 debian
 	echo "$output"
 	[ "$status" -ne 0 ]
-	[ -f "$P1" ] && [ -f "$P2" ] && [ ! -e "$P3" ]
-	echo "$output" | grep -qx 'debian: 3 outputs: 2 built, 0 up to date, 1 failed'
-	echo "$output" | grep -q "failed: $P3 (log: $W/build/logs/$DV/x86_64/falco_debian_9.9.4-1-amd64_1.o.log)"
-	grep -q "UTS_RELEASE is '9.9.0-7-amd64', not 9.9.0-2-amd64" "$W/build/logs/$DV/x86_64/falco_debian_9.9.4-1-amd64_1.o.log"
+	[ -f "$P1" ]
+	[ -f "$P2" ]
+	[ ! -e "$P3" ]
+	[ ! -e "$P4" ]
+	echo "$output" | grep -qx 'debian: 4 outputs: 2 built, 0 up to date, 2 failed'
+	log3=$W/build/logs/$DV/x86_64/falco_debian_9.9.4-1-amd64_1.o.log
+	log4=$W/build/logs/$DV/x86_64/falco_debian_9.9.5-1-amd64_1.o.log
+	echo "$output" | grep -qF "failed: $P3: the headers' UTS_RELEASE is '9.9.0-7-amd64', not 9.9.0-2-amd64"
+	echo "$output" | grep -qF "(log: $log3)"
+	echo "$output" | grep -qF "failed: $P4: kbuild failed: "
+	echo "$output" | grep -qF "(log: $log4)"
+	grep -q "UTS_RELEASE is '9.9.0-7-amd64', not 9.9.0-2-amd64" "$log3"
+	grep -q 'this kernel breaks the tiny driver' "$log4"
+	# Both are verdicts: the same inputs would fail again. The first error line is their reason.
+	grep -qx "reason=the headers' UTS_RELEASE is '9.9.0-7-amd64', not 9.9.0-2-amd64 (the kernel's log: $W/build/logs/debian/debian-12_9.9.0-2-amd64.tree.log)" \
+		"$W/build/verdicts/$DV/x86_64/falco_debian_9.9.4-1-amd64_1.o"
+	grep -q '^reason=kbuild failed: .*error: "this kernel breaks the tiny driver"' \
+		"$W/build/verdicts/$DV/x86_64/falco_debian_9.9.5-1-amd64_1.o"
 	# The -common package both flavours share was downloaded once.
 	[ "$(echo "$output" | grep -c 'FETCH.*linux-headers-9.9.0-1-common')" -eq 1 ]
 	# Everything built is an eBPF object; no work tree and no partial file is left.
@@ -100,17 +117,43 @@ built() {
 	grep -qx "sha256=$(sha256sum "$P1" | cut -d' ' -f1)" "$W/build/records/$DV/x86_64/falco_debian_9.9.3-1-amd64_1.o.rec"
 }
 
-@test "a second run with nothing changed builds and downloads nothing" {
+@test "a second run with nothing changed builds, downloads and retries nothing" {
 	built
+	pmake "$W" -k debian >/dev/null || true
 	before=$(stat -c %Y "$P1" "$P2" "$W/kernels/$DV/debian.mk")
 	run pmake "$W" -j2 "$P1" "$P2"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	! echo "$output" | grep -q 'PROBE\|FETCH\|LIST\|KERNELS' || false
+	! echo "$output" | grep -q 'PROBE\|FETCH\|LIST\|KERNELS\|TREE' || false
 	[ "$(stat -c %Y "$P1" "$P2" "$W/kernels/$DV/debian.mk")" = "$before" ]
-	run pmake "$W" -k debian
+	# The failures are not tried again: nothing failed in this run.
+	run pmake "$W" -k -j2 debian
 	echo "$output"
-	echo "$output" | grep -qx 'debian: 3 outputs: 0 built, 2 up to date, 1 failed'
+	[ "$status" -eq 0 ]
+	! echo "$output" | grep -q 'PROBE\|FETCH\|TREE' || false
+	echo "$output" | grep -qx 'debian: 2 outputs: 0 built, 2 up to date, 0 failed; 2 failed before with the same inputs (RETRY_FAILED=1 tries them)'
+	# RETRY_FAILED=1 tries exactly those again.
+	run pmake "$W" -k -j2 RETRY_FAILED=1 debian
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[ "$(echo "$output" | grep -c '^  PROBE   ')" -eq 2 ]
+	echo "$output" | grep -q "^  PROBE   .* -> $P3$"
+	echo "$output" | grep -q "^  PROBE   .* -> $P4$"
+	echo "$output" | grep -qx 'debian: 4 outputs: 0 built, 2 up to date, 2 failed'
+}
+
+@test "a changed toolchain tries again what failed with the old one, and nothing else that is up to date" {
+	built
+	pmake "$W" -k debian >/dev/null || true
+	run pmake "$W" -k -j2 FP_KBUILD_ARGS=V=1 debian
+	echo "$output"
+	# All four: the two that built are rebuilt, the two that failed are tried again.
+	[ "$(echo "$output" | grep -c '^  PROBE   ')" -eq 4 ]
+	run pmake "$W" -k -j2 FP_KBUILD_ARGS=V=1 debian
+	echo "$output"
+	[ "$status" -eq 0 ]
+	! echo "$output" | grep -q 'PROBE' || false
+	pmake "$W" -j2 "$P1" "$P2" >/dev/null
 }
 
 @test "a changed driver rebuilds every probe; a touched but unchanged one rebuilds none" {
@@ -186,7 +229,7 @@ built() {
 	run pmake "$d" MIRROR_debian="file://$BATS_TEST_TMPDIR/repo3" list-debian
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[ "$(echo "$output" | grep -c "^$d/dist/")" -eq 3 ]
+	[ "$(echo "$output" | grep -c "^$d/dist/")" -eq 4 ]
 	# Unchanged, it is not listed again.
 	run pmake "$d" MIRROR_debian="file://$BATS_TEST_TMPDIR/repo3" list-debian
 	[ "$status" -eq 0 ]

@@ -176,7 +176,7 @@ live_setup() {
 	MIRROR_debian_security=$(sh "$TOP/mk/apt-mirror.sh" 'bookworm-security$')
 	[ -n "$MIRROR_debian" ] || skip "no Debian mirror in this machine's apt sources"
 	SUITES="bookworm|MIRROR_debian|debian-12 bookworm-updates|MIRROR_debian|debian-12 bookworm-security|MIRROR_debian_security|debian-12"
-	MAKEARGS=(-C "$TOP" "BIN=$BIN" "BUILD=$LIVE/build" "CACHE=$LIVE/cache" "DIST=$LIVE/dist"
+	MAKEARGS=(-C "$TOP" "BIN=$BIN" "BUILD=$LIVE/build" "CACHE=$LIVE/cache" "DIST=$LIVE/dist" DRIVER_SOURCE=debian-dkms
 		"KERNELS=$LIVE/kernels" "debian_SUITES=$SUITES")
 }
 

@@ -1,7 +1,7 @@
 /* kernels-mk: turn a kernel listing into the make fragments that build its drivers.
  *
  *   kernels-mk kernels --distro D --ids DIR LISTING
- *   kernels-mk outputs --distro D --driver-version DV [--release NAME:RULES:LAYOUT_O:LAYOUT_KO:KINDS]...
+ *   kernels-mk outputs --distro D --driver-version DV [--release RELEASE]... [--kinds "bpf kmod"]
  *                      --outputs FILE [--verify FILE] LISTING
  *
  * `kernels` writes kernels/<D>.mk on stdout: per kernel, KI.<D>/<kid> (what every output of that
@@ -14,13 +14,16 @@
  * rebuilt when it changes, and only then.
  *
  * `outputs` writes kernels/<DV>/<D>.mk on stdout: for each kernel, each kind of driver and each
- * Falco release that asks for driver version DV (NAME, its naming rule set, the layouts of its
- * .o and .ko, the kinds it asks for: "bpf", "kmod" or "bpf,kmod"), the path that release's loader
- * requests (tools/falconame.c); one rule builds a kernel's driver of a kind, and a second path
- * of the same bytes (another release's name) is a copy of it. Without --release, DV's own default
- * rules name a probe. Two kernels that one release would request under one name cannot both be
- * served: a kernel whose uname -v has no '~' (not a backport or hardware-enablement build: the
- * one most hosts of that name run) wins, then the first line; the other is recorded as such.
+ * RELEASE given (a Falco release of the table that asks for driver version DV, or for a driver
+ * source of one's own NAME:RULES:LAYOUT_O:LAYOUT_KO:KINDS: a name, a naming rule set, the layouts
+ * of its .o and .ko, the kinds: "bpf", "kmod" or "bpf,kmod"), the path that release's loader
+ * requests (tools/falconame.c): nothing where it never asks for that kind. One rule builds a
+ * kernel's driver of a kind, and a second path of the same bytes (another release's name) is a
+ * copy of it. Without --release, DV's own default rules name a probe. What a release asks for
+ * that nothing can serve is recorded as unservable, and so is a name two kernels ask for: a
+ * kernel whose uname -v has no '~' (not a backport or hardware-enablement build: the one most
+ * hosts of that name run) wins, then the first line. --kinds: the kinds of driver the
+ * distribution's hosts can load at all (default both).
  * FILE is the table of every output for tools/plan, one a line, tab-separated:
  *   <repository path> <kernel id> <kind> <release> build|copy <path>|unservable <reason>
  * --verify FILE: the boot verification rules (mk/verify.mk), read only by runs that verify.
@@ -252,7 +255,8 @@ static int cmd_kernels(const char *distro, const char *ids_dir, struct kernel *k
 
 struct release {
 	char *name, *rules;
-	int layout[2]; /* per kind: falconame layout, -1 for the driver version's default */
+	const char *falco_version; /* a release of the table, or NULL for a custom one */
+	int layout[2];             /* per kind: falconame layout, -1 for the driver version's default */
 	bool kinds[2];
 };
 
@@ -270,10 +274,25 @@ static int parse_layout(const char *s)
 	return -2;
 }
 
-/* NAME:RULES:LAYOUT_O:LAYOUT_KO:KINDS; empty RULES or a layout "-" is the default. */
-static struct release parse_release(const char *spec)
+/* A Falco release of the table (its version), or NAME:RULES:LAYOUT_O:LAYOUT_KO:KINDS for a
+ * driver source of one's own; empty RULES or a layout "-" is the driver version's default. */
+static struct release parse_release(const char *spec, const char *dv)
 {
 	struct release r = { 0 };
+	if (!strchr(spec, ':')) {
+		const struct falconame_release *fr = falconame_release(spec);
+		if (!fr)
+			die_at(listing_path, "--release %s: no such Falco release (falco-name --releases)", spec);
+		if (strcmp(fr->driver_version, dv))
+			die_at(listing_path, "--release %s: Falco %s asks for driver version %s, not %s", spec, spec,
+			       fr->driver_version, dv);
+		r.name = xstrdup(spec);
+		r.falco_version = fr->version;
+		r.layout[0] = r.layout[1] = -1;
+		r.kinds[KIND_BPF] = fr->kinds[FALCONAME_BPF];
+		r.kinds[KIND_KMOD] = fr->kinds[FALCONAME_KMOD];
+		return r;
+	}
 	char *copy = xstrdup(spec), *part[5];
 	if (split_fields(copy, ':', part, 5) != 5)
 		die_at(listing_path, "--release %s: expected NAME:RULES:LAYOUT_O:LAYOUT_KO:KINDS", spec);
@@ -298,8 +317,9 @@ static struct release parse_release(const char *spec)
 
 struct named {
 	char path[768];
+	bool asked;         /* the release asks for this kind for this kernel at all */
 	bool served;        /* this kernel won the path */
-	char why[256];      /* why not: cannot be named, or the name is another kernel's */
+	char why[256];      /* why not: nothing can serve the request, or the name is another kernel's */
 };
 
 struct osrel {
@@ -342,6 +362,9 @@ static int priority(const struct kernel *k)
 	return strchr(k->uname_v, '~') ? 1 : 0;
 }
 
+/* The kinds of driver a distribution's hosts can load at all (--kinds): COS loads no module. */
+static bool distro_kinds[2] = { true, true };
+
 static int cmd_outputs(const char *distro, const char *dv, struct release *rel, size_t nrel,
 		       const char *outputs_path, const char *verify_path, struct kernel *ks, size_t n)
 {
@@ -355,23 +378,30 @@ static int cmd_outputs(const char *distro, const char *dv, struct release *rel, 
 		for (size_t r = 0; r < nrel; r++)
 			for (int kind = 0; kind < 2; kind++) {
 				struct named *nm = &names[(i * nrel + r) * 2 + kind];
-				if (!rel[r].kinds[kind])
+				if (!rel[r].kinds[kind] || !distro_kinds[kind])
 					continue;
 				char err[512];
 				struct falconame_host *host = host_of(&osrels, &nosrels, &ks[i], err, sizeof err);
 				struct falconame_result res;
-				struct falconame_opts opts = { .driver_version = dv, .rules = rel[r].rules,
-							       .layout = rel[r].layout[kind],
+				struct falconame_opts opts = { .falco_version = rel[r].falco_version,
+							       .driver_version = rel[r].falco_version ? NULL : dv,
+							       .rules = rel[r].rules, .layout = rel[r].layout[kind],
 							       .kind = kind == KIND_KMOD ? FALCONAME_KMOD : FALCONAME_BPF };
 				if (!host)
 					die_line(listing_path, ks[i].line, "%s: %s", ks[i].uname_r, err);
-				if (falconame_compute(host, &opts, &res, err, sizeof err) != 0)
+				int st = falconame_compute(host, &opts, &res, err, sizeof err);
+				if (st < 0)
 					die_line(listing_path, ks[i].line, "%s: %s", ks[i].uname_r, err);
-				if (!make_safe(res.repo_path, false))
-					die_line(listing_path, ks[i].line, "%s: %s holds a character make cannot take", ks[i].uname_r,
-					    res.repo_path);
+				if (st == FALCONAME_NOT_ASKED)
+					continue;
+				if (res.repo_path[0] && !make_safe(res.repo_path, false))
+					die_line(listing_path, ks[i].line, "%s: %s holds a character make cannot take",
+						 ks[i].uname_r, res.repo_path);
 				snprintf(nm->path, sizeof nm->path, "%s", res.repo_path);
-				nm->served = true;
+				nm->asked = true;
+				nm->served = st == FALCONAME_NAMED;
+				if (!nm->served)
+					snprintf(nm->why, sizeof nm->why, "%s", res.why);
 			}
 
 	/* One kernel per path: the preferred one, then the first. */
@@ -424,7 +454,7 @@ static int cmd_outputs(const char *distro, const char *dv, struct release *rel, 
 	for (size_t i = 0; i < n; i++)
 		for (size_t x = 0; x < nrel * 2; x++) {
 			struct named *nm = &names[i * nrel * 2 + x];
-			if (nm->served || !nm->path[0] || nm->why[0])
+			if (!nm->asked || nm->served || nm->why[0])
 				continue;
 			const char *winner = NULL;
 			for (size_t j = 0; j < n && !winner; j++)
@@ -452,11 +482,11 @@ static int cmd_outputs(const char *distro, const char *dv, struct release *rel, 
 			const char *built = NULL;
 			for (size_t r = 0; r < nrel; r++) {
 				const struct named *nm = &names[(i * nrel + r) * 2 + kind];
-				if (!rel[r].kinds[kind])
+				if (!nm->asked)
 					continue;
 				if (!nm->served) {
-					fprintf(t, "%s\t%s\t%s\t%s\tunservable %s\n", nm->path, k->id, kind_names[kind],
-						rel[r].name, nm->why);
+					fprintf(t, "%s\t%s\t%s\t%s\tunservable %s\n", nm->path[0] ? nm->path : "-", k->id,
+						kind_names[kind], rel[r].name, nm->why);
 					continue;
 				}
 				bool seen = false;
@@ -467,10 +497,10 @@ static int cmd_outputs(const char *distro, const char *dv, struct release *rel, 
 					continue;
 				if (!built) {
 					built = nm->path;
-					printf("$(DIST)/%s: $(KI.%s/%s) $(DRV.%s) $(TC.%s) $(OUT_DEPS.%s) ; "
+					printf("$(DIST)/%s: $(KI.%s/%s) $(DRV.%s) $(TC.%s) $(OUT_DEPS.%s) $(OUT_DEPS.%s) ; "
 					       "$(call build_output,%s/%s,%s,%s)\n",
-					       nm->path, distro, k->id, dv, kind_names[kind], distro, distro, k->id,
-					       kind_names[kind], rel[r].name);
+					       nm->path, distro, k->id, dv, kind_names[kind], distro, kind_names[kind], distro,
+					       k->id, kind_names[kind], rel[r].name);
 					fprintf(t, "%s\t%s\t%s\t%s\tbuild\n", nm->path, k->id, kind_names[kind], rel[r].name);
 				} else {
 					printf("$(DIST)/%s: $(DIST)/%s ; $(call copy_output,%s/%s,%s)\n", nm->path, built,
@@ -501,8 +531,8 @@ static int cmd_outputs(const char *distro, const char *dv, struct release *rel, 
 static _Noreturn void usage(void)
 {
 	fprintf(stderr, "usage: kernels-mk kernels --distro D --ids DIR LISTING\n"
-			"       kernels-mk outputs --distro D --driver-version DV\n"
-			"                  [--release NAME:RULES:LAYOUT_O:LAYOUT_KO:KINDS]... --outputs FILE\n"
+			"       kernels-mk outputs --distro D --driver-version DV [--release RELEASE]...\n"
+			"                  [--kinds KINDS] --outputs FILE\n"
 			"                  [--verify FILE] LISTING\n");
 	exit(2);
 }
@@ -514,7 +544,8 @@ int main(int argc, char **argv)
 		usage();
 	const char *mode = argv[1], *distro = NULL, *ids = NULL, *dv = NULL, *outputs = NULL, *verify = NULL;
 	struct release *rel = NULL;
-	size_t nrel = 0;
+	const char **specs = NULL;
+	size_t nrel = 0, nspecs = 0;
 	int i = 2;
 	for (; i + 1 < argc && !strncmp(argv[i], "--", 2); i += 2) {
 		const char *opt = argv[i], *val = argv[i + 1];
@@ -528,9 +559,13 @@ int main(int argc, char **argv)
 			outputs = val;
 		else if (!strcmp(opt, "--verify"))
 			verify = val;
+		else if (!strcmp(opt, "--kinds")) {
+			distro_kinds[KIND_BPF] = strstr(val, "bpf") != NULL;
+			distro_kinds[KIND_KMOD] = strstr(val, "kmod") != NULL;
+		}
 		else if (!strcmp(opt, "--release")) {
-			rel = xrealloc(rel, (nrel + 1) * sizeof *rel);
-			rel[nrel++] = parse_release(val);
+			specs = xrealloc(specs, (nspecs + 1) * sizeof *specs);
+			specs[nspecs++] = val;
 		} else
 			usage();
 	}
@@ -545,10 +580,11 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "kernels") && ids) {
 		rc = cmd_kernels(distro, ids, ks, n);
 	} else if (!strcmp(mode, "outputs") && dv && outputs) {
-		if (!nrel) {
-			rel = xrealloc(rel, sizeof *rel);
-			rel[nrel++] = parse_release("default:::-:bpf");
-		}
+		if (!nspecs)
+			specs = xrealloc(specs, sizeof *specs), specs[nspecs++] = "default::-:-:bpf";
+		rel = xcalloc(nspecs, sizeof *rel);
+		for (; nrel < nspecs; nrel++)
+			rel[nrel] = parse_release(specs[nrel], dv);
 		rc = cmd_outputs(distro, dv, rel, nrel, outputs, verify, ks, n);
 	} else {
 		usage();
@@ -562,5 +598,6 @@ int main(int argc, char **argv)
 	for (size_t r = 0; r < nrel; r++)
 		free(rel[r].name);
 	free(rel);
+	free(specs);
 	return rc;
 }

@@ -1,27 +1,33 @@
 /* plan: what a run builds of one distribution, as a make fragment.
  *
  *   plan --distro D --list FILE [--report FILE] [--release NAME]... [--published FILE]
- *        [--shard I/N] OUTPUTS...
+ *        [--shard I/N] [--verdicts DIR --dist DIR --kernel-ids DIR [--stamp KEY=FILE]...
+ *        [--dep FILE]... [--retry-failed]] OUTPUTS...
  *
  * OUTPUTS are the output tables tools/kernels-mk writes beside each fragment (one output a
  * line: path, kernel id, kind, release, role). An output is planned when its release is one of
  * the --release names (all, without any), it can be served at all, the published repository
- * does not have it (--published: its paths, one a line) and it falls in shard I of N (a hash of
+ * does not have it (--published: its paths, one a line), it falls in shard I of N (a hash of
  * the path of the output that is compiled, so that a copy stays with its source and a new
- * kernel never moves an old one).
+ * kernel never moves an old one), and it did not fail already with the inputs it has now: an
+ * output missing from --dist whose verdict (--verdicts DIR/<path>, mk/build-output.sh) is newer
+ * than all of its inputs (its kernel's identity, --kernel-ids DIR/D/<kernel id>.id; the stamps
+ * of its driver version and of its kind, --stamp <driver version or kind>=FILE; every --dep) is
+ * not tried again, unless --retry-failed; nor is a copy of it.
  *
  * stdout, for make:
  *   PLAN.<D> := done/<D>/<kernel id> ...     one goal per kernel that has planned outputs
  *   done/<D>/<kernel id>: $(DIST)/<path> ... ; $(call done_kernel,<D>/<kernel id>)
  * so that a kernel's work tree is removed once all of its outputs are made (mk/outputs.mk).
  * --list FILE: the planned paths, sorted; --report FILE: what was left out and why, one a line:
- *   <path> <kernel id> <kind> <release> published|unservable <reason>
+ *   <path> <kernel id> <kind> <release> published|unservable <reason>|failed <reason>
  * Both are replaced only when their text changes. Exit 1 on a malformed table, naming its line. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common.h"
 
@@ -76,6 +82,71 @@ static unsigned long shard_of(const char *s, unsigned long n)
 }
 
 
+static const char *distro, *verdicts, *dist, *kernel_ids;
+static const char **stamps, **deps;
+static size_t nstamps, ndeps;
+static bool retry;
+
+/* The file's modification time, or -1 when it is not there. */
+static double mtime_of(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return -1;
+	return (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9;
+}
+
+static const char *stamp_of(const char *key)
+{
+	size_t n = strlen(key);
+	for (size_t k = 0; k < nstamps; k++)
+		if (!strncmp(stamps[k], key, n) && stamps[k][n] == '=')
+			return stamps[k] + n + 1;
+	return NULL;
+}
+
+/* The reason of w's verdict when it is newer than every input w has now (malloc'd), or NULL. */
+static char *valid_verdict(const struct row *w)
+{
+	char *path = xasprintf("%s/%s", dist, w->path);
+	double built = mtime_of(path);
+	free(path);
+	if (built >= 0)
+		return NULL; /* there: make decides whether it is up to date */
+	path = xasprintf("%s/%s", verdicts, w->path);
+	double when = mtime_of(path);
+	FILE *f = when >= 0 ? fopen(path, "r") : NULL;
+	free(path);
+	if (!f)
+		return NULL;
+	char *line = NULL, *why = NULL;
+	size_t cap = 0;
+	while (!why && getline(&line, &cap, f) >= 0)
+		if (!strncmp(line, "reason=", 7)) {
+			line[strcspn(line, "\n")] = 0;
+			why = xstrdup(line + 7);
+		}
+	free(line);
+	fclose(f);
+	if (!why)
+		return NULL;
+	char dv[256];
+	snprintf(dv, sizeof dv, "%.*s", (int)strcspn(w->path, "/"), w->path);
+	char *id = xasprintf("%s/%s/%s.id", kernel_ids, distro, w->kid);
+	const char *inputs[] = { id, stamp_of(dv), stamp_of(w->kind) };
+	bool valid = true;
+	for (size_t k = 0; k < 3 && valid; k++)
+		valid = !inputs[k] || (mtime_of(inputs[k]) >= 0 && mtime_of(inputs[k]) < when);
+	for (size_t k = 0; k < ndeps && valid; k++)
+		valid = mtime_of(deps[k]) >= 0 && mtime_of(deps[k]) < when;
+	free(id);
+	if (!valid) {
+		free(why);
+		return NULL;
+	}
+	return why;
+}
+
 static int cmp_rows(const void *a, const void *b)
 {
 	const struct row *x = a, *y = b;
@@ -86,7 +157,7 @@ static int cmp_rows(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	set_prog(argv[0]);
-	const char *distro = NULL, *list_path = NULL, *report_path = NULL, *published_path = NULL;
+	const char *list_path = NULL, *report_path = NULL, *published_path = NULL;
 	unsigned long shard_i = 0, shard_n = 0;
 	char **releases = NULL;
 	size_t nreleases = 0;
@@ -101,6 +172,24 @@ int main(int argc, char **argv)
 			report_path = val;
 		else if (!strcmp(opt, "--published"))
 			published_path = val;
+		else if (!strcmp(opt, "--verdicts"))
+			verdicts = val;
+		else if (!strcmp(opt, "--dist"))
+			dist = val;
+		else if (!strcmp(opt, "--kernel-ids"))
+			kernel_ids = val;
+		else if (!strcmp(opt, "--stamp")) {
+			if (!strchr(val, '='))
+				die("--stamp %s: expected KEY=FILE", val);
+			stamps = xrealloc(stamps, (nstamps + 1) * sizeof *stamps);
+			stamps[nstamps++] = val;
+		} else if (!strcmp(opt, "--dep")) {
+			deps = xrealloc(deps, (ndeps + 1) * sizeof *deps);
+			deps[ndeps++] = val;
+		} else if (!strcmp(opt, "--retry-failed")) {
+			retry = true;
+			i--; /* takes no value */
+		}
 		else if (!strcmp(opt, "--release")) {
 			releases = xrealloc(releases, (nreleases + 1) * sizeof *releases);
 			releases[nreleases++] = xstrdup(val);
@@ -113,9 +202,10 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
-	if (!distro || !list_path) {
+	if (!distro || !list_path || (verdicts && (!dist || !kernel_ids))) {
 		fprintf(stderr, "usage: plan --distro D --list FILE [--report FILE] [--release NAME]...\n"
-				"            [--published FILE] [--shard I/N] OUTPUTS...\n");
+				"            [--published FILE] [--shard I/N] [--verdicts DIR --dist DIR --kernel-ids DIR\n"
+				"            [--stamp KEY=FILE]... [--dep FILE]... [--retry-failed]] OUTPUTS...\n");
 		return 2;
 	}
 	if (nreleases)
@@ -123,11 +213,8 @@ int main(int argc, char **argv)
 	size_t npublished = 0;
 	char **published = published_path ? read_lines(published_path, &npublished) : NULL;
 
-	struct row *rows = NULL;
-	size_t nrows = 0;
-	char *report = NULL;
-	size_t reportlen = 0;
-	FILE *rep = open_memstream(&report, &reportlen);
+	struct row *all = NULL;
+	size_t nall = 0;
 	for (; i < argc; i++) {
 		FILE *f = fopen(argv[i], "r");
 		if (!f)
@@ -146,28 +233,61 @@ int main(int argc, char **argv)
 			if (nreleases && !in_sorted(releases, nreleases, field[3]))
 				continue;
 			const char *role = field[4], *source = field[0];
-			if (!strncmp(role, "unservable ", 11)) {
-				fprintf(rep, "%s\t%s\t%s\t%s\t%s\n", field[0], field[1], field[2], field[3], role);
-				continue;
-			}
 			if (!strncmp(role, "copy ", 5))
 				source = role + 5;
-			else if (strcmp(role, "build"))
+			else if (strcmp(role, "build") && strncmp(role, "unservable ", 11))
 				die_line(argv[i], lineno, "unknown role '%s'", role);
-			if (in_sorted(published, npublished, field[0])) {
-				fprintf(rep, "%s\t%s\t%s\t%s\tpublished\n", field[0], field[1], field[2], field[3]);
-				continue;
-			}
-			if (shard_n && shard_of(source, shard_n) != shard_i)
-				continue;
-			rows = xrealloc(rows, (nrows + 1) * sizeof *rows);
-			rows[nrows++] = (struct row){ xstrdup(field[0]), xstrdup(field[1]), xstrdup(field[2]),
-						      xstrdup(field[3]), NULL, NULL };
+			all = xrealloc(all, (nall + 1) * sizeof *all);
+			all[nall++] = (struct row){ xstrdup(field[0]), xstrdup(field[1]), xstrdup(field[2]), xstrdup(field[3]),
+						    xstrdup(role), xstrdup(source) };
 		}
 		if (ferror(f))
 			die_at(argv[i], "read error");
 		free(line);
 		fclose(f);
+	}
+
+	/* What failed already, with the inputs it has now: the paths, with their reasons. */
+	char **failed = NULL, **failed_why = NULL;
+	size_t nfailed = 0;
+	for (size_t r = 0; verdicts && !retry && r < nall; r++) {
+		if (strcmp(all[r].role, "build"))
+			continue;
+		char *why = valid_verdict(&all[r]);
+		if (!why)
+			continue;
+		failed = xrealloc(failed, (nfailed + 1) * sizeof *failed);
+		failed_why = xrealloc(failed_why, (nfailed + 1) * sizeof *failed_why);
+		failed[nfailed] = all[r].path, failed_why[nfailed++] = why;
+	}
+
+	struct row *rows = NULL;
+	size_t nrows = 0;
+	char *report = NULL;
+	size_t reportlen = 0;
+	FILE *rep = open_memstream(&report, &reportlen);
+	for (size_t r = 0; r < nall; r++) {
+		struct row *w = &all[r];
+		if (!strncmp(w->role, "unservable ", 11)) {
+			fprintf(rep, "%s\t%s\t%s\t%s\t%s\n", w->path, w->kid, w->kind, w->release, w->role);
+			continue;
+		}
+		const char *why = NULL;
+		for (size_t k = 0; k < nfailed && !why; k++)
+			if (!strcmp(failed[k], w->source))
+				why = failed_why[k];
+		if (why) {
+			fprintf(rep, "%s\t%s\t%s\t%s\tfailed %s\n", w->path, w->kid, w->kind, w->release, why);
+			continue;
+		}
+		if (in_sorted(published, npublished, w->path)) {
+			fprintf(rep, "%s\t%s\t%s\t%s\tpublished\n", w->path, w->kid, w->kind, w->release);
+			continue;
+		}
+		if (shard_n && shard_of(w->source, shard_n) != shard_i)
+			continue;
+		rows = xrealloc(rows, (nrows + 1) * sizeof *rows);
+		rows[nrows++] = *w;
 	}
 	fclose(rep);
 	if (nrows)
@@ -206,10 +326,18 @@ int main(int argc, char **argv)
 	free(list);
 	free(report);
 	free(paths);
-	for (size_t r = 0; r < nrows; r++) {
-		free(rows[r].path), free(rows[r].kid), free(rows[r].kind), free(rows[r].release);
+	for (size_t r = 0; r < nall; r++) {
+		free(all[r].path), free(all[r].kid), free(all[r].kind), free(all[r].release);
+		free(all[r].role), free(all[r].source);
 	}
+	free(all);
 	free(rows);
+	for (size_t k = 0; k < nfailed; k++)
+		free(failed_why[k]);
+	free(failed);
+	free(failed_why);
+	free(stamps);
+	free(deps);
 	for (size_t p = 0; p < npublished; p++)
 		free(published[p]);
 	free(published);

@@ -1,0 +1,21 @@
+# The compilers kernels are built with, and where each comes from when this host has none that
+# runs a kernel's build tree (mk/toolchain.sh): a private root made by mmdebstrap from that
+# distribution's signed archive, run with bubblewrap. A kernel module is built with the compiler
+# its kernel was built with (CONFIG_CC_VERSION_TEXT); the same major version of another
+# distribution's gcc accepts the same kernel flags, and the record of each module says which was
+# used.
+#
+# name | debian or ubuntu | suite | mirror variable    (the host's own gcc-<N> comes first)
+TOOLCHAINS ?= \
+  gcc-5|ubuntu|xenial|MIRROR_ubuntu \
+  gcc-7|ubuntu|bionic|MIRROR_ubuntu \
+  gcc-8|ubuntu|bionic|MIRROR_ubuntu \
+  gcc-9|ubuntu|focal|MIRROR_ubuntu \
+  gcc-10|debian|bullseye|MIRROR_debian \
+  gcc-11|ubuntu|jammy|MIRROR_ubuntu \
+  gcc-12|debian|bookworm|MIRROR_debian \
+  gcc-13|debian|trixie|MIRROR_debian \
+  gcc-14|debian|trixie|MIRROR_debian \
+  gcc-15|ubuntu|resolute|MIRROR_ubuntu
+# What a root holds besides the compiler: what kbuild runs for an out-of-tree module.
+TOOLCHAIN_PACKAGES ?= make libc6-dev libelf-dev bc flex bison kmod xz-utils dwarves
