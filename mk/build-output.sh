@@ -92,6 +92,10 @@ fail() {
 			echo "log=$log"
 		} >"$v.tmp" && mv -f "$v.tmp" "$v"
 		touch "$FP_VERDICTS/.changed"
+	elif [ -f "$FP_VERDICTS/$repo_path" ]; then
+		# Tried again because an input changed: the old verdict no longer holds.
+		rm -f "$FP_VERDICTS/$repo_path"
+		touch "$FP_VERDICTS/.changed"
 	fi
 	printf '%s\t%s\t%s\n' "$out" "$*" "${is_verdict:-0}" >>"$FP_RUN/$distro.failed"
 	echo "  FAILED  $distro $uname_r: $* (log: $log)" >&2
@@ -194,10 +198,10 @@ build_kmod() {
 	[ -n "$module" ] || verdict "driver version $FP_DRIVER_VERSION has no kernel module"
 	cp -RL "$FP_DRIVER_DIR/$(sed -n 's/^kmod_dir=//p' "$FP_DRIVER_DIR/.prepared")" "$build" ||
 		fail "cannot copy the driver tree"
-	chosen=$(sh "$(dirname "$0")/toolchain.sh" "$tree" "${FP_CACHE:?}" 2>>"$log") || {
+	chosen=$(sh "$(dirname "$0")/toolchain.sh" "$(fact cc)" "$tree" "${FP_CACHE:?}" 2>>"$log") || {
 		rc=$?
 		[ "$rc" = 3 ] && verdict "no compiler: $(tail -n 1 "$log")"
-		fail "cannot get the kernel's compiler (status $rc)"
+		fail "cannot get the kernel's compiler: $(tail -n 1 "$log")"
 	}
 	set -- $chosen
 	cc=$1 root=$2 root_id=$3

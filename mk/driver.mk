@@ -85,3 +85,7 @@ RELEASES.$(DRIVER_VERSION) := custom:$(FALCO_RULES):$(or $(LAYOUT),-):$(or $(LAY
 KINDS.$(DRIVER_VERSION) := $(DRIVER_TREE_KINDS)
 endif
 endif
+
+# Every selected driver version's sources, fetched, checked and configured, and nothing else.
+.PHONY: drivers
+drivers: $(foreach dv,$(SELECTED_DVS),$(DRV.$(dv)))

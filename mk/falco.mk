@@ -6,6 +6,8 @@
 #                                            and the newest with legacy probes (0.43.1).
 #   make falco-versions                      the table of releases (tools/falconame.c holds it)
 #   make dist/<driver version>/...           that one file, for any driver version of the table
+#   make drivers                             fetch, check and configure the selected releases'
+#                                            driver sources, and nothing else (mk/driver.mk)
 #
 # A driver source of one's own (DRIVER_SOURCE=debian-dkms, a tree or an archive: mk/driver.mk)
 # is built instead, as the one release "custom" of its declared driver version.
@@ -21,7 +23,7 @@ $(FALCO_TABLE): $(call tool,falco-name)
 	$(call filechk,falco_table)
 filechk_falco_table = $(call tool,falco-name) --releases-mk
 
-ifneq ($(NEED_DISTROS)$(filter falco-versions,$(MAKECMDGOALS)),)
+ifneq ($(NEED_DISTROS)$(filter falco-versions drivers,$(MAKECMDGOALS)),)
 include $(FALCO_TABLE)
 endif
 

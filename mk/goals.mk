@@ -11,6 +11,6 @@ NEED_DISTROS := $(sort \
 # `make dist/<driver-version>/...` builds for the driver versions its paths name (mk/falco.mk).
 goal_driver_versions := $(sort $(foreach g,$(dist_goals),$(firstword $(subst /, ,$(patsubst $(DIST)/%,%,$(g))))))
 
-NEED_DRIVER := $(NEED_DISTROS)
+NEED_DRIVER := $(NEED_DISTROS) $(filter drivers,$(MAKECMDGOALS))
 # A goal in the package cache may be an image package, which only verification defines.
 NEED_VERIFY := $(filter-out verify-repo,$(filter verify verify-% %.verified $(CACHE)/packages/%,$(MAKECMDGOALS)))

@@ -90,14 +90,19 @@ if [ -z "$uts_version" ]; then
 	echo "note: $tree has no UTS_VERSION; uname -v '$uname_v' from the package index" >>"$log"
 fi
 
+# The compiler the kernel was built with, as its headers name it: kbuild's auto.conf, or the
+# generated autoconf.h where a distribution ships only that (Debian's arch packages).
+cc_text=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"$/\1/p' "$tree/include/config/auto.conf" 2>/dev/null | head -n 1)
+[ -n "$cc_text" ] || cc_text=$(sed -n 's/^#define CONFIG_CC_VERSION_TEXT "\(.*\)"$/\1/p' \
+	"$tree/include/generated/autoconf.h" 2>/dev/null | head -n 1)
+
 {
 	echo "root=$root"
 	echo "tree=$tree"
 	echo "uname_r=$uts_release"
 	echo "uname_v=$uts_version"
 	echo "uname_v_from=$from"
-	# The compiler the kernel was built with, as its headers name it (mk/toolchain.sh).
-	echo "cc=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"$/\1/p' "$tree/include/config/auto.conf" 2>/dev/null | head -n 1)"
+	echo "cc=$cc_text"
 	if [ -n "${FP_FIXUP:-}" ]; then
 		echo "fixup=$FP_FIXUP $(sha256sum "$FP_FIXUP" | cut -d' ' -f1)"
 		echo "fixup_args=$fixup_args"

@@ -79,8 +79,9 @@ output_env = FP_DRIVER_VERSION='$(1)' FP_DRIVER_DIR=$(DRVDIR.$(1)) FP_RULES='$(F
 build_output = $(call run,$(if $(filter kmod,$(2)),KMOD    ,PROBE   )$(firstword $(subst /, ,$(1))) $(call kid_release,$(1)) -> $@,\
   $(call output_env,$(call path_dv,$@),$(2)) $(TOOLCHAIN_ENV) $(BUILD_OUTPUT) $@ $(1) $(2) $(3))
 # Where the roots of kernels' compilers come from (mk/toolchain.sh).
-TOOLCHAIN_ENV = TOOLCHAINS='$(TOOLCHAINS)' TOOLCHAIN_PACKAGES='$(TOOLCHAIN_PACKAGES)' FP_CACHE=$(CACHE) \
-  FP_MIRROR_debian='$(MIRROR_debian)' FP_MIRROR_ubuntu='$(MIRROR_ubuntu)' \
+# Each spec with its mirror variable's value.
+TOOLCHAIN_ENV = TOOLCHAINS='$(foreach t,$(TOOLCHAINS),$(call field,1,$(t))|$(call field,2,$(t))|$(call field,3,$(t))|$($(call field,4,$(t))))' \
+  TOOLCHAIN_PACKAGES='$(TOOLCHAIN_PACKAGES)' FP_CACHE=$(CACHE) \
   FP_KEYRING_debian=$(abspath $(debian_KEYRING)) FP_KEYRING_ubuntu=$(abspath $(ubuntu_KEYRING))
 # $(call copy_output,<d>/<kernel id>,release)
 copy_output = $(call run,COPY    $@,$(call output_env,$(call path_dv,$@),bpf) $(BUILD_OUTPUT) --copy $< $@ $(1) $(2))

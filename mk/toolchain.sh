@@ -3,11 +3,14 @@
 # this host where it has it and can run the kernel's build tree, else from a private root made
 # of a distribution's signed packages (distros/toolchains.mk):
 #
-#   toolchain.sh TREE CACHE
+#   toolchain.sh CC_VERSION_TEXT TREE CACHE
 #
-# prints three words: the compiler (gcc-14), the root ("-" for the host), and the root's id ("-"
-# for the host); exits 3 with the reason on stderr when no compiler can be had: a fact about the
-# kernel (mk/build-output.sh records it as a verdict), not a transient failure.
+# CC_VERSION_TEXT is the compiler as the kernel's headers name it (mk/kernel-tree.sh's "cc"
+# fact). Prints three words: the compiler (gcc-14), the root ("-" for the host), and the root's
+# id ("-" for the host). Exits 3 with the reason on stderr when no compiler can be had: a fact about the
+# kernel and distros/toolchains.mk (mk/build-output.sh records it as a verdict); exits 1 when a
+# root could not be made (a mirror down, a package whose hash is not its index's): that may pass,
+# and is never recorded.
 #
 # A root is made once with mmdebstrap (--mode=unshare: no root privileges, no Docker) and named by
 # the SHA-256 of its packages' SHA-256s, CACHE/toolchains/<id>, with <id>.manifest listing them;
@@ -15,22 +18,24 @@
 # its packages made again give a root of their own. One make run at a time makes a given root
 # (a lock); a half-made one is never named.
 #
-# Environment: TOOLCHAINS, TOOLCHAIN_PACKAGES (distros/toolchains.mk), FP_MIRROR_debian,
-# FP_MIRROR_ubuntu, FP_KEYRING_debian, FP_KEYRING_ubuntu (the archives and keyrings roots come
-# from).
+# Environment: TOOLCHAINS (distros/toolchains.mk's, each with its mirror's URL in place of its
+# variable), TOOLCHAIN_PACKAGES, FP_KEYRING_debian, FP_KEYRING_ubuntu (the keyrings the
+# distributions' archives are signed with).
 set -eu
 . "$(dirname "$0")/lib.sh"
-tree=$1 cache=$2
+text=$1 tree=$2 cache=$3
 
 none() {
 	echo "$*" >&2
 	exit 3
 }
 
-text=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"$/\1/p' "$tree/include/config/auto.conf" 2>/dev/null | head -n 1)
-[ -n "$text" ] || text=$(sed -n 's/^#define CONFIG_CC_VERSION_TEXT "\(.*\)"$/\1/p' \
-	"$tree/include/generated/autoconf.h" 2>/dev/null | head -n 1)
-[ -n "$text" ] || none "the headers name no compiler (no CONFIG_CC_VERSION_TEXT in include/config/auto.conf)"
+failed() {
+	echo "$*" >&2
+	exit 1
+}
+
+[ -n "$text" ] || none "the headers name no compiler (no CONFIG_CC_VERSION_TEXT)"
 case $text in
 *clang*) family=clang ;;
 *gcc* | *GCC*) family=gcc ;;
@@ -59,13 +64,13 @@ done
 [ -n "$spec" ] || none "no $name for the kernel's compiler '$text' (distros/toolchains.mk names none)"
 rest=${spec#*|}
 dist=${rest%%|*} rest=${rest#*|}
-suite=${rest%%|*}
+suite=${rest%%|*} mirror=${rest#*|}
 case $dist in
-debian) mirror=${FP_MIRROR_debian:-} keyring=${FP_KEYRING_debian:-} ;;
-ubuntu) mirror=${FP_MIRROR_ubuntu:-} keyring=${FP_KEYRING_ubuntu:-} ;;
+debian) keyring=${FP_KEYRING_debian:-} ;;
+ubuntu) keyring=${FP_KEYRING_ubuntu:-} ;;
 *) none "distros/toolchains.mk: $spec: no distribution '$dist'" ;;
 esac
-[ -n "$mirror" ] || none "$name: no mirror for $dist"
+[ -n "$mirror" ] || none "$name: no mirror for $dist $suite"
 packages="$name ${TOOLCHAIN_PACKAGES:-make libc6-dev}"
 spec_hash=$(printf '%s\n' "$dist $suite $mirror $packages" "$(cat "$0")" | sha256sum | cut -c1-16)
 dir=$cache/toolchains
@@ -78,18 +83,30 @@ fi
 if [ ! -f "$pointer" ] || [ ! -d "$dir/$(cat "$pointer")" ]; then
 	tmp=$(mktemp -d "$dir/.root.XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT INT TERM HUP
-	# Every package of the root, by its hash, before apt's cache is emptied.
+	# mmdebstrap makes the root in $TMPDIR as a user of its own namespace (no privileges), which
+	# may not enter the cache's directories: it writes a tarball, unpacked here. Every package
+	# of the root is listed by its hash before apt's cache is emptied.
+	# Descriptors it did not open are closed first: apt's hooks write to descriptors mmdebstrap
+	# numbers itself, and one inherited from whatever runs make (a CI runner, a test harness)
+	# can stand in the way.
 	# shellcheck disable=SC2086 # the packages are words
-	mmdebstrap --mode=unshare --variant=apt --skip=essential/unlink ${keyring:+--keyring="$keyring"} \
-		--components=main,universe --include="$(echo $packages | tr ' ' ',')" \
-		--customize-hook='cd "$1/var/cache/apt/archives" && sha256sum *.deb > "$1/../manifest"' \
-		"$suite" "$tmp/root" "$mirror" >"$tmp/mmdebstrap.log" 2>&1 ||
-		none "$name: mmdebstrap could not make a $dist $suite root: $(grep '^E:' "$tmp/mmdebstrap.log" | tail -n 1)"
-	[ -s "$tmp/manifest" ] || none "$name: the $dist $suite root lists no packages"
+	perl -MPOSIX -e 'POSIX::close($_) for 3 .. 1023; exec @ARGV or die "$ARGV[0]: $!\n"' mmdebstrap --mode=unshare --variant=apt --skip=essential/unlink --skip=output/dev --skip=output/mknod \
+		${keyring:+--keyring="$keyring"} --components=main,universe --include="$(echo $packages | tr ' ' ',')" \
+		--customize-hook='cd "$1/var/cache/apt/archives" && sha256sum *.deb > "$1/.falco-probes-manifest"' \
+		"$suite" "$tmp/root.tar" "$mirror" >"$tmp/mmdebstrap.log" 2>&1 || {
+		# apt's own words (a hash mismatch, a package not found) for the output's log.
+		grep '^E:\|^W:' "$tmp/mmdebstrap.log" | grep -v 'apt-get.*failed' >&2 || true
+		failed "$name: mmdebstrap could not make a $dist $suite root from $mirror: $(grep '^E:' "$tmp/mmdebstrap.log" | tail -n 1)"
+	}
+	mkdir "$tmp/root"
+	tar -xf "$tmp/root.tar" -C "$tmp/root" --no-same-owner || failed "$name: cannot unpack the $dist $suite root"
+	rm -f "$tmp/root.tar"
+	mv "$tmp/root/.falco-probes-manifest" "$tmp/manifest" 2>/dev/null || true
+	[ -s "$tmp/manifest" ] || failed "$name: the $dist $suite root lists no packages"
 	LC_ALL=C sort -k2 "$tmp/manifest" >"$tmp/manifest.sorted"
 	id=$(sha256sum <"$tmp/manifest.sorted" | cut -d' ' -f1)
 	bwrap --bind "$tmp/root" / --dev /dev --proc /proc --tmpfs /tmp "$name" --version >/dev/null 2>&1 ||
-		none "$name: the $dist $suite root cannot run $name"
+		failed "$name: the $dist $suite root cannot run $name"
 	rm -rf "${dir:?}/$id"
 	mv "$tmp/root" "$dir/$id"
 	mv "$tmp/manifest.sorted" "$dir/$id.manifest"

@@ -179,7 +179,7 @@ requests() {
 	[ "$status" -eq 0 ]
 	dv=$(driver_version)
 	[ "$(echo "$output" | grep -c '^  PROBE   cos ')" = 2 ]
-	echo "$output" | grep -q '^cos: 2 outputs: 2 built, 0 up to date, 0 failed'
+	echo "$output" | grep -q '^cos: 3 outputs: 2 built, 0 up to date, 0 failed; 1 unservable$'
 	for n in 1 2; do
 		probe=$DIST/$dv/x86_64/falco_cos_${COS_RELEASE}_$n.o
 		[ -f "$probe" ]

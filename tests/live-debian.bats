@@ -52,17 +52,24 @@ newest_bookworm_amd64() {
 	echo "$line" | grep -q "linux-kbuild-6.1_"
 }
 
-@test "live: the newest bookworm amd64 probe builds from the real driver, named as its headers say" {
+@test "live: the newest bookworm amd64 probe and module build from the real driver, named as its headers say" {
 	[ -n "$MIRROR_debian" ] || skip "no Debian mirror in this machine's apt sources"
 	lmake list-debian >/dev/null
 	release=$(newest_bookworm_amd64)
 	[ -n "$release" ]
 	dv=$(sed -n 's/^DRIVER_TREE_VERSION := //p' "$LIVE/build/driver/debian-dkms.mk")
-	probe=$LIVE/dist/$dv/x86_64/falco_debian_${release}_1.o
-	run lmake "$probe"
+	probe=$LIVE/dist/$dv/x86_64/falco_debian_${release}_1.o module=${probe%.o}.ko
+	rm -f "$probe" "$module"
+	run lmake "$probe" "$module"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ -f "$probe" ]
+	# The module of the same tree, from the same extracted headers: the dkms tree's own name
+	# (scap), for this kernel, by Debian 12's gcc-12.
+	[ "$(echo "$output" | grep -c '^  TREE ')" -eq 1 ]
+	[ "$(modinfo -F name "$module")" = scap ]
+	modinfo -F vermagic "$module" | grep -q "^$release SMP "
+	grep -q '^compiler=gcc-12 ' "$LIVE/build/records/$dv/x86_64/falco_debian_${release}_1.ko.rec"
 	# An eBPF relocatable object...
 	file "$probe" | grep -q 'ELF 64-bit LSB relocatable, eBPF'
 	# ...whose embedded kernel_version is the headers' UTS_RELEASE, and whose name carries the

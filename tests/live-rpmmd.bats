@@ -31,7 +31,7 @@ lmake() {
 	make $MAKEARGS "debian_SUITES=$SUITES" "$@"
 }
 
-@test "live: the real bookworm headers as an Amazon Linux 2 kernel-devel rpm build a real probe through the rpm path" {
+@test "live: the real bookworm headers as an Amazon Linux 2 kernel-devel rpm build a real probe and module through the rpm path" {
 	[ -n "$MIRROR_debian" ] || skip "no Debian mirror in this machine's apt sources"
 	run lmake "$LIVE/build/listing/debian.stamp"
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
@@ -100,12 +100,19 @@ lmake() {
 	[ "$(echo "$line" | cut -f6)" = "\$(MIRROR_amazonlinux2)/blobstore/$bd|${bd%%/*}|$(stat -c %s "$srv/blobstore/$bd")" ]
 	[ "$(echo "$line" | cut -f7)" = "\$(MIRROR_amazonlinux2)/blobstore/$bi|${bi%%/*}|$(stat -c %s "$srv/blobstore/$bi")" ]
 
-	rm -f "$probe"
+	module=${probe%.o}.ko
+	echo "$output" | grep -qxF "$module"
+	rm -f "$probe" "$module"
 	# The tree is Debian's, with its absolute include: Debian's preparation of it.
-	run lmake MIRROR_amazonlinux2="$HTTP_URL" amazonlinux2_FIXUP=mk/fixup-debian.sh "$probe"
+	run lmake MIRROR_amazonlinux2="$HTTP_URL" amazonlinux2_FIXUP=mk/fixup-debian.sh "$probe" "$module"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ -f "$probe" ]
+	# The module, by the compiler the headers name (Debian 12's gcc-12, the stand-in for Amazon's
+	# own gcc of that version), for the rpm's kernel, under the driver's name.
+	[ "$(modinfo -F name "$module")" = scap ]
+	modinfo -F vermagic "$module" | grep -q "^$kr SMP "
+	grep -q '^compiler=gcc-12 ' "$LIVE/build/records/${module#"$LIVE/dist/"}.rec"
 	file "$probe" | grep -q 'ELF 64-bit LSB relocatable, eBPF'
 	objcopy=$(command -v llvm-objcopy || ls /usr/bin/llvm-objcopy-* | head -n 1)
 	"$objcopy" --dump-section "kernel_version=$w/kv" "$probe"

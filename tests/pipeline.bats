@@ -131,7 +131,7 @@ built() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	! echo "$output" | grep -q 'PROBE\|FETCH\|TREE' || false
-	echo "$output" | grep -qx 'debian: 2 outputs: 0 built, 2 up to date, 0 failed; 2 failed before with the same inputs (RETRY_FAILED=1 tries them)'
+	echo "$output" | grep -qx 'debian: 4 outputs: 0 built, 2 up to date, 0 failed; 2 failed before with the same inputs (RETRY_FAILED=1 tries them)'
 	# RETRY_FAILED=1 tries exactly those again.
 	run pmake "$W" -k -j2 RETRY_FAILED=1 debian
 	echo "$output"

@@ -156,7 +156,7 @@ EOF
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | grep -c 'PROBE\|FETCH')" -eq 0 ]
 	echo "$output" | grep -q "REMOTE  $FP_HTTP_URL: 4 probes published"
-	echo "$output" | grep -qx 'tiny: 0 outputs: 0 built, 0 up to date, 0 failed; 4 published'
+	echo "$output" | grep -qx 'tiny: 4 outputs: 0 built, 0 up to date, 0 failed; 4 published'
 	[ "$(grep -c '"GET ' "$FP_HTTP_LOG")" -eq 1 ]
 	grep -q '"GET /index.json ' "$FP_HTTP_LOG"
 	[ -z "$(find "$d/dist" -name 'falco_*' 2>/dev/null)" ]

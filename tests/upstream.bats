@@ -6,55 +6,16 @@
 
 load lib/common
 
+load lib/live
+
 setup_file() {
 	export TOP=${FP_TOP:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
-	export LIBS=${FP_LIBS_DIR:-$TOP/../shared/libs} U=$BATS_FILE_TMPDIR/u
-	export SKIP_WHY=
-	if [ ! -f "$LIBS/9.1.0+driver.tar.gz" ]; then
-		SKIP_WHY="no falcosecurity/libs archives at $LIBS (FP_LIBS_DIR)"
-		return 0
-	fi
-	export MIRROR_debian MIRROR_debian_security
-	MIRROR_debian=$(sh "$TOP/mk/apt-mirror.sh" '^(bookworm|trixie)$')
-	MIRROR_debian_security=$(sh "$TOP/mk/apt-mirror.sh" 'security$')
-	if [ -z "$MIRROR_debian" ]; then
-		SKIP_WHY="this machine's apt sources name no Debian mirror"
-		return 0
-	fi
-	MIRROR_debian_security=${MIRROR_debian_security:-$MIRROR_debian}
-	fp_http_start "$LIBS"
-	export LIBS_URL=$FP_HTTP_URL LIBS_LOG=$FP_HTTP_LOG
-	# Packages are kept with the other live tests', so that each is downloaded once.
-	export CACHE=${FP_LIVE_DIR:-$TOP/build/live}/cache
-	umake "$U" list-debian >/dev/null
+	export U=$BATS_FILE_TMPDIR/u
+	live_setup "$U"
 }
 
 teardown_file() {
 	fp_http_stop_all
-}
-
-ready() {
-	[ -z "$SKIP_WHY" ] || skip "$SKIP_WHY"
-}
-
-umake() {
-	fp_make "$1" CACHE="$CACHE" MIRROR_debian="$MIRROR_debian" MIRROR_debian_security="$MIRROR_debian_security" \
-		LIBS_ARCHIVES="${LIBS_URL:-http://127.0.0.1:1}" \
-		"debian_SUITES=bookworm|MIRROR_debian|debian-12 trixie|MIRROR_debian|debian-13" "${@:2}"
-}
-
-# The newest plain amd64 kernel of a Debian release, from the listing: its uname -r.
-newest() {
-	awk -F'\t' -v o="distros/os-release/debian-$1" '$1 == o && $3 ~ /^[0-9][0-9.+a-z]*(-[0-9]+)?-amd64$/ { print $3 }' \
-		"$U/build/listing/debian.tsv" | sort -V | tail -n 1
-}
-
-# The repository path Falco RELEASE requests for a listed Debian kernel (its uname -r), KIND.
-path_of() {
-	local release=$1 r=$2 kind=${3:-bpf} line
-	line=$(awk -F'\t' -v r="$r" '$3 == r' "$U/build/listing/debian.tsv" | head -n 1)
-	"$FP_BIN/falco-name" --falco-version "$release" --kind "$kind" --os-release "$TOP/$(echo "$line" | cut -f1)" \
-		--uname-r "$r" --uname-v "$(echo "$line" | cut -f4)" --uname-m x86_64 --field repo_path
 }
 
 @test "upstream: make falco-versions prints every release, its driver version, loader and kinds" {
@@ -70,9 +31,9 @@ path_of() {
 }
 
 @test "upstream: FALCO_VERSIONS names each release's drivers at its own paths; an unknown release is refused" {
-	ready
+	live_ready
 	r=$(newest 12)
-	run umake "$U" FALCO_VERSIONS="0.28.1 0.32.1 0.32.2 0.44.1" list-debian
+	run lmake "$U" FALCO_VERSIONS="0.28.1 0.32.1 0.32.2 0.44.1" list-debian
 	echo "$output" | tail -n 5
 	[ "$status" -eq 0 ]
 	for want in "0.28.1 bpf" "0.28.1 kmod" "0.32.1 bpf" "0.32.2 bpf" "0.32.2 kmod" "0.44.1 kmod"; do
@@ -85,35 +46,36 @@ path_of() {
 	echo "$output" | grep -qx "$U/dist/2.0.0+driver/x86_64/falco_debian_${r}_1.o"
 	# 0.44 has no legacy probe; the default serves 0.44.1 and 0.43.1.
 	! echo "$output" | grep -q '^.*/10\.2\.0+driver/.*\.o$' || false
-	run umake "$U" list-debian
+	run lmake "$U" list-debian
 	echo "$output" | grep -q '/10\.2\.0+driver/x86_64/.*\.ko$'
 	echo "$output" | grep -q '/9\.1\.0+driver/x86_64/.*\.o$'
 	! echo "$output" | grep -q '/7\.3\.0+driver/' || false
-	run umake "$U" FALCO_VERSIONS=0.99.0 list-debian
+	run lmake "$U" FALCO_VERSIONS=0.99.0 list-debian
 	[ "$status" -ne 0 ]
 	echo "$output" | grep -q 'FALCO_VERSIONS: Falco 0.99.0 is not in the table'
 }
 
 @test "upstream: real probes of five driver versions, each at the path its release requests" {
-	ready
+	live_ready
 	b=$(newest 12) t=$(newest 13)
 	[ -n "$b" ]
 	[ -n "$t" ]
 	# Falco 0.28.1 (a commit, flat), 0.32.2, 0.35.1, 0.39.2 and 0.43.1 (cmake's self-contained
 	# bpf/src), the last two on Debian 13's 6.12.
-	goals=
+	goals= pairs=
 	for want in "0.28.1 $b" "0.32.2 $b" "0.35.1 $b" "0.39.2 $t" "0.43.1 $t"; do
 		set -- $want
 		goals="$goals $U/dist/$(path_of "$1" "$2")"
+		pairs="$pairs $U/dist/$(path_of "$1" "$2")=$2"
 	done
 	start=$(date +%s)
-	run umake "$U" -j2 $goals
+	run lmake "$U" -j2 $goals
 	echo "$output"
 	[ "$status" -eq 0 ]
 	echo "# five upstream probes: $(($(date +%s) - start)) s" >&3
-	for p in $goals; do
+	for pair in $pairs; do
+		p=${pair%=*} r=${pair##*=}
 		file "$p" | grep -q 'ELF 64-bit LSB relocatable, eBPF'
-		case $p in */debian_6.1*) r=$b ;; *) r=$t ;; esac
 		[ "$(llvm-readelf -p kernel_version "$p" | sed -n 's/^ *\[ *0\] //p')" = "$r" ]
 	done
 	# Each driver source was downloaded once and checked against its pin.
@@ -126,10 +88,10 @@ path_of() {
 }
 
 @test "upstream: one driver version for two releases: 0.32.1's flat probe is 0.32.2's, copied" {
-	ready
+	live_ready
 	r=$(newest 12)
 	flat=$U/dist/2.0.0+driver/falco_debian_${r}_1.o arch=$U/dist/2.0.0+driver/x86_64/falco_debian_${r}_1.o
-	run umake "$U" FALCO_VERSIONS="0.32.1 0.32.2" "$flat" "$arch"
+	run lmake "$U" FALCO_VERSIONS="0.32.1 0.32.2" "$flat" "$arch"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	cmp "$flat" "$arch"
@@ -138,7 +100,7 @@ path_of() {
 }
 
 @test "upstream: an archive whose content is not the pinned one is refused, naming the driver version" {
-	ready
+	live_ready
 	s=$BATS_TEST_TMPDIR/libs
 	mkdir -p "$s/x"
 	tar -xzf "$LIBS/7.3.0+driver.tar.gz" -C "$s/x"
@@ -148,9 +110,12 @@ path_of() {
 	mkdir -p "$s/y"
 	gzip -dc "$LIBS/9.1.0+driver.tar.gz" | gzip -1 >"$s/y/9.1.0+driver.tar.gz"
 	fp_http_start "$s"
+	# A cache of its own, so that the archive is downloaded (the packages are the shared ones).
 	d=$BATS_TEST_TMPDIR/d
+	mkdir -p "$d/cache"
+	cp -al "$CACHE/packages" "$d/cache/packages"
 	p=$d/dist/$(path_of 0.39.2 "$(newest 13)")
-	run umake "$d" LIBS_ARCHIVES="$FP_HTTP_URL" "$p"
+	run lmake "$d" CACHE="$d/cache" LIBS_ARCHIVES="$FP_HTTP_URL" "$p"
 	echo "$output"
 	[ "$status" -ne 0 ]
 	echo "$output" | grep -q "driver version 7.3.0+driver: $FP_HTTP_URL/7.3.0%2Bdriver.tar.gz holds other sources (content [0-9a-f]*, the table pins a3cd5240d6e4c77f22c877c26d1f3b78321b77a63a3066493498bbd710166858): refusing it"
@@ -158,24 +123,24 @@ path_of() {
 	[ ! -e "$d/build/driver/7.3.0+driver/.prepared" ]
 	fp_http_stop
 	fp_http_start "$s/y"
-	run umake "$d" LIBS_ARCHIVES="$FP_HTTP_URL" FALCO_VERSIONS=0.43.1 "$d/build/driver/9.1.0+driver/.prepared"
+	run lmake "$d" CACHE="$d/cache" LIBS_ARCHIVES="$FP_HTTP_URL" FALCO_VERSIONS=0.43.1 drivers
 	echo "$output"
 	[ "$status" -eq 0 ]
 }
 
 @test "upstream: a driver too old for a kernel is a verdict: not tried again until an input changes" {
-	ready
+	live_ready
 	d=$BATS_TEST_TMPDIR/old
 	t=$(newest 13)
 	# Falco 0.28.1's driver (2021) predates Linux 6.2's mm->rss_stat: it cannot build for 6.12.
 	p=$d/dist/$(path_of 0.28.1 "$t")
-	run umake "$d" -k FALCO_VERSIONS=0.28.1 "$p"
+	run lmake "$d" -k FALCO_VERSIONS=0.28.1 "$p"
 	echo "$output"
 	[ ! -e "$p" ]
 	v=$d/build/verdicts/${p#"$d/dist/"}
 	grep -q '^reason=kbuild failed: .*error' "$v"
 	# As part of the run of a distribution, it is not planned again.
-	run umake "$d" -k FALCO_VERSIONS=0.28.1 list-debian
+	run lmake "$d" -k FALCO_VERSIONS=0.28.1 list-debian
 	! echo "$output" | grep -qx "$p" || false
 	grep -qF "${p#"$d/dist/"}" "$d/build/plan/debian.report"
 	grep -F "${p#"$d/dist/"}" "$d/build/plan/debian.report" | grep -q 'failed kbuild failed'

@@ -25,7 +25,8 @@
  * hosts of that name run) wins, then the first line. --kinds: the kinds of driver the
  * distribution's hosts can load at all (default both).
  * FILE is the table of every output for tools/plan, one a line, tab-separated:
- *   <repository path> <kernel id> <kind> <release> build|copy <path>|unservable <reason>
+ *   <repository path> <kernel id> <kind> <releases> build|copy <path>|unservable <reason>
+ * where <releases> are those that ask for that path, comma-separated.
  * --verify FILE: the boot verification rules (mk/verify.mk), read only by runs that verify.
  *
  * Text goes through temporary files and replaces the old only when it differs, so make sees a
@@ -495,17 +496,27 @@ static int cmd_outputs(const char *distro, const char *dv, struct release *rel, 
 					       !strcmp(names[(i * nrel + q) * 2 + kind].path, nm->path);
 				if (seen)
 					continue;
+				/* Every release that asks for this path, so that a run of any one of them plans it. */
+				char asking[1024];
+				size_t used = (size_t)snprintf(asking, sizeof asking, "%s", rel[r].name);
+				for (size_t q = r + 1; q < nrel; q++) {
+					const struct named *other = &names[(i * nrel + q) * 2 + kind];
+					if (other->served && !strcmp(other->path, nm->path) && used < sizeof asking)
+						used += (size_t)snprintf(asking + used, sizeof asking - used, ",%s", rel[q].name);
+				}
+				if (used >= sizeof asking)
+					die_at(listing_path, "%s: too many releases ask for %s", k->id, nm->path);
 				if (!built) {
 					built = nm->path;
 					printf("$(DIST)/%s: $(KI.%s/%s) $(DRV.%s) $(TC.%s) $(OUT_DEPS.%s) $(OUT_DEPS.%s) ; "
 					       "$(call build_output,%s/%s,%s,%s)\n",
 					       nm->path, distro, k->id, dv, kind_names[kind], distro, kind_names[kind], distro,
 					       k->id, kind_names[kind], rel[r].name);
-					fprintf(t, "%s\t%s\t%s\t%s\tbuild\n", nm->path, k->id, kind_names[kind], rel[r].name);
+					fprintf(t, "%s\t%s\t%s\t%s\tbuild\n", nm->path, k->id, kind_names[kind], asking);
 				} else {
 					printf("$(DIST)/%s: $(DIST)/%s ; $(call copy_output,%s/%s,%s)\n", nm->path, built,
 					       distro, k->id, rel[r].name);
-					fprintf(t, "%s\t%s\t%s\t%s\tcopy %s\n", nm->path, k->id, kind_names[kind], rel[r].name,
+					fprintf(t, "%s\t%s\t%s\t%s\tcopy %s\n", nm->path, k->id, kind_names[kind], asking,
 						built);
 				}
 				if (k->has_image)

@@ -5,15 +5,15 @@
  *        [--dep FILE]... [--retry-failed]] OUTPUTS...
  *
  * OUTPUTS are the output tables tools/kernels-mk writes beside each fragment (one output a
- * line: path, kernel id, kind, release, role). An output is planned when its release is one of
- * the --release names (all, without any), it can be served at all, the published repository
- * does not have it (--published: its paths, one a line), it falls in shard I of N (a hash of
- * the path of the output that is compiled, so that a copy stays with its source and a new
- * kernel never moves an old one), and it did not fail already with the inputs it has now: an
- * output missing from --dist whose verdict (--verdicts DIR/<path>, mk/build-output.sh) is newer
- * than all of its inputs (its kernel's identity, --kernel-ids DIR/D/<kernel id>.id; the stamps
- * of its driver version and of its kind, --stamp <driver version or kind>=FILE; every --dep) is
- * not tried again, unless --retry-failed; nor is a copy of it.
+ * line: path, kernel id, kind, the releases that ask for it, role). An output is planned when one
+ * of its releases is one of the --release names (all, without any), it can be served at all, the
+ * published repository does not have it (--published: its paths, one a line), it falls in shard
+ * I of N (a hash of the path of the output that is compiled, so that a copy stays with its source
+ * and a new kernel never moves an old one), and it did not fail already with the inputs it has
+ * now: an output missing from --dist whose verdict (--verdicts DIR/<path>, mk/build-output.sh)
+ * is newer than all of its inputs (its kernel's identity, --kernel-ids DIR/D/<kernel id>.id; the
+ * stamps of its driver version and of its kind, --stamp <driver version or kind>=FILE; every
+ * --dep) is not tried again, unless --retry-failed; nor is a copy of it.
  *
  * stdout, for make:
  *   PLAN.<D> := done/<D>/<kernel id> ...     one goal per kernel that has planned outputs
@@ -44,6 +44,25 @@ static int cmp_str(const void *a, const void *b)
 static bool in_sorted(char **list, size_t n, const char *s)
 {
 	return n && bsearch(&s, list, n, sizeof *list, cmp_str);
+}
+
+/* Whether one of LIST's comma-separated names is in the sorted SET. */
+static bool any_in_sorted(char **set, size_t n, const char *list)
+{
+	char name[256];
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+		if (len < sizeof name) {
+			memcpy(name, p, len);
+			name[len] = 0;
+			if (in_sorted(set, n, name))
+				return true;
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return false;
 }
 
 static char **read_lines(const char *path, size_t *n)
@@ -230,7 +249,7 @@ int main(int argc, char **argv)
 			char *field[5];
 			if (split_fields(line, '\t', field, 5) != 5 || !*field[0] || !*field[1])
 				die_line(argv[i], lineno, "expected 5 tab-separated fields");
-			if (nreleases && !in_sorted(releases, nreleases, field[3]))
+			if (nreleases && !any_in_sorted(releases, nreleases, field[3]))
 				continue;
 			const char *role = field[4], *source = field[0];
 			if (!strncmp(role, "copy ", 5))

@@ -5,6 +5,9 @@
 #
 #   tinykernel_debs OUTDIR ABI FLAVOUR VERSION [UTS_VERSION]
 # e.g. tinykernel_debs "$dir" 9.9.0-1 amd64 9.9.0-1 prints the three .deb paths it wrote.
+# The tree names the compiler the kernel was built with as Debian's do (include/config/auto.conf:
+# $TINY_CC_TEXT, by default Debian 12's gcc-12); with $TINY_KERNEL_RELEASE set, its
+# include/config/kernel.release says that release instead of the one in utsrelease.h.
 
 tinykernel_debs() {
 	local out=$1 abi=$2 flavour=$3 version=$4
@@ -33,6 +36,10 @@ CTL
 	echo "include /usr/src/linux-headers-$abi-common/Makefile" >"$arch/Makefile"
 	echo "#define UTS_RELEASE \"$abi-$flavour\"" >"$arch/include/generated/utsrelease.h"
 	echo "#define UTS_VERSION \"$uts_version\"" >"$arch/include/generated/utsversion.h"
+	mkdir -p "$arch/include/config"
+	echo "CONFIG_CC_VERSION_TEXT=\"${TINY_CC_TEXT:-gcc-12 (Debian 12.2.0-14+deb12u1) 12.2.0}\"" \
+		>"$arch/include/config/auto.conf"
+	[ -z "${TINY_KERNEL_RELEASE:-}" ] || echo "$TINY_KERNEL_RELEASE" >"$arch/include/config/kernel.release"
 	ln -s "/usr/src/linux-headers-$abi-$flavour" "$stage/arch/lib/modules/$abi-$flavour/build"
 	cat >"$stage/arch/DEBIAN/control" <<CTL
 Package: linux-headers-$abi-$flavour
