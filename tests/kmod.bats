@@ -217,3 +217,34 @@ is_module_for() {
 	grep -qx "compiler=$(gcc-11 --version | head -n 1)" "$rec"
 	grep -qx 'toolchain_root=-' "$rec"
 }
+
+@test "kmod: the repository covers modules as it covers probes: index, SHA256SUMS, only what it lacks" {
+	pub=$BATS_TEST_TMPDIR/pub d=$BATS_TEST_TMPDIR/nightly
+	mkdir -p "$pub"
+	cp -R "$FIX/a/dist" "$FIX/a/build" "$pub/"
+	run kmake "$pub" repo
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$BIN/repo-query" paths "$pub/dist/index.json"
+	echo "$output" | grep -qx "$K1"
+	echo "$output" | grep -qx "$K2"
+	[ "$(echo "$output" | grep -c '\.ko$')" -eq 2 ]
+	[ "$(echo "$output" | grep -c '\.o$')" -eq 4 ]
+	grep -q "  falco_debian_9.9.0-1-amd64_1.ko$" "$pub/dist/$DV/x86_64/SHA256SUMS"
+	(cd "$pub/dist/$DV/x86_64" && sha256sum --strict -c SHA256SUMS)
+	# A module the served repository lacks is built, and only it is uploaded.
+	rm "$pub/dist/$K1"
+	run kmake "$pub" repo
+	[ "$status" -eq 0 ]
+	fp_http_start "$pub/dist"
+	run kmake "$d" -k REPO="$FP_HTTP_URL" tiny
+	echo "$output"
+	echo "$output" | grep -q "^  KMOD    tiny 9.9.0-1-amd64 -> $d/dist/$K1$"
+	! echo "$output" | grep -q '^  PROBE' || false
+	! echo "$output" | grep -q '^  KMOD    tiny 9.9.0-2-amd64' || false
+	cmp "$d/dist/$K1" "$FIX/a/dist/$K1"
+	run kmake "$d" REPO="$FP_HTTP_URL" repo
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$d/build/repo/upload-probes.list")" = "$K1" ]
+}
