@@ -256,3 +256,68 @@ release_line() {
 		"$BATS_TEST_TMPDIR/Packages.gz"
 	zcat "$BATS_TEST_TMPDIR/Packages.gz" | grep -qx 'Package: linux-kbuild-6.1'
 }
+
+# Signatures as apt counts them: one good one is enough, and one bad one spoils all.
+@test "apt-release: a second signature by a key the keyring lacks does not spoil a good one (Ubuntu 16.04's InRelease)" {
+	d=$REPO/dists/bookworm w=$BATS_TEST_TMPDIR
+	# Clearsigned by both keys at once, as Ubuntu signs xenial: gpg with both secret keys.
+	home=$(mktemp -d /tmp/gpg2.XXXXXX)
+	for r in "$REPO" "$OTHER"; do
+		_aptrepo_gpg "$r" --export-secret-keys | GNUPGHOME=$home gpg --batch --quiet --import 2>/dev/null
+	done
+	mapfile -t fprs < <(GNUPGHOME=$home gpg --batch --with-colons --list-secret-keys | awk -F: '$1 == "fpr" { print $10 }' | awk 'NR % 2 == 1')
+	[ "${#fprs[@]}" -eq 2 ]
+	GNUPGHOME=$home gpg --batch --quiet --pinentry-mode loopback --passphrase '' -u "${fprs[0]}" -u "${fprs[1]}" \
+		--clearsign --output "$w/InRelease" "$d/Release"
+	GNUPGHOME=$home gpgconf --kill gpg-agent
+	rm -rf "$home"
+	# gpgv itself fails it (exit 2: one signature it cannot check)...
+	run gpgv --status-fd 1 --keyring "$KEYRING" "$w/InRelease"
+	[ "$status" -eq 2 ]
+	[ "$(echo "$output" | grep -c '^\[GNUPG:\] NEWSIG')" -eq 2 ]
+	echo "$output" | grep -q '^\[GNUPG:\] GOODSIG '
+	echo "$output" | grep -q '^\[GNUPG:\] NO_PUBKEY '
+	# ...apt and apt-release accept it.
+	run "$APT_RELEASE" --keyring "$KEYRING" --inrelease "$w/InRelease" --suite bookworm main/binary-amd64/Packages
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$("$APT_RELEASE" --keyring "$KEYRING" --inrelease "$d/InRelease" --suite bookworm main/binary-amd64/Packages)" ]
+	# The same file with only the unknown key's signature is refused.
+	run "$APT_RELEASE" --keyring "$(aptrepo_keyring "$OTHER")" --inrelease "$REPO/dists/bookworm/InRelease" \
+		--suite bookworm main/binary-amd64/Packages
+	[ "$status" -eq 1 ]
+	echo "$output" | grep -q 'no good signature (signed by a key not in the keyring): refusing it'
+}
+
+@test "apt-release: a bad signature beside a good one is refused; so is a SHA-1 signature alone" {
+	d=$REPO/dists/bookworm w=$BATS_TEST_TMPDIR
+	_aptrepo_gpg "$REPO" --detach-sign --output "$w/good.sig" "$d/Release"
+	_aptrepo_gpg "$OTHER" --detach-sign --output "$w/unknown.sig" "$d/Release"
+	sed 's/^Suite: .*/Suite: sid/' "$d/Release" >"$w/Release.other"
+	_aptrepo_gpg "$REPO" --detach-sign --output "$w/other.sig" "$w/Release.other"
+	_aptrepo_agent_stop "$REPO"
+	_aptrepo_agent_stop "$OTHER"
+	# Two signature packets in one detached signature, as gpg writes them.
+	cat "$w/good.sig" "$w/unknown.sig" >"$w/good+unknown.sig"
+	run "$APT_RELEASE" --keyring "$KEYRING" --release "$d/Release" --signature "$w/good+unknown.sig" \
+		--suite bookworm main/binary-amd64/Packages
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# A signature by a trusted key that does not match the file: it was altered.
+	cat "$w/good.sig" "$w/other.sig" >"$w/good+bad.sig"
+	gpgv --status-fd 1 --keyring "$KEYRING" "$w/good+bad.sig" "$d/Release" 2>/dev/null | grep -q "^\[GNUPG:\] BADSIG "
+	run "$APT_RELEASE" --keyring "$KEYRING" --release "$d/Release" --signature "$w/good+bad.sig" \
+		--suite bookworm main/binary-amd64/Packages
+	echo "$output"
+	[ "$status" -eq 1 ]
+	echo "$output" | grep -q 'a bad signature by key [0-9A-F]* (the file is not what was signed): refusing it'
+	# SHA-1, which apt no longer trusts.
+	_aptrepo_gpg "$REPO" --digest-algo SHA1 --detach-sign --output "$w/sha1.sig" "$d/Release" 2>/dev/null
+	_aptrepo_agent_stop "$REPO"
+	gpgv --status-fd 1 --keyring "$KEYRING" "$w/sha1.sig" "$d/Release" 2>/dev/null | grep -q '^\[GNUPG:\] VALIDSIG .* 2 00 '
+	run "$APT_RELEASE" --keyring "$KEYRING" --release "$d/Release" --signature "$w/sha1.sig" \
+		--suite bookworm main/binary-amd64/Packages
+	echo "$output"
+	[ "$status" -eq 1 ]
+	echo "$output" | grep -q 'no good signature (only a weak digest, SHA-1 or older): refusing it'
+}

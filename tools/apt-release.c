@@ -3,8 +3,9 @@
  *   apt-release --keyring FILE (--inrelease FILE | --release FILE --signature FILE)
  *               --suite NAME [--now EPOCH] [--gpgv PROGRAM] INDEX...
  *
- * The Release file is checked with gpgv against KEYRING, and only the bytes gpgv vouches for
- * are read. It must name NAME as its Suite or Codename (a mirror must not answer bookworm with
+ * The Release file is checked with gpgv against KEYRING as apt checks it (one good signature by a
+ * key of KEYRING with a digest stronger than SHA-1, and no bad one: judge_signatures), and only
+ * the bytes gpgv vouches for are read. It must name NAME as its Suite or Codename (a mirror must not answer bookworm with
  * another suite's file) and, where it has Valid-Until, must not have expired (a mirror must not
  * replay an old, vulnerable index). For each INDEX, such as main/binary-amd64/Packages, the
  * compressed form the Release lists is chosen (.gz decompresses fastest, then .xz) and
@@ -25,9 +26,63 @@
 
 static const char *release_label; /* what messages name: the Release file */
 
-/* Runs gpgv and returns the verified content (malloc'ed), or dies with gpgv's own words.
- * gpgv's exit status is not enough: it accepts a signature by an expired or revoked key
- * (EXPKEYSIG, REVKEYSIG), which apt refuses, so a good signature (GOODSIG) is required too. */
+/* What gpgv's status lines say of the signatures, one NEWSIG block each, judged as apt judges
+ * them: the file is trusted when at least one signature is good (GOODSIG and VALIDSIG, by a key
+ * of the keyring, with a digest stronger than SHA-1) and none is bad (BADSIG: a signature by a
+ * known key that does not match, i.e. the file was altered). A signature by a key the keyring
+ * lacks (ERRSIG/NO_PUBKEY: Ubuntu 16.04's InRelease still carries one by its 2004 key beside the
+ * 2012 key's), an expired or revoked key (EXPKEYSIG, REVKEYSIG) or a weak digest vouches for
+ * nothing, but does not spoil a good one. gpgv's exit status is not the verdict: it is 2 for the
+ * first case although apt accepts the file. Returns NULL when trusted, else the reason. */
+static const char *judge_signatures(char *status, char *why, size_t whylen)
+{
+	int good = 0, weak = 0, unknown = 0, expired = 0, revoked = 0;
+	bool goodsig = false;
+	char bad_key[64] = "";
+	for (char *line = strtok(status, "\n"); line; line = strtok(NULL, "\n")) {
+		if (strncmp(line, "[GNUPG:] ", 9))
+			continue;
+		const char *kw = line + 9;
+		if (!strncmp(kw, "NEWSIG", 6)) {
+			goodsig = false;
+		} else if (!strncmp(kw, "GOODSIG ", 8)) {
+			goodsig = true;
+		} else if (!strncmp(kw, "BADSIG ", 7)) {
+			snprintf(bad_key, sizeof bad_key, "%.*s", (int)strcspn(kw + 7, " "), kw + 7);
+		} else if (!strncmp(kw, "ERRSIG ", 7)) {
+			unknown++;
+		} else if (!strncmp(kw, "EXPKEYSIG ", 10)) {
+			expired++;
+		} else if (!strncmp(kw, "REVKEYSIG ", 10)) {
+			revoked++;
+		} else if (!strncmp(kw, "VALIDSIG ", 9) && goodsig) {
+			/* VALIDSIG <fpr> <date> <time> <expire> <version> <reserved> <pk algo> <hash algo> ... */
+			char *f[12];
+			char copy[512];
+			snprintf(copy, sizeof copy, "%s", kw + 9);
+			size_t n = split_fields(copy, ' ', f, 12);
+			int hash = n > 7 ? atoi(f[7]) : 0;
+			if (hash == 1 || hash == 2 || hash == 3) /* MD5, SHA-1, RIPEMD-160 */
+				weak++;
+			else if (hash)
+				good++;
+			goodsig = false;
+		}
+	}
+	if (bad_key[0]) {
+		snprintf(why, whylen, "a bad signature by key %s (the file is not what was signed)", bad_key);
+		return why;
+	}
+	if (good)
+		return NULL;
+	snprintf(why, whylen, "no good signature%s%s%s%s", unknown ? " (signed by a key not in the keyring)" : "",
+		 expired ? " (signed by an expired key)" : "", revoked ? " (signed by a revoked key)" : "",
+		 weak ? " (only a weak digest, SHA-1 or older)" : "");
+	return why;
+}
+
+/* Runs gpgv and returns the verified content (malloc'ed), or dies with the reason and gpgv's own
+ * words. */
 static char *verified_content(const char *gpgv, const char *keyring, const char *inrelease,
 			      const char *release, const char *signature)
 {
@@ -44,6 +99,8 @@ static char *verified_content(const char *gpgv, const char *keyring, const char 
 	int stfd = mkstemp(sttmpl);
 	if (stfd < 0)
 		die_at(release_label, "mkstemp: %s", strerror(errno));
+	unlink(errtmpl);
+	unlink(sttmpl);
 	pid_t pid = fork();
 	if (pid < 0)
 		die_at(release_label, "fork: %s", strerror(errno));
@@ -63,29 +120,23 @@ static char *verified_content(const char *gpgv, const char *keyring, const char 
 	int status;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		char msg[2048] = "";
-		lseek(errfd, 0, SEEK_SET);
-		ssize_t n = read(errfd, msg, sizeof msg - 1);
-		msg[n > 0 ? n : 0] = 0;
-		unlink(tmpl);
-		unlink(errtmpl);
-		unlink(sttmpl);
-		die_at(release_label, "signature check against %s failed: refusing it\n%s", keyring, msg);
-	}
+	char msg[2048] = "";
+	lseek(errfd, 0, SEEK_SET);
+	ssize_t msglen = read(errfd, msg, sizeof msg - 1);
+	msg[msglen > 0 ? msglen : 0] = 0;
 	close(errfd);
-	unlink(errtmpl);
-	char st[8192] = "";
+	char st[16384] = "";
 	lseek(stfd, 0, SEEK_SET);
 	ssize_t stn = read(stfd, st, sizeof st - 1);
 	st[stn > 0 ? stn : 0] = 0;
 	close(stfd);
-	unlink(sttmpl);
-	if (!strstr(st, "[GNUPG:] GOODSIG ")) {
+	char why[256];
+	const char *refused = judge_signatures(st, why, sizeof why);
+	if (!refused && !WIFEXITED(status))
+		refused = "gpgv did not finish";
+	if (refused) {
 		unlink(tmpl);
-		die_at(release_label, "signature check against %s failed: no good signature%s: refusing it", keyring,
-		    strstr(st, "[GNUPG:] EXPKEYSIG ") ? " (signed by an expired key)" :
-		    strstr(st, "[GNUPG:] REVKEYSIG ") ? " (signed by a revoked key)" : "");
+		die_at(release_label, "signature check against %s failed: %s: refusing it\n%s", keyring, refused, msg);
 	}
 	const char *content_path = inrelease ? tmpl : release;
 	FILE *f = fopen(content_path, "r");
