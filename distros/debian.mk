@@ -9,25 +9,36 @@ debian_NAMES := falco_debian_%
 debian_KEYRING := /usr/share/keyrings/debian-archive-keyring.gpg
 MIRROR_debian ?= http://ftp.debian.org/debian
 MIRROR_debian_security ?= http://security.debian.org/debian-security
-# suite | mirror variable | os-release of its hosts
-debian_SUITES ?= \
-  bullseye|MIRROR_debian|debian-11 \
-  bullseye-updates|MIRROR_debian|debian-11 \
-  bullseye-security|MIRROR_debian_security|debian-11 \
-  bookworm|MIRROR_debian|debian-12 \
-  bookworm-updates|MIRROR_debian|debian-12 \
-  bookworm-security|MIRROR_debian_security|debian-12 \
-  trixie|MIRROR_debian|debian-13 \
-  trixie-updates|MIRROR_debian|debian-13 \
-  trixie-security|MIRROR_debian_security|debian-13
+# Each supported release (codename | os-release of its hosts) in the pockets its hosts install
+# kernels from: backports carries the newer kernels (trixie-backports the 7.x ones).
+debian_RELEASES ?= \
+  bullseye|debian-11 \
+  bookworm|debian-12 \
+  trixie|debian-13
+debian_POCKETS ?= release updates security backports
+# Testing and unstable, when asked for (e.g. "forky|debian-forky sid|debian-forky": they share
+# an os-release, with no VERSION_ID).
+debian_TESTING ?=
+# End-of-life releases from the archive mirror, when asked for (e.g. "buster|debian-10"), with
+# their security suites in the layout of their time, signed by keys Debian has since retired.
+debian_ARCHIVE_RELEASES ?=
+MIRROR_debian_archive ?= http://archive.debian.org/debian
+MIRROR_debian_archive_security ?= http://archive.debian.org/debian-security
+debian_ARCHIVE_KEYRING ?= /usr/share/keyrings/debian-archive-removed-keys.gpg
+# suite | mirror variable | os-release of its hosts [| keyring variable]
+debian_SUITES ?= $(call apt_suites,$(debian_RELEASES),$(debian_POCKETS),MIRROR_debian,MIRROR_debian_security) \
+  $(call apt_suites,$(debian_TESTING),release,MIRROR_debian,MIRROR_debian_security) \
+  $(call apt_suites,$(debian_ARCHIVE_RELEASES),release updates security-old,MIRROR_debian_archive,MIRROR_debian_archive_security,debian_ARCHIVE_KEYRING)
 debian_COMPONENTS ?= main
 # uname -m | Debian architecture | kernel flavours built
 debian_ARCHES ?= x86_64|amd64|amd64,cloud-amd64,rt-amd64
 # aarch64|arm64|arm64,cloud-arm64,rt-arm64 is the same data for arm hosts.
 
-# A suite the mirror does not carry (bullseye leaves the main mirror for the archive one day)
-# is skipped with a note rather than failing the listing.
-debian_OPTIONAL_SUITES ?= bullseye bullseye-updates bullseye-security trixie-updates
+# A suite the mirror does not carry (bullseye leaves the main mirror for the archive one day;
+# bullseye-backports already has) is skipped with a note rather than failing the listing; so is
+# an archive mirror that does not answer.
+debian_OPTIONAL_SUITES ?= bullseye% %-updates %-backports \
+  $(foreach r,$(debian_TESTING) $(debian_ARCHIVE_RELEASES),$(call field,1,$(r))%)
 
 ifeq ($(MIRRORS_FROM_APT),1)
 MIRROR_debian := $(shell sh mk/apt-mirror.sh '^(bullseye|bookworm|trixie|forky|sid)(-updates)?$$')

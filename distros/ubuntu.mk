@@ -14,24 +14,35 @@ ubuntu_NAMES := falco_ubuntu-%
 ubuntu_KEYRING ?= distros/keyrings/ubuntu-archive-keyring.gpg
 MIRROR_ubuntu ?= http://archive.ubuntu.com/ubuntu
 MIRROR_ubuntu_security ?= http://security.ubuntu.com/ubuntu
-# suite | mirror variable | os-release of its hosts. Ubuntu keeps every ABI of a release in
-# its indexes (each ABI is a package of its own name), so the listing holds every kernel the
-# release ever published, not only the newest.
-ubuntu_SUITES ?= \
-  focal|MIRROR_ubuntu|ubuntu-20.04 \
-  focal-updates|MIRROR_ubuntu|ubuntu-20.04 \
-  focal-security|MIRROR_ubuntu_security|ubuntu-20.04 \
-  jammy|MIRROR_ubuntu|ubuntu-22.04 \
-  jammy-updates|MIRROR_ubuntu|ubuntu-22.04 \
-  jammy-security|MIRROR_ubuntu_security|ubuntu-22.04 \
-  noble|MIRROR_ubuntu|ubuntu-24.04 \
-  noble-updates|MIRROR_ubuntu|ubuntu-24.04 \
-  noble-security|MIRROR_ubuntu_security|ubuntu-24.04
+# Every release the archive serves (codename | os-release of its hosts), in the pockets its hosts
+# install kernels from. "proposed" is there to be added (ubuntu_POCKETS += proposed); releases
+# that have left the archive come from old-releases when named in ubuntu_OLD_RELEASES (e.g.
+# "lunar|ubuntu-23.04"). The indexes keep a release's recent ABIs, not every one it published.
+ubuntu_RELEASES ?= \
+  xenial|ubuntu-16.04 \
+  bionic|ubuntu-18.04 \
+  focal|ubuntu-20.04 \
+  jammy|ubuntu-22.04 \
+  noble|ubuntu-24.04 \
+  plucky|ubuntu-25.04 \
+  questing|ubuntu-25.10 \
+  resolute|ubuntu-26.04
+ubuntu_POCKETS ?= release updates security
+ubuntu_OLD_RELEASES ?=
+MIRROR_ubuntu_old ?= http://old-releases.ubuntu.com/ubuntu
+# suite | mirror variable | os-release of its hosts
+ubuntu_SUITES ?= $(call apt_suites,$(ubuntu_RELEASES),$(ubuntu_POCKETS),MIRROR_ubuntu,MIRROR_ubuntu_security) \
+  $(call apt_suites,$(ubuntu_OLD_RELEASES),$(ubuntu_POCKETS),MIRROR_ubuntu_old,MIRROR_ubuntu_old)
+# Suites a mirror may lack: the end-of-life releases still on the archive move to old-releases
+# one day, the oldest have no -proposed, and old-releases may not answer.
+ubuntu_OPTIONAL_SUITES ?= plucky% questing% %-proposed %-backports \
+  $(foreach r,$(ubuntu_OLD_RELEASES),$(call field,1,$(r))%)
 # Kernels for every supported flavour (generic, lowlatency, aws, azure, gcp, gke, gkeop,
 # oracle, ibm, kvm, nvidia, oem, the hwe backports) are in main; universe carries the community
-# and board kernels (linux-raspi, linux-qcom...) and restricted the signed nvidia modules, not
-# headers. universe costs the most to read and is kept so that no flavour is missed.
-ubuntu_COMPONENTS ?= main restricted universe
+# and board kernels (linux-raspi, linux-qcom, linux-realtime, linux-gkeop...). restricted holds
+# the signed nvidia modules and no headers at all, so it is not read. universe costs the most
+# to read and is kept so that no flavour is missed.
+ubuntu_COMPONENTS ?= main universe
 # uname -m | Ubuntu architecture, and no flavour list: every flavour the indexes carry.
 ubuntu_ARCHES ?= x86_64|amd64
 # aarch64|arm64 is the same data for arm hosts (ports.ubuntu.com/ubuntu-ports).

@@ -34,6 +34,8 @@ KERNELS ?= kernels
 
 # REFRESH=0 builds from the package indexes already downloaded, without asking the mirrors.
 REFRESH ?= 1
+# How often a failed download is tried again (with back-off: 1, 2, 4, 8... seconds).
+FETCH_RETRIES ?= 4
 
 # MIRRORS_FROM_APT=1 takes each Debian mirror from this host's apt sources instead of the
 # official defaults in distros/, for hosts that can reach only an internal mirror.

@@ -10,18 +10,30 @@
 # listing.
 #
 # A distribution d with d_FAMILY := apt gives:
-#   d_SUITES            suite|MIRROR_VARIABLE|os-release-name ...  (os-release under distros/os-release/)
-#   d_OPTIONAL_SUITES   suites a mirror may lack (skipped with a note)
+#   d_SUITES            suite|MIRROR_VARIABLE|os-release-name[|KEYRING_VARIABLE] ...  (os-release
+#                       under distros/os-release/; the keyring, where not d_KEYRING, of suites
+#                       signed by keys a distribution has retired); $(call apt_suites,...) writes
+#                       them from releases and pockets
+#   d_OPTIONAL_SUITES   suites (or % patterns) a mirror may lack or that may not answer (skipped
+#                       with a note)
 #   d_COMPONENTS        e.g. main
 #   d_ARCHES            uname-m|debian-arch|flavour,flavour,...  (no flavour list: every flavour)
 #   d_KEYRING           the keyring that signs the suites
 #   d_STYLE             debian | ubuntu (how deb-index reads versions and shared headers)
 
+# $(call apt_suites,RELEASES,POCKETS,MIRROR_VARIABLE,SECURITY_MIRROR_VARIABLE[,KEYRING_VARIABLE]):
+# the suites of each release (codename|os-release) in each pocket: "release" is the codename
+# itself, "security" <codename>-security from the security mirror, "security-old" the layout of
+# Debian 10 and before (<codename>/updates, security mirror), any other <codename>-<pocket>.
+apt_suite_name = $(if $(filter release,$(2)),$(1),$(if $(filter security-old,$(2)),$(1)/updates,$(1)-$(2)))
+apt_suites = $(foreach r,$(1),$(foreach p,$(2),$(call apt_suite_name,$(call field,1,$(r)),$(p))|$\
+  $(if $(filter security%,$(p)),$(4),$(3))|$(call field,2,$(r))$(if $(5),|$(5))))
+
 apt_entries = $($(1)_SUITES)
 define apt_source
-$(call source,$(1),$(call field,1,$(2)),$(filter $(call field,1,$(2)),$($(1)_OPTIONAL_SUITES)),suite $(call field,1,$(2)),\
+$(call source,$(1),$(call field,1,$(2)),$(filter $($(1)_OPTIONAL_SUITES),$(call field,1,$(2))),suite $(call field,1,$(2)),\
   SUITE=$(call field,1,$(2)) MIRROR_VAR=$(call field,2,$(2)) OSREL=distros/os-release/$(call field,3,$(2)) \
-  URL=$$($(call field,2,$(2)))/dists/$(call field,1,$(2)))
+  KEYRING=$(or $($(call field,4,$(2))),$($(1)_KEYRING)) URL=$$($(call field,2,$(2)))/dists/$(call field,1,$(2)))
 endef
 apt_TOOLS = $(call tool,apt-release) $(call tool,deb-index)
 
@@ -35,7 +47,7 @@ refresh_apt = base='$($(MIRROR_VAR))/dists/$(SUITE)'; cd $(basename $@) || exit 
 verify_apt = dir=$(basename $<); \
 	if [ -f $$dir/InRelease ]; then signed="--inrelease $$dir/InRelease"; \
 	else signed="--release $$dir/Release --signature $$dir/Release.gpg"; fi; \
-	$(call tool,apt-release) --keyring $($(D)_KEYRING) $$signed --suite $(SUITE) \
+	$(call tool,apt-release) --keyring $(KEYRING) $$signed --suite $(SUITE) \
 	  $(foreach c,$($(D)_COMPONENTS),$(foreach a,$($(D)_ARCHES),$(c)/binary-$(call field,2,$(a))/Packages)) \
 	  > $@.verified && \
 	awk -v base='$($(MIRROR_VAR))/dists/$(SUITE)' -v osrel=$(OSREL) -v listed='$$($(MIRROR_VAR))' \

@@ -7,8 +7,9 @@
 #   $(SRC_CACHE)/d/s.root     the source's root index, refreshed on every run with conditional
 #                             requests into $(SRC_CACHE)/d/s/ by refresh_F, which prints what it
 #                             holds ("<sha256>  <file>" lines); rewritten only when that changes.
-#                             refresh_F exits 4 when the mirror has no such source: an optional
-#                             one is then an empty root, with a note, and anything else an error.
+#                             refresh_F exits 4 when the mirror has no such source, 5 when it
+#                             does not answer: an optional one is then an empty root (or, not
+#                             answering, the last one), with a note, and anything else an error.
 #   $(SRC_BUILD)/d/s.indexes  the indexes the verified root names, by verify_F, one a line:
 #                               <sha256> <size> <url> <tag> <os-release> <listing base>
 #                             each fetched by its hash into $(BYHASH)/<sha256> (size "-": not
@@ -31,7 +32,7 @@
 SRC_CACHE := $(CACHE)/sources
 SRC_BUILD := $(BUILD)/sources
 BYHASH := $(CACHE)/by-hash
-FETCH = $(call tool,fetch)
+FETCH = $(call tool,fetch) --retries $(FETCH_RETRIES)
 
 # Roots are asked for once per make invocation: not again when make restarts to read the
 # fragments it has just generated.
@@ -68,6 +69,10 @@ quiet_cmd_refresh =
       cmd_refresh = mkdir -p $(basename $@) && ( $(refresh_$(F)) ) > $@.tmp; rc=$$?; \
 	if [ $$rc = 4 ] && [ -n "$(OPTIONAL)" ]; then \
 	  $(call note,$(D): the mirror has no $(WHAT); skipping it); : > $@.tmp; \
+	elif [ $$rc = 5 ] && [ -n "$(OPTIONAL)" ] && [ -f $@ ]; then \
+	  $(call note,$(D): $(URL) does not answer; keeping what it listed last); rm -f $@.tmp; exit 0; \
+	elif [ $$rc = 5 ] && [ -n "$(OPTIONAL)" ]; then \
+	  $(call note,$(D): $(URL) does not answer; skipping $(WHAT)); : > $@.tmp; \
 	elif [ $$rc = 4 ]; then rm -f $@.tmp; echo "error: $(D): the mirror has no $(WHAT) at $(URL)" >&2; exit 4; \
 	elif [ $$rc != 0 ]; then rm -f $@.tmp; exit $$rc; fi; \
 	$(call replace,$@.tmp,$@)

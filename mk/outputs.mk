@@ -54,7 +54,7 @@ OUT_DEPS.kmod := mk/toolchain.sh
 # again on the next run.
 $(PKG_DIR)/%: | $(call tool,fetch)
 	$(call run,FETCH   $(word 2,$(PKG.$*)),mkdir -p $(@D) $(RUN_DIR) && \
-	  $(call tool,fetch) --quiet --sha256 $* --size $(word 1,$(PKG.$*)) '$(word 2,$(PKG.$*))' $@ 2>$@.err \
+	  $(FETCH) --quiet --sha256 $* --size $(word 1,$(PKG.$*)) '$(word 2,$(PKG.$*))' $@ 2>$@.err \
 	  || { rc=$$?; cat $@.err >&2; \
 	    if [ $$rc = 4 ]; then why='the mirror no longer has $(word 2,$(PKG.$*))'; \
 	    else why="cannot download $(word 2,$(PKG.$*)): $$(tail -n 1 $@.err)"; fi; rm -f $@.err; \

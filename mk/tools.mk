@@ -10,6 +10,8 @@
 TOOL_CFLAGS := -std=c17 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 BIN := $(BUILD)/$(if $(SAN),san/)bin
+# Recipes run tools from other directories (a source's cache, a work tree): the path is absolute.
+override BIN := $(abspath $(BIN))
 
 TOOLS :=
 include $(sort $(wildcard tools/*.mk))

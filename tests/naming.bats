@@ -69,9 +69,14 @@ name() {
 		local base id vid
 		base=${f##*/}
 		id=$(. "$f" && echo "$ID")
-		vid=$(. "$f" && echo "$VERSION_ID")
-		# File names carry the major version (VERSION_ID 9.6 -> rocky-9), as the listings do.
-		[ "$base" = "$id-$vid" ] || [ "$base" = "$id-${vid%%.*}" ]
+		vid=$(. "$f" && echo "${VERSION_ID:-}")
+		# File names carry the major version (VERSION_ID 9.6 -> rocky-9), as the listings do;
+		# Debian testing and unstable, which have none, their codename.
+		if [ -n "$vid" ]; then
+			[ "$base" = "$id-$vid" ] || [ "$base" = "$id-${vid%%.*}" ]
+		else
+			[ "$base" = "$id-$(. "$f" && echo "$VERSION_CODENAME")" ]
+		fi
 		# Named by its ID, as the bash loaders name every host.
 		run "$NAME" --falco-version 0.36.2 --os-release "$f" --uname-r 6.1.0 --uname-v '#1 SMP' --uname-m x86_64 --field target_id
 		[ "$status" -eq 0 ]

@@ -218,7 +218,7 @@ built() {
 	run pmake "$d" MIRROR_debian="file://$BATS_TEST_TMPDIR/repo2" list-debian
 	echo "$output"
 	[ "$status" -ne 0 ]
-	echo "$output" | grep -q 'signature check against .* failed: refusing it'
+	echo "$output" | grep -q 'signature check against .* failed: a bad signature by key [0-9A-F]* (the file is not what was signed): refusing it'
 	[ ! -e "$d/build/listing/debian.tsv" ]
 }
 
@@ -239,5 +239,53 @@ built() {
 	run pmake "$d" MIRROR_debian="file://$BATS_TEST_TMPDIR/repo3" list-debian
 	echo "$output"
 	[ "$status" -ne 0 ]
-	echo "$output" | grep -q 'signature check against .* failed: refusing it'
+	echo "$output" | grep -q 'signature check against .* failed: a bad signature by key [0-9A-F]* (the file is not what was signed): refusing it'
+}
+
+@test "an end-of-life release from an archive mirror: its own keyring, its missing suites skipped; a mirror that does not answer skipped" {
+	d=$BATS_TEST_TMPDIR/eol old=$BATS_TEST_TMPDIR/archive
+	local kbuild=$TOP/tests/fixtures/tiny-kernel/Makefile tree=usr/src/linux-headers-9.8.0-1-amd64
+	# An archive of another key, holding buster and buster-updates (but no buster/updates).
+	aptrepo_init "$old"
+	aptrepo_add_deb "$old" buster linux-headers-9.8.0-1-common 9.8.1-1 "" \
+		"usr/src/linux-headers-9.8.0-1-common/Makefile<$kbuild" >/dev/null
+	aptrepo_add_deb "$old" buster linux-kbuild-9.8 9.8.1-1 "" usr/lib/linux-kbuild-9.8/scripts/placeholder >/dev/null
+	aptrepo_add_deb "$old" buster linux-headers-9.8.0-1-amd64 9.8.1-1 \
+		"linux-headers-9.8.0-1-common (= 9.8.1-1), linux-kbuild-9.8 (>= 9.8.1-1)" \
+		"$tree/Makefile=include /usr/src/linux-headers-9.8.0-1-common/Makefile" \
+		"$tree/include/generated/utsrelease.h=#define UTS_RELEASE \"9.8.0-1-amd64\"" >/dev/null
+	aptrepo_publish "$old" buster >/dev/null
+	aptrepo_add_deb "$old" buster-updates linux-kbuild-9.8 9.8.1-1 "" >/dev/null
+	aptrepo_publish "$old" buster-updates >/dev/null
+	emake() {
+		fp_make "$d" WORK_DIR="$d/work" MIRROR_debian="file://$ARCHIVE" debian_KEYRING="$KEYRING" \
+			'debian_RELEASES=bookworm|debian-12' debian_POCKETS=release debian_ARCHIVE_KEYRING="$(aptrepo_keyring "$old")" \
+			'debian_ARCHIVE_RELEASES=buster|debian-10' debian_ARCHES='x86_64|amd64|amd64' DRIVER_SOURCE="$W/driver" "$@"
+	}
+	run emake MIRROR_debian_archive="file://$old" MIRROR_debian_archive_security="file://$old" list-debian
+	echo "$output"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -qx '  NOTE    debian: the mirror has no suite buster/updates; skipping it'
+	grep -q '^distros/os-release/debian-10	x86_64	9.8.0-1-amd64	' "$d/build/listing/debian.tsv"
+	grep -q '^distros/os-release/debian-12	x86_64	9.9.0-1-amd64	' "$d/build/listing/debian.tsv"
+	echo "$output" | grep -q "^$d/dist/$DV/x86_64/falco_debian_9.8.1-1-amd64_1.o$"
+	# Its key is good for its suites only: the same archive as a current release is refused.
+	run fp_make "$d/b" MIRROR_debian="file://$old" debian_KEYRING="$KEYRING" 'debian_SUITES=buster|MIRROR_debian|debian-10' \
+		DRIVER_SOURCE="$W/driver" list-debian
+	[ "$status" -ne 0 ]
+	echo "$output" | grep -q 'no good signature (signed by a key not in the keyring): refusing it'
+	# An archive mirror that does not answer: its suites are skipped, what was listed stays.
+	run emake FETCH_RETRIES=0 MIRROR_debian_archive=http://127.0.0.1:1/debian \
+		MIRROR_debian_archive_security=http://127.0.0.1:1/debian-security list-debian
+	echo "$output"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -qx '  NOTE    debian: http://127.0.0.1:1/debian/dists/buster does not answer; keeping what it listed last'
+	grep -q '^distros/os-release/debian-10	x86_64	9.8.0-1-amd64	' "$d/build/listing/debian.tsv"
+	run emake FETCH_RETRIES=0 MIRROR_debian_archive=http://127.0.0.1:1/debian \
+		MIRROR_debian_archive_security=http://127.0.0.1:1/debian-security CACHE="$d/cache2" list-debian
+	echo "$output"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -qx '  NOTE    debian: http://127.0.0.1:1/debian/dists/buster does not answer; skipping suite buster'
+	! grep -q '	9.8.0-1-amd64	' "$d/build/listing/debian.tsv" || false
+	aptrepo_cleanup "$old"
 }

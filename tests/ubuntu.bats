@@ -8,7 +8,7 @@
 # it, and include/generated holds UTS_RELEASE and UTS_VERSION. The distribution data is the real
 # distros/ubuntu.mk; only the mirrors and the keyring point at the copy on 127.0.0.1.
 #
-# Where a real Ubuntu mirror is reachable, UBUNTU_MIRROR=<url> runs the live test too.
+# The live test reads the official archive (or UBUNTU_MIRROR) whenever it answers.
 
 load lib/common
 
@@ -18,6 +18,8 @@ setup_file() {
 	export W=$BATS_FILE_TMPDIR
 	export SRV=$W/srv
 	export SUITES="focal focal-updates focal-security jammy jammy-updates jammy-security noble noble-updates noble-security"
+	# The releases the test archive has, as distros/ubuntu.mk names them.
+	export RELEASES="focal|ubuntu-20.04 jammy|ubuntu-22.04 noble|ubuntu-24.04"
 	export GNUPGHOME=$W/gnupg
 	mkdir -p "$GNUPGHOME" && chmod 700 "$GNUPGHOME"
 	gpg --batch --quiet --passphrase '' --quick-gen-key 'falco-probes test archive <test@invalid>' rsa2048 sign never
@@ -31,6 +33,10 @@ setup_file() {
 
 teardown_file() {
 	[ -z "${HTTP_PID:-}" ] || kill "$HTTP_PID" 2>/dev/null || true
+}
+
+teardown() {
+	fp_http_stop_all
 }
 
 # The upload number Ubuntu's kernel prints after '#': the package revision after the ABI
@@ -145,7 +151,8 @@ ub_archive() {
 # make on a private build and cache, with the test's tools; Ubuntu's mirrors and keyring are
 # the test archive's.
 umake() {
-	fp_make "$1" MIRROR_ubuntu="$HTTP_URL" MIRROR_ubuntu_security="$HTTP_URL" ubuntu_KEYRING="$W/keyring.gpg" "${@:2}"
+	fp_make "$1" MIRROR_ubuntu="$HTTP_URL" MIRROR_ubuntu_security="$HTTP_URL" ubuntu_KEYRING="$W/keyring.gpg" \
+		"ubuntu_RELEASES=$RELEASES" "${@:2}"
 }
 
 # A listing with each package's <sha256>|<size> checked against the served file and left out,
@@ -175,10 +182,11 @@ without_hashes() {
 	grep -q "^ubuntu_KEYRING ?= distros/keyrings/ubuntu-archive-keyring.gpg$" "$TOP/distros/ubuntu.mk"
 	# It is not the test archive's key: a listing signed by ours is refused with it.
 	d=$BATS_TEST_TMPDIR
-	run fp_make "$d" MIRROR_ubuntu="$HTTP_URL" MIRROR_ubuntu_security="$HTTP_URL" "$d/build/listing/ubuntu.stamp"
+	run fp_make "$d" MIRROR_ubuntu="$HTTP_URL" MIRROR_ubuntu_security="$HTTP_URL" "ubuntu_RELEASES=$RELEASES" \
+		"$d/build/listing/ubuntu.stamp"
 	echo "$output"
 	[ "$status" -ne 0 ]
-	[[ "$output" == *"apt-release: $d/cache/sources/ubuntu/focal/InRelease: signature check against distros/keyrings/ubuntu-archive-keyring.gpg failed: refusing it"* ]]
+	[[ "$output" == *"apt-release: $d/cache/sources/ubuntu/focal/InRelease: signature check against distros/keyrings/ubuntu-archive-keyring.gpg failed: no good signature (signed by a key not in the keyring): refusing it"* ]]
 	[ ! -e "$d/build/listing/ubuntu.tsv" ]
 }
 
@@ -187,12 +195,25 @@ without_hashes() {
 	[ "$status" -eq 0 ]
 	echo "$output" | grep -qx 'MIRROR_ubuntu = http://archive.ubuntu.com/ubuntu'
 	echo "$output" | grep -qx 'MIRROR_ubuntu_security = http://security.ubuntu.com/ubuntu'
-	for s in focal jammy noble; do
-		echo "$output" | grep '^ubuntu_SUITES = ' | grep -q " *$s|MIRROR_ubuntu|ubuntu-"
-		echo "$output" | grep '^ubuntu_SUITES = ' | grep -q "$s-updates|MIRROR_ubuntu|ubuntu-"
-		echo "$output" | grep '^ubuntu_SUITES = ' | grep -q "$s-security|MIRROR_ubuntu_security|ubuntu-"
+	suites=$(make -C "$TOP" --no-print-directory -s print-ubuntu_SUITES | tr ' ' '\n')
+	# Every release the archive serves, 16.04 to 26.04, in its three pockets.
+	[ "$(echo "$suites" | grep -c .)" -eq 24 ]
+	for r in xenial:16.04 bionic:18.04 focal:20.04 jammy:22.04 noble:24.04 plucky:25.04 questing:25.10 resolute:26.04; do
+		s=${r%%:*} v=${r#*:}
+		echo "$suites" | grep -qx "$s|MIRROR_ubuntu|ubuntu-$v"
+		echo "$suites" | grep -qx "$s-updates|MIRROR_ubuntu|ubuntu-$v"
+		echo "$suites" | grep -qx "$s-security|MIRROR_ubuntu_security|ubuntu-$v"
+		[ -f "$TOP/distros/os-release/ubuntu-$v" ]
+		grep -qx "VERSION_ID=\"$v\"" "$TOP/distros/os-release/ubuntu-$v"
 	done
-	echo "$output" | grep -qx 'ubuntu_COMPONENTS = main restricted universe'
+	# -proposed when asked for; releases gone from the archive from old-releases.
+	suites=$(make -C "$TOP" --no-print-directory -s 'ubuntu_POCKETS=release updates security proposed' \
+		'ubuntu_OLD_RELEASES=lunar|ubuntu-23.04' print-ubuntu_SUITES | tr ' ' '\n')
+	echo "$suites" | grep -qx 'noble-proposed|MIRROR_ubuntu|ubuntu-24.04'
+	echo "$suites" | grep -qx 'lunar-security|MIRROR_ubuntu_old|ubuntu-23.04'
+	echo "$output" | grep -qx 'MIRROR_ubuntu_old = http://old-releases.ubuntu.com/ubuntu'
+	# restricted holds no headers and is not read.
+	echo "$output" | grep -qx 'ubuntu_COMPONENTS = main universe'
 	# No flavour list: every flavour the archive has is built.
 	echo "$output" | grep -qx 'ubuntu_ARCHES = x86_64|amd64'
 	echo "$output" | grep -qx 'ubuntu_STYLE := ubuntu'
@@ -254,15 +275,16 @@ without_hashes() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	diff -u "$FIX/expected.tsv" <(without_hashes <"$d/build/listing/ubuntu.tsv")
-	# Every index of all three components of all nine suites was read, each fetched by its hash
-	# (the empty ones, alike, once).
+	# Every index of main and universe of all nine suites was read, each fetched by its hash (the
+	# empty ones, alike, once); restricted, which holds no headers, not at all.
 	for s in $SUITES; do
-		for c in main restricted universe; do
+		for c in main universe; do
 			sha=$(sha256sum "$SRV/dists/$s/$c/binary-amd64/Packages.gz" | cut -c1-64)
 			[ -f "$d/cache/by-hash/$sha" ]
 			[ -s "$SRV/dists/$s/$c/binary-amd64/Packages" ] || continue
 			grep -q "GET /dists/$s/$c/binary-amd64/by-hash/SHA256/$sha " "$HTTP_LOG"
 		done
+		! grep -q "GET /dists/$s/restricted/" "$HTTP_LOG" || false
 	done
 	run umake "$d" DRIVER_SOURCE="$TOP/tests/fixtures/tiny-driver" list-ubuntu
 	echo "$output"
@@ -328,39 +350,75 @@ ub_name() {
 	[ "$(ls "$d/cache/packages" | wc -l)" -eq 4 ]
 }
 
-@test "live: a real Ubuntu mirror (UBUNTU_MIRROR): jammy listed, one generic and one cloud probe built" {
-	[ -n "${UBUNTU_MIRROR:-}" ] || skip "UBUNTU_MIRROR is not set: no Ubuntu archive is reachable from here (set it to a mirror URL such as http://archive.ubuntu.com/ubuntu to run this test)"
+@test "live: the official archive: every release listed, each one's newest generic kernel named as its own headers say, a real probe" {
+	mirror=${UBUNTU_MIRROR:-http://archive.ubuntu.com/ubuntu}
+	curl -sf --max-time 30 -o /dev/null "$mirror/dists/noble/InRelease" ||
+		skip "the Ubuntu archive at $mirror does not answer from here (UBUNTU_MIRROR names another)"
+	libs=${FP_LIBS_DIR:-$TOP/../shared/libs}
+	[ -f "$libs/9.1.0+driver.tar.gz" ] || skip "no falcosecurity/libs archives at $libs (FP_LIBS_DIR)"
+	fp_http_start "$libs"
 	d=${FP_LIVE_DIR:-$TOP/build/live}/ubuntu
 	mkdir -p "$d"
-	# Jammy only, with Ubuntu's own keyring; the driver is the default one (Debian's signed
-	# falcosecurity-scap-dkms).
 	lmake() {
-		fp_make "$d" MIRROR_ubuntu="$UBUNTU_MIRROR" MIRROR_ubuntu_security="$UBUNTU_MIRROR" \
-			"ubuntu_SUITES=jammy|MIRROR_ubuntu|ubuntu-22.04 jammy-updates|MIRROR_ubuntu|ubuntu-22.04 jammy-security|MIRROR_ubuntu_security|ubuntu-22.04" "$@"
+		fp_make "$d" MIRROR_ubuntu="$mirror" MIRROR_ubuntu_security="$mirror" LIBS_ARCHIVES="$FP_HTTP_URL" \
+			FALCO_VERSIONS=0.43.1 "$@"
 	}
 	run lmake "$d/build/listing/ubuntu.stamp"
-	echo "$output"
+	echo "$output" | tail -n 5
 	[ "$status" -eq 0 ]
 	listing=$d/build/listing/ubuntu.tsv
-	# Ubuntu keeps every ABI: hundreds of jammy kernels, of many flavours.
-	[ "$(wc -l <"$listing")" -gt 100 ]
+	# Thousands of kernels, of every release and many flavours.
+	[ "$(wc -l <"$listing")" -gt 3000 ]
 	for f in generic lowlatency aws azure gcp gke oracle kvm; do
-		grep -qP "\t5\.15\.0-[0-9]+-$f\t#[0-9]+-Ubuntu SMP\t" "$listing"
+		grep -qP "\t5\.15\.0-[0-9]+-$f\t#[0-9]+-Ubuntu SMP" "$listing"
 	done
-	# The fragment and the driver, without building anything.
-	lmake -n ubuntu >/dev/null
-	dv=$(sed -n 's/^DRIVER_TREE_VERSION := //p' "$d/build/driver/debian-dkms.mk")
-	[ -n "$dv" ]
-	for flavour in generic aws; do
-		release=$(awk -F'\t' -v f="$flavour" '$3 ~ ("^5\\.15\\.0-[0-9]+-" f "$") { print $3 }' "$listing" | sort -V | tail -n 1)
-		[ -n "$release" ]
-		uname_v=$(awk -F'\t' -v r="$release" '$3 == r { print $4; exit }' "$listing")
-		path=$("$FP_BIN/falco-name" --driver-version "$dv" --os-release "$TOP/distros/os-release/ubuntu-22.04" \
-			--uname-r "$release" --uname-v "$uname_v" --uname-m x86_64 --field repo_path)
-		[[ "$path" == */falco_ubuntu-${flavour}_${release}_* ]]
-		run lmake "$d/dist/$path"
-		echo "$output"
-		[ "$status" -eq 0 ]
-		file "$d/dist/$path" | grep -q 'ELF 64-bit LSB relocatable, eBPF'
+	lmake list-ubuntu >"$BATS_TEST_TMPDIR/list"
+	for v in 16.04 18.04 20.04 22.04 24.04 25.04 25.10 26.04; do
+		# The release's newest generic kernel, and its own flavour headers from the archive.
+		r=$(awk -F'\t' -v o="distros/os-release/ubuntu-$v" '$1 == o && $3 ~ /^[0-9.]+-[0-9]+-generic$/ { print $3 }' "$listing" |
+			sort -V | tail -n 1)
+		[ -n "$r" ]
+		line=$(awk -F'\t' -v o="distros/os-release/ubuntu-$v" -v r="$r" '$1 == o && $3 == r' "$listing" | head -n 1)
+		pkg=$(echo "$line" | cut -f6 | tr ' ' '\n' | grep "/linux-headers-${r}_")
+		url=${pkg%%|*} rest=${pkg#*|}
+		url=${url/'$(MIRROR_ubuntu)'/$mirror}
+		url=${url/'$(MIRROR_ubuntu_security)'/$mirror}
+		"$FP_BIN/fetch" --quiet --sha256 "${rest%%|*}" "$url" "$BATS_TEST_TMPDIR/$r.deb"
+		rm -rf "$BATS_TEST_TMPDIR/x" && mkdir "$BATS_TEST_TMPDIR/x"
+		"$FP_BIN/extract" --quiet "$BATS_TEST_TMPDIR/$r.deb" "$BATS_TEST_TMPDIR/x"
+		gen=$BATS_TEST_TMPDIR/x/usr/src/linux-headers-$r/include/generated
+		[ "$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$gen/utsrelease.h")" = "$r" ]
+		uts_version=$(sed -n 's/^#define UTS_VERSION "\(.*\)"/\1/p' "$gen/utsversion.h" "$gen/compile.h" 2>/dev/null | head -n 1)
+		listed=$(echo "$line" | cut -f4)
+		if [ -n "$uts_version" ]; then
+			# The listing's uname -v begins as the headers' does (the index cannot tell the rest:
+			# PREEMPT_DYNAMIC, the date).
+			[[ "$uts_version" == "${listed%% *} "* ]]
+		else
+			# Headers of 6.x kernels carry no UTS_VERSION (it is made when the image is linked):
+			# the kernel prints its package's upload, which the index gives.
+			version=${url##*/linux-headers-${r}_}
+			version=${version%_amd64.deb}
+			[ "${listed%% *}" = "#${version#*-*.}-Ubuntu" ]
+			uts_version=$listed
+		fi
+		# Falco 0.43.1 names it by the upload number the kernel prints after '#'.
+		upload=${uts_version#\#}
+		upload=${upload%%-Ubuntu*}
+		name=$("$FP_BIN/falco-name" --falco-version 0.43.1 --os-release "$TOP/distros/os-release/ubuntu-$v" \
+			--uname-r "$r" --uname-v "$uts_version" --uname-m x86_64 --field file_name)
+		echo "# ubuntu-$v: $r $uts_version -> $name" >&3
+		[[ "$name" == "falco_ubuntu-generic_${r}_${upload}.o" ]]
+		# ...and so does the run: the path is one of the run's.
+		[ "$(grep -c "/9\.1\.0+driver/x86_64/$name$" "$BATS_TEST_TMPDIR/list")" -eq 1 ]
 	done
+	# One real probe of Falco 0.43.1's driver, for jammy's newest generic kernel.
+	r=$(awk -F'\t' '$1 == "distros/os-release/ubuntu-22.04" && $3 ~ /^5\.15\.0-[0-9]+-generic$/ { print $3 }' "$listing" | sort -V | tail -n 1)
+	probe=$(grep "/x86_64/falco_ubuntu-generic_${r}_[0-9]*\.o$" "$BATS_TEST_TMPDIR/list")
+	[ -n "$probe" ]
+	run lmake "$probe"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	file "$probe" | grep -q 'ELF 64-bit LSB relocatable, eBPF'
+	[ "$(llvm-readelf -p kernel_version "$probe" | sed -n 's/^ *\[ *0\] //p')" = "$r" ]
 }

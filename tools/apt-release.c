@@ -233,7 +233,11 @@ int main(int argc, char **argv)
 		char *v = colon + 1;
 		while (*v == ' ')
 			v++;
-		if ((!strcmp(line, "Suite") || !strcmp(line, "Codename")) && !strcmp(v, suite))
+		/* As apt: a suite such as Debian 10's security "buster/updates" is checked by the part
+		 * before the slash, which is what its Release names. */
+		size_t suite_len = strcspn(suite, "/");
+		if ((!strcmp(line, "Suite") || !strcmp(line, "Codename")) &&
+		    (!strcmp(v, suite) || (strlen(v) == suite_len && !strncmp(v, suite, suite_len))))
 			suite_ok = true;
 		else if (!strcmp(line, "Acquire-By-Hash"))
 			by_hash = !strcmp(v, "yes");

@@ -9,7 +9,8 @@
  * when its content changed, so make sees a newer file only for a changed index. (Times are no
  * use for that: mirrors copy files with their original times, so Last-Modified can lie.)
  * An interrupted pinned download is resumed from OUT.part. OUT only ever appears whole.
- * Exit status: 0 done, 1 failed or refused, 2 usage, 4 the server has no such file. */
+ * Exit status: 0 done, 1 failed or refused, 2 usage, 4 the server has no such file, 5 the server
+ * could not be reached (its name does not resolve, or it refuses connections), after the retries. */
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -123,7 +124,7 @@ struct request {
 	bool quiet;
 };
 
-enum outcome { GOT, NOT_MODIFIED, NOT_FOUND, FAILED };
+enum outcome { GOT, NOT_MODIFIED, NOT_FOUND, UNREACHABLE, FAILED };
 
 /* Downloads rq->url into rq->part, retrying what is worth retrying, and reports a failure itself.
  * Every way out frees the curl handle and headers: a sanitizer build counts whatever is left at
@@ -206,6 +207,8 @@ static enum outcome download(const struct request *rq, struct transfer *t)
 				result = NOT_FOUND;
 			} else if (rc != CURLE_OK) {
 				warn_at(rq->url, "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+				if (rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_CONNECT)
+					result = UNREACHABLE;
 			} else {
 				warn_at(rq->url, "HTTP %ld", status);
 			}
@@ -300,6 +303,8 @@ int main(int argc, char **argv)
 	curl_global_cleanup();
 	if (got == NOT_FOUND)
 		return 4;
+	if (got == UNREACHABLE)
+		return 5;
 	if (got == FAILED)
 		return 1;
 	if (got == NOT_MODIFIED) {
