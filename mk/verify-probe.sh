@@ -161,7 +161,7 @@ fi
 	echo "kernel=$(val uname)"
 	echo "image=$(basename "$image")"
 	echo "driver_version=$(val probe_version)"
-	for k in programs_loaded programs_failed tracepoints_attached events_seen events_malformed \
+	for k in programs_loaded programs_failed fillers_missing tracepoints_attached events_seen events_malformed \
 		events_lost event_execve_enter event_execve_exit event_openat probe_n_drops_bug; do
 		echo "$k=$(val $k)"
 	done

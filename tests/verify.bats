@@ -1,43 +1,67 @@
 #!/usr/bin/env bats
-# Boot verification: tools/bpf-load (our loader for legacy Falco probes) on this host's
-# kernel, and mk/verify-probe.sh booting a real Debian kernel under qemu.
+# Boot verification: tools/bpf-load (our loader for legacy Falco probes) on this host, and
+# mk/verify-probe.sh booting real Debian kernels under qemu.
 #
 # The host tests load a miniature legacy probe (tests/fixtures/legacy-probe) through THIS
 # kernel's verifier: they check the loader (maps layout, relocations, attaching, refusals and
 # error reports), not any probe's fitness for a kernel, since a probe is only meaningful in
 # the kernel it was built for. They need bpf(2), i.e. root.
 #
-# The live test builds the newest bookworm amd64 probe from the real driver with the project's
-# own rules, fetches that kernel's image package through the signed index, and requires PASS
-# with real execve and openat events from inside the VM. It shares FP_LIVE_DIR (build/live)
-# with tests/live-debian.bats, so packages are downloaded once.
+# The live tests build with the project's own rules and boot each output in its own kernel,
+# fetched through the signed index, requiring PASS with real execve and openat events from
+# inside the VM: the newest bookworm probe of Debian's falcosecurity-scap-dkms tree (sharing
+# FP_LIVE_DIR's build with tests/live-debian.bats), and upstream driver versions from the
+# falcosecurity/libs archives (FP_LIBS_DIR, served on 127.0.0.1): every version group's
+# tables and 9.1.0+driver's probe. Packages are kept in FP_LIVE_DIR's cache,
+# so that each is downloaded once for every live test; a second run rebuilds nothing.
+
+load lib/common
 
 setup_file() {
 	export TOP=${FP_TOP:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
 	export BIN=${FP_BIN:-$TOP/build/san/bin}
 	export FIX=$BATS_FILE_TMPDIR
-	# The miniature probe, once for this kernel and once for another one.
-	clang -O2 -g -target bpf -DKERNEL_RELEASE="\"$(uname -r)\"" \
-		-c "$TOP/tests/fixtures/legacy-probe/probe.c" -o "$FIX/mini.o"
-	clang -O2 -g -target bpf -DKERNEL_RELEASE='"0.0.0-elsewhere"' \
-		-c "$TOP/tests/fixtures/legacy-probe/probe.c" -o "$FIX/other.o"
+	local probe=$TOP/tests/fixtures/legacy-probe/probe.c
+	# The miniature probe, once for this kernel and once for another one; in the layout of
+	# 2021 (no license or version sections); with a second program of one tracepoint.
+	clang -O2 -g -target bpf -DKERNEL_RELEASE="\"$(uname -r)\"" -c "$probe" -o "$FIX/mini.o"
+	clang -O2 -g -target bpf -DKERNEL_RELEASE='"0.0.0-elsewhere"' -c "$probe" -o "$FIX/other.o"
+	clang -O2 -g -target bpf -DKERNEL_RELEASE="\"$(uname -r)\"" -DOLD_2021 -c "$probe" -o "$FIX/old.o"
+	clang -O2 -g -target bpf -DKERNEL_RELEASE="\"$(uname -r)\"" -DSECOND_ENTER -c "$probe" -o "$FIX/amp.o"
+	# The upstream driver versions, served as GitHub would serve them.
+	export LIBS=${FP_LIBS_DIR:-$TOP/../shared/libs} LIBS_URL=
+	if [ -d "$LIBS" ]; then
+		fp_http_start "$LIBS"
+		LIBS_URL=$FP_HTTP_URL
+	fi
+}
+
+teardown_file() {
+	fp_http_stop_all
 }
 
 need_bpf() {
 	[ "$(id -u)" = 0 ] || skip "bpf(2) needs root"
 }
 
-# A tables file for the miniature probe, in scap-tables' format; $1 is the settings size.
+# A tables file for the miniature probe, in scap-tables' format; $1 is the settings size,
+# $2 whether a missing filler fails (1) or is a note (0), $3 "api" for API version lines.
 mini_tables() {
-	local size=${1:-16}
+	local size=${1:-16} strict=${2:-1} api=${3:-api}
 	{
-		echo "fp-scap-tables 1"
+		echo "fp-scap-tables 2"
 		echo "driver_version 0.0.0-test"
-		echo "api_version $((1 << 44))"
-		echo "schema_version $((1 << 44))"
-		echo "settings_offsets boot_time=0 capture_enabled=8"
-		echo "filler 0 noop"
+		if [ "$api" = api ]; then
+			echo "api_version $((1 << 44))"
+			echo "schema_version $((1 << 44))"
+		fi
+		echo "expect_execve_enter 1"
+		echo "ring_info size=48 n_evts=8 n_drops_buffer=16 n_drops_pf=24"
 		echo "event 0 generic 0 0"
+		echo "probe 1"
+		echo "settings_offsets size=$size boot_time=0 capture_enabled=8"
+		echo "fillers_strict $strict"
+		echo "filler 0 noop"
 		echo "blob settings_map $size 1"
 		head -c "$size" /dev/zero
 		echo
@@ -67,6 +91,16 @@ mini_tables() {
 	[ "$status" -eq 0 ]
 	echo "$output" | grep -qx 'tracepoints_attached=1'
 	echo "$output" | grep -qx 'tracepoints=sys_enter'
+}
+
+@test "bpf-load attaches a program named tracepoint&N to that tracepoint" {
+	need_bpf
+	run "$BIN/bpf-load" "$FIX/amp.o"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -q '^PASS raw_tracepoint/sys_enter&1 '
+	echo "$output" | grep -qx 'tracepoints_attached=2'
+	echo "$output" | grep -qx 'tracepoints=sys_enter sys_enter'
 }
 
 @test "bpf-load refuses a probe built for another kernel, as Falco's loader does, unless --any-kernel" {
@@ -100,16 +134,20 @@ mini_tables() {
 	echo "$output" | grep -qx 'result=FAIL'
 }
 
-@test "a truncated probe, or one without its api_version, is refused naming what is missing" {
+@test "a truncated probe, or one with only one of its version sections, is refused naming what is missing" {
 	head -c 3000 "$FIX/mini.o" >"$FIX/trunc.o"
 	run "$BIN/bpf-load" "$FIX/trunc.o"
 	echo "$output"
 	[ "$status" -eq 2 ]
-	echo "$output" | grep -q "trunc.o: missing api_version section"
+	echo "$output" | grep -q "trunc.o: truncated probe: its section table ends at byte $(stat -c %s "$FIX/mini.o"), the file has 3000 bytes"
 	llvm-objcopy --rename-section api_version=other "$FIX/mini.o" "$FIX/noapi.o"
 	run "$BIN/bpf-load" "$FIX/noapi.o"
 	[ "$status" -eq 2 ]
 	echo "$output" | grep -q "noapi.o: missing api_version section"
+	llvm-objcopy --rename-section schema_version=other "$FIX/mini.o" "$FIX/noschema.o"
+	run "$BIN/bpf-load" "$FIX/noschema.o"
+	[ "$status" -eq 2 ]
+	echo "$output" | grep -q "noschema.o: missing schema_version section"
 	head -c 100 "$FIX/mini.o" >"$FIX/tiny.o"
 	run "$BIN/bpf-load" "$FIX/tiny.o"
 	[ "$status" -eq 2 ]
@@ -119,30 +157,83 @@ mini_tables() {
 	echo "$output" | grep -q "does-not-exist.o: No such file or directory"
 }
 
+@test "a 2021 probe (no license or version sections) loads as GPL; only tables without an API version take it" {
+	need_bpf
+	run "$BIN/bpf-load" --no-attach "$FIX/old.o"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -qx 'license=GPL (no license section)'
+	echo "$output" | grep -qx 'api_version=none'
+	echo "$output" | grep -qx 'programs_loaded=2'
+	mini_tables 16 1 none
+	run "$BIN/bpf-load" --tables "$FIX/mini.tables" --no-attach "$FIX/old.o"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -qx 'result=PASS'
+	# The tables of a later driver version, which has the sections.
+	mini_tables 16 1 api
+	run "$BIN/bpf-load" --tables "$FIX/mini.tables" --no-attach "$FIX/old.o"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	echo "$output" | grep -q "old.o: missing api_version section, which the tables ($FIX/mini.tables) of driver version 0.0.0-test have"
+	# And the other way round.
+	mini_tables 16 1 none
+	run "$BIN/bpf-load" --tables "$FIX/mini.tables" --no-attach "$FIX/mini.o"
+	[ "$status" -eq 1 ]
+	echo "$output" | grep -q "mini.o: an api_version section, but the tables ($FIX/mini.tables) are of a driver version without one"
+}
+
 @test "tables fill the probe's maps and tail calls; tables of another driver version are refused" {
 	need_bpf
 	mini_tables 16
 	run "$BIN/bpf-load" --tables "$FIX/mini.tables" --no-attach "$FIX/mini.o"
 	echo "$output"
 	[ "$status" -eq 0 ]
+	echo "$output" | grep -qx 'fillers_missing=0'
 	# A settings value of another size: another driver version's tables.
 	mini_tables 24
 	run "$BIN/bpf-load" --tables "$FIX/mini.tables" --no-attach "$FIX/mini.o"
 	echo "$output"
 	[ "$status" -eq 1 ]
 	echo "$output" | grep -q '^FAIL tables: map settings_map holds 16-byte values, the tables 24-byte ones'
-	# A filler the driver knows but the probe lacks.
+	# Tables of a version 1 file, or truncated.
 	mini_tables 16
-	sed -i 's/^filler 0 noop$/filler 0 noop\nfiller 1 sys_open_x/' "$FIX/mini.tables"
+	sed -i '1s/.*/fp-scap-tables 1/' "$FIX/mini.tables"
 	run "$BIN/bpf-load" --tables "$FIX/mini.tables" --no-attach "$FIX/mini.o"
-	[ "$status" -eq 1 ]
-	echo "$output" | grep -q '^FAIL missing filler 1 (sys_open_x)'
-	# Truncated tables.
+	[ "$status" -eq 2 ]
+	echo "$output" | grep -q 'mini.tables: not a scap-tables file of version 2'
 	mini_tables 16
 	head -c 200 "$FIX/mini.tables" >"$FIX/short.tables"
 	run "$BIN/bpf-load" --tables "$FIX/short.tables" --no-attach "$FIX/mini.o"
 	[ "$status" -eq 2 ]
-	echo "$output" | grep -q 'short.tables:'
+	echo "$output" | grep -q 'short.tables:.*missing end line'
+}
+
+@test "a filler without a program fails where that version's libscap failed, and is a note where it went on" {
+	need_bpf
+	# Strict (up to schema 1.x): a filler the driver knows but the probe lacks.
+	mini_tables 16 1
+	sed -i 's/^filler 0 noop$/filler 0 noop\nfiller 1 sys_open_x/' "$FIX/mini.tables"
+	run "$BIN/bpf-load" --tables "$FIX/mini.tables" --no-attach "$FIX/mini.o"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	echo "$output" | grep -qx 'FAIL missing filler 1 (sys_open_x)'
+	echo "$output" | grep -qx 'result=FAIL'
+	# From schema 2.0.0 (x86_64 lacks the arm64-only fillers, 9.x lists one never written).
+	mini_tables 16 0
+	sed -i 's/^filler 0 noop$/filler 0 noop\nfiller 1 sched_prog_fork/' "$FIX/mini.tables"
+	run "$BIN/bpf-load" --tables "$FIX/mini.tables" --no-attach "$FIX/mini.o"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -qx 'WARN missing filler 1 (sched_prog_fork)'
+	echo "$output" | grep -qx 'fillers_missing=1'
+	echo "$output" | grep -qx 'result=PASS'
+	# A map the tables fill but the probe lacks: tables of another driver.
+	mini_tables 16 0
+	sed -i 's/^end$/blob ia32_64_map 4 1\nAAAA\nend/' "$FIX/mini.tables"
+	run "$BIN/bpf-load" --tables "$FIX/mini.tables" --no-attach "$FIX/mini.o"
+	[ "$status" -eq 1 ]
+	echo "$output" | grep -qx 'FAIL tables: the probe has no map ia32_64_map'
 }
 
 @test "verify-probe.sh refuses a dynamically linked loader and a package without a kernel" {
@@ -151,14 +242,15 @@ mini_tables() {
 		>"$FIX/pkg/DEBIAN/control"
 	echo doc >"$FIX/pkg/usr/share/doc/x/README"
 	dpkg-deb --root-owner-group --build "$FIX/pkg" "$FIX/not-a-kernel.deb" >/dev/null
-	# The sanitized loader is dynamic: it could not run alone in the initramfs.
+	# The sanitized loader is dynamic: they could not run alone in the initramfs.
 	if ldd "$BIN/bpf-load" 2>&1 | grep -q '=>'; then
 		run env FP_BIN="$BIN" sh "$TOP/mk/verify-probe.sh" "$FIX/mini.o" "$FIX/not-a-kernel.deb" "$FIX/r"
 		[ "$status" -eq 2 ]
-		echo "$output" | grep -q 'dynamically linked'
+		echo "$output" | grep -q "$BIN/bpf-load is dynamically linked"
 	fi
-	cc -O2 -static -o "$FIX/bpf-load" "$TOP/tools/bpf-load.c" -lelf -lz -lzstd
-	run env FP_BIN="$BIN" FP_BPF_LOAD="$FIX/bpf-load" sh "$TOP/mk/verify-probe.sh" "$FIX/mini.o" \
+	# The static loader, by the project's rules.
+	make -C "$TOP" --no-print-directory BUILD="$FIX/b" BIN="$BIN" "$FIX/b/verify/bpf-load" >/dev/null
+	run env FP_BIN="$BIN" FP_BPF_LOAD="$FIX/b/verify/bpf-load" sh "$TOP/mk/verify-probe.sh" "$FIX/mini.o" \
 		"$FIX/not-a-kernel.deb" "$FIX/out/r"
 	echo "$output"
 	[ "$status" -eq 2 ]
@@ -167,6 +259,8 @@ mini_tables() {
 	# The work directory is gone.
 	[ -z "$(ls -A "$FIX/out")" ]
 }
+
+# ---- live: Debian's dkms tree ----
 
 live_setup() {
 	export LIVE=${FP_LIVE_DIR:-$TOP/build/live}
@@ -180,11 +274,16 @@ live_setup() {
 		"KERNELS=$LIVE/kernels" "debian_SUITES=$SUITES")
 }
 
+# The newest (or, with -2, the two newest) bookworm amd64 kernels that have an image package.
+newest_bookworm() {
+	awk -F'\t' '$1 == "distros/os-release/debian-12" && $3 ~ /^[0-9.]+-[0-9]+-amd64$/ && $7 != "-" { print $3 }' \
+		"$1/build/listing/debian.tsv" | sort -V | tail -n "${2:-1}"
+}
+
 @test "live: the newest bookworm amd64 probe passes in its own kernel under qemu, with real events" {
 	live_setup
 	make "${MAKEARGS[@]}" list-debian >/dev/null
-	release=$(awk -F'\t' '$1 == "distros/os-release/debian-12" && $3 ~ /^[0-9.]+-[0-9]+-amd64$/ && $7 != "-" { print $3 }' \
-		"$LIVE/build/listing/debian.tsv" | sort -V | tail -n 1)
+	release=$(newest_bookworm "$LIVE")
 	[ -n "$release" ]
 	dv=$(sed -n 's/^DRIVER_TREE_VERSION := //p' "$LIVE/build/driver/debian-dkms.mk")
 	probe=$LIVE/dist/$dv/x86_64/falco_debian_${release}_1.o
@@ -221,9 +320,7 @@ live_setup() {
 @test "live: a probe booted in another kernel is caught, and the FAIL verdict is recorded" {
 	live_setup
 	make "${MAKEARGS[@]}" list-debian >/dev/null
-	# The two newest bookworm amd64 kernels that have an image package.
-	set -- $(awk -F'\t' '$1 == "distros/os-release/debian-12" && $3 ~ /^[0-9.]+-[0-9]+-amd64$/ && $7 != "-" { print $3 }' \
-		"$LIVE/build/listing/debian.tsv" | sort -V | tail -n 2)
+	set -- $(newest_bookworm "$LIVE" 2)
 	[ $# -eq 2 ] || skip "the mirror lists a single bookworm amd64 kernel"
 	older=$1 newer=$2
 	dv=$(sed -n 's/^DRIVER_TREE_VERSION := //p' "$LIVE/build/driver/debian-dkms.mk")
@@ -241,4 +338,125 @@ live_setup() {
 	grep -qx 'result=FAIL' "$out"
 	grep -qx "kernel=$older" "$out"
 	grep -qx "probe_kernel_version=$newer" "$out"
+}
+
+# ---- live: upstream driver versions ----
+
+# One release of each group of driver versions whose tables differ (tools/scap-tables.c):
+# 0.28.1 5c0b863 (2021: sysdig_* names, no API version), 0.32.1 2.0.0 (routing table),
+# 0.33.0 3.0.1 (interesting syscalls, capture flag), 0.34.0 4.0.0 (no capture flag), 0.35.1
+# 5.0.1 (syscall_table64.c), 0.39.2 7.3.0 (ia32_64_map), 0.43.1 9.1.0 (no execve enter),
+# 0.44.1 10.2.0 (no probe).
+UPSTREAM_RELEASES="0.28.1 0.32.1 0.33.0 0.34.0 0.35.1 0.39.2 0.43.1 0.44.1"
+
+upstream_setup() {
+	[ -n "$LIBS_URL" ] || skip "no falcosecurity/libs archives at $LIBS (FP_LIBS_DIR)"
+	export LIVE=${FP_LIVE_DIR:-$TOP/build/live}
+	export U=$LIVE/verify-upstream
+	export MIRROR_debian MIRROR_debian_security
+	MIRROR_debian=$(sh "$TOP/mk/apt-mirror.sh" '^bookworm$')
+	MIRROR_debian_security=$(sh "$TOP/mk/apt-mirror.sh" 'bookworm-security$')
+	[ -n "$MIRROR_debian" ] || skip "no Debian mirror in this machine's apt sources"
+	MIRROR_debian_security=${MIRROR_debian_security:-$MIRROR_debian}
+	umake list-debian >/dev/null
+}
+
+umake() {
+	fp_make "$U" CACHE="$LIVE/cache" MIRROR_debian="$MIRROR_debian" MIRROR_debian_security="$MIRROR_debian_security" \
+		LIBS_ARCHIVES="$LIBS_URL" FALCO_VERSIONS="$UPSTREAM_RELEASES" \
+		"debian_SUITES=bookworm|MIRROR_debian|debian-12 bookworm-security|MIRROR_debian_security|debian-12" "$@"
+}
+
+# tables DV KEY: the value of a line of DV's tables ("-" when the line is absent).
+tables_line() {
+	local v
+	v=$(LC_ALL=C grep -a "^$2 " "$U/build/verify/$1.tables" | head -n 1 | cut -d' ' -f2-)
+	echo "${v:--}"
+}
+# output_of DV RELEASE KIND: the repository path of the output DV builds for bookworm kernel
+# RELEASE (its uname -r).
+output_of() {
+	awk -F'\t' -v k="debian-12_$2" -v kind="$3" '$2 == k && $3 == kind && $5 == "build" { print $1 }' \
+		"$U/kernels/$1/debian.outputs"
+}
+blobs() {
+	LC_ALL=C grep -a '^blob ' "$U/build/verify/$1.tables" | cut -d' ' -f2,3 | tr '\n' ',' | sed 's/,$//'
+}
+
+@test "live: the tables of every version group compile from its prepared tree, with that version's layout" {
+	upstream_setup
+	dvs="5c0b863ddade7a45568c0ac97d037422c9efb750 2.0.0+driver 3.0.1+driver 4.0.0+driver 5.0.1+driver 7.3.0+driver 9.1.0+driver 10.2.0+driver"
+	run umake list-debian $(for dv in $dvs; do echo "$U/build/verify/$dv.tables"; done)
+	echo "$output" | grep -v NOTE | tail -n 20
+	[ "$status" -eq 0 ]
+	for dv in $dvs; do
+		echo "$dv: $(tables_line "$dv" settings_offsets) | $(tables_line "$dv" expect_execve_enter) | $(blobs "$dv")"
+		[ "$(tables_line "$dv" driver_version)" = "$dv" ]
+		[ "$(tables_line "$dv" ring_info)" != - ]
+		[ "$(LC_ALL=C grep -ac '^event ' "$U/build/verify/$dv.tables")" -gt 300 ]
+	done
+	# 2021: no API version, sysdig_bpf_settings with its capture flag, the routing table.
+	v=5c0b863ddade7a45568c0ac97d037422c9efb750
+	[ "$(tables_line $v api_version)" = - ]
+	[ "$(tables_line $v settings_offsets)" = "size=36 boot_time=0 capture_enabled=24" ]
+	[ "$(tables_line $v fillers_strict)" = 1 ]
+	[ "$(tables_line $v state_counters)" = "n_evts=40 n_drops_buffer=48 n_drops_pf=56 n_drops_bug=64" ]
+	[ "$(blobs $v)" = "settings_map 36,syscall_table 12,event_info_table 1612,fillers_table 58,syscall_code_routing_table 8" ]
+	v=2.0.0+driver
+	[ "$(tables_line $v api_version)" = $((1 << 44)) ]
+	[ "$(tables_line $v fillers_strict)" = 0 ]
+	[ "$(blobs $v)" = "settings_map 36,syscall_table 12,event_info_table 1612,fillers_table 58,syscall_code_routing_table 8" ]
+	# 3.0.1: the interesting syscalls replace the routing table; the capture flag stays.
+	v=3.0.1+driver
+	[ "$(tables_line $v settings_offsets)" = "size=35 boot_time=0 capture_enabled=24" ]
+	[ "$(blobs $v)" = "settings_map 35,syscall_table 16,event_info_table 1840,fillers_table 58,interesting_syscalls_table 1" ]
+	# 4.0.0: no capture flag.
+	[ "$(tables_line 4.0.0+driver settings_offsets)" = "size=34 boot_time=0" ]
+	# 5.0.1: the syscall table from syscall_table64.c (no host headers needed for __NR_*).
+	[ "$(tables_line 5.0.1+driver settings_offsets)" = "size=35 boot_time=0" ]
+	[ "$(blobs 5.0.1+driver)" = "settings_map 35,syscall_table 16,event_info_table 1840,fillers_table 58,interesting_syscalls_table 1" ]
+	# 7.3.0: ia32_64_map, from kmod/ (the probe's tree is bpf-unit/bpf/).
+	[ "$(blobs 7.3.0+driver)" = "settings_map 34,syscall_table 16,event_info_table 1840,fillers_table 58,interesting_syscalls_table 1,ia32_64_map 4" ]
+	[ "$(tables_line 7.3.0+driver expect_execve_enter)" = 1 ]
+	# 9.x make no execve enter event.
+	[ "$(tables_line 9.1.0+driver expect_execve_enter)" = 0 ]
+	[ "$(tables_line 9.1.0+driver state_counters)" = "n_evts=44 n_drops_buffer=52 n_drops_scratch_map=140 n_drops_pf=148 n_drops_bug=156" ]
+	# 10.x: a module's tables, no probe.
+	v=10.2.0+driver
+	[ "$(tables_line $v probe)" = - ]
+	[ -z "$(blobs $v)" ]
+	[ "$(tables_line $v ring_info)" = "size=128 n_evts=8 n_drops_buffer=16 n_drops_pf=104" ]
+	[ "$(tables_line $v expect_execve_enter)" = 0 ]
+	# The tables are the same bytes when made again (no pointer of the compiling program in them).
+	cp "$U/build/verify/9.1.0+driver.tables" "$BATS_TEST_TMPDIR/t"
+	rm -f "$U/build/verify/9.1.0+driver.tables"
+	umake list-debian "$U/build/verify/9.1.0+driver.tables" >/dev/null
+	cmp "$U/build/verify/9.1.0+driver.tables" "$BATS_TEST_TMPDIR/t"
+}
+
+@test "live: 9.1.0+driver's probe passes in the newest bookworm kernel: interesting syscalls, ia32 map, no execve enter" {
+	upstream_setup
+	release=$(newest_bookworm "$U")
+	[ -n "$release" ]
+	probe=$U/dist/$(output_of 9.1.0+driver "$release" bpf)
+	name=$(basename "$probe")
+	rm -f "$probe.verified"
+	start=$(date +%s)
+	run umake "$probe.verified"
+	echo "$output" | grep -v NOTE
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -q "PASS    $name in $release"
+	r=$probe.verified
+	cat "$r"
+	grep -qx 'result=PASS' "$r"
+	grep -qx 'driver_version=9.1.0+driver' "$r"
+	grep -qx 'programs_failed=0' "$r"
+	[ "$(sed -n 's/^programs_loaded=//p' "$r")" -gt 150 ]
+	# sched_process_exec makes the exit event of a successful execve from 9.1.0.
+	grep -q "^fp: tracepoints=.*sched_process_exec" "$U/build/verify/${probe#"$U/dist/"}.console"
+	grep -qx 'event_execve_enter=not-made' "$r"
+	grep -qx 'event_execve_exit=seen' "$r"
+	grep -qx 'event_openat=seen' "$r"
+	grep -qx 'events_malformed=0' "$r"
+	echo "# 9.1.0 probe: $(grep -E '^(boot|load|total)_seconds|^events_seen|^programs_loaded' "$r" | tr '\n' ' ')($(($(date +%s) - start)) s with the build)" >&3
 }
