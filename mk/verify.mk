@@ -1,19 +1,21 @@
-# Boot verification: each probe is loaded, attached and watched for events in the very kernel
-# it is for, under qemu (mk/verify-probe.sh, tools/bpf-load.c).
+# Boot verification: each driver is proven in the very kernel it is for, under qemu
+# (mk/verify-output.sh): a legacy probe is loaded, attached and watched for events
+# (tools/bpf-load.c), a kernel module is loaded and read from (tools/kmod-read.c).
 #
-#   $(call verify_rule,PROBE,IMAGE_SHA256,DISTRO,KIND)
-#     defines PROBE.verified (next to the probe, so that the repository index can record it)
-#     from PROBE, the kernel's image package and its driver version's tables, and adds it to
-#     `verify` and `verify-DISTRO`; kernels/<driver version>/<d>.verify.mk calls it for each
-#     output (tools/kernels-mk).
-#   make verify            every probe that has a verify rule, then a PASS/FAIL summary
-#   make PROBE.verified    one probe
+#   $(call verify_rule,OUTPUT,IMAGE_SHA256,DISTRO,KIND)
+#     defines OUTPUT.verified (next to the output, so that the repository index can record it)
+#     from OUTPUT, the kernel's image package, its driver version's tables and the verifier of
+#     KIND (bpf or kmod), and adds it to `verify` and `verify-DISTRO`;
+#     kernels/<driver version>/<d>.verify.mk calls it for each output (tools/kernels-mk).
+#   make verify            every output that has a verify rule, then a PASS/FAIL summary
+#   make OUTPUT.verified   one output
 #
-# A .verified file holds key=value lines (result=PASS|FAIL, kernel, probe_sha256,
-# programs_loaded, tracepoints_attached, events_seen, boot_seconds, load_seconds...). A FAIL
-# is a verdict and is kept (the probe and kernel have not changed, so neither would the
+# A .verified file holds key=value lines (result=PASS|FAIL, kind, kernel, probe_sha256 (the
+# output's, module or probe), events_seen, boot_seconds, load_seconds...; a probe's
+# programs_loaded and tracepoints_attached, a module's vermagic and devices_opened). A FAIL
+# is a verdict and is kept (the output and kernel have not changed, so neither would the
 # verdict); `verify` then fails, naming it. A run that reaches no verdict (timeout before the
-# loader reports, missing kernel in the package) writes nothing and stops make.
+# verifier reports, missing kernel in the package) writes nothing and stops make.
 # The VM's console is kept under $(VERIFY_DIR), mirroring $(DIST).
 #
 # Needs mk/driver.mk (DRV.<dv>, DRVDIR.<dv> of every selected driver version).
@@ -46,26 +48,34 @@ $(VERIFY_DIR)/$(notdir $(DRVDIR.$(1))).tables: tools/scap-tables.c $(SCAP_COMPAT
 endef
 $(foreach dv,$(SELECTED_DVS),$(if $(DRVDIR.$(dv)),$(eval $(call verify_tables,$(dv)))))
 
-# The loader runs alone in the initramfs, so it is always a static build of its own, whatever
-# BIN and SAN say (the sanitized tools cannot be static).
+# The verifiers run alone in the initramfs, so they are always static builds of their own,
+# whatever BIN and SAN say (the sanitized tools cannot be static).
 VERIFY_LOADER := $(VERIFY_DIR)/bpf-load
+VERIFY_READER := $(VERIFY_DIR)/kmod-read
+VERIFY_TOOL.bpf := $(VERIFY_LOADER)
+VERIFY_TOOL.kmod := $(VERIFY_READER)
 $(VERIFY_LOADER): $(tool_bpf-load_SRCS) $(wildcard tools/*.h) mk/tools.mk mk/verify.mk
 	@$(call label,CC      $@)
 	$(Q)mkdir -p $(@D) && $(VERIFY_CC) $(TOOL_CFLAGS) -o $@.tmp $(tool_bpf-load_SRCS) -static -lelf -lz -lzstd && \
 	  mv -f $@.tmp $@
+$(VERIFY_READER): $(tool_kmod-read_SRCS) $(wildcard tools/*.h) mk/tools.mk mk/verify.mk
+	@$(call label,CC      $@)
+	$(Q)mkdir -p $(@D) && $(VERIFY_CC) $(TOOL_CFLAGS) -o $@.tmp $(tool_kmod-read_SRCS) -static && mv -f $@.tmp $@
 
-VERIFY_PROBE = FP_BIN=$(BIN) FP_BPF_LOAD=$(VERIFY_LOADER) sh mk/verify-probe.sh --timeout $(VERIFY_TIMEOUT)
+VERIFY_OUTPUT = FP_BIN=$(BIN) FP_BPF_LOAD=$(VERIFY_LOADER) FP_KMOD_READ=$(VERIFY_READER) sh mk/verify-output.sh \
+  --timeout $(VERIFY_TIMEOUT)
 
-# $(call verify_rule,probe,image package sha256,distro,kind)
+# $(call verify_rule,output,image package sha256,distro,kind)
 define verify_rule
-$(1).verified: $(1) $(PKG_DIR)/$(2) $(VERIFY_TABLES.$(call path_dv,$(1))) $(VERIFY_LOADER) mk/verify-probe.sh | $(call tool,extract)
+$(1).verified: $(1) $(PKG_DIR)/$(2) $(VERIFY_TABLES.$(call path_dv,$(1))) $(VERIFY_TOOL.$(4)) mk/verify-output.sh | $(call tool,extract)
 verify verify-$(3): $(1).verified
 endef
+# The kind is the output's: mk/verify-output.sh tells a module (.ko) from a probe.
 $(DIST)/%.verified:
-	$(call run,VERIFY  $(notdir $*),$(VERIFY_PROBE) --console $(VERIFY_DIR)/$*.console \
+	$(call run,VERIFY  $(notdir $*),$(VERIFY_OUTPUT) --console $(VERIFY_DIR)/$*.console \
 	  $(addprefix --tables ,$(filter %.tables,$^)) $< $(filter $(PKG_DIR)/%,$^) $@ || [ $$? -eq 1 ])
 
-# Prints one line per FAIL and the counts; fails when any probe failed.
+# Prints one line per FAIL and the counts; fails when any output failed.
 VERIFY_SUMMARY = @awk -F= '$$1 == "result" { n[$$2]++; if ($$2 != "PASS") print "  FAIL    " FILENAME } \
   END { printf "verify: %d PASS, %d FAIL\n", n["PASS"], n["FAIL"]; exit (n["FAIL"] > 0) }' \
   /dev/null $(filter %.verified,$^)

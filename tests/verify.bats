@@ -1,18 +1,20 @@
 #!/usr/bin/env bats
-# Boot verification: tools/bpf-load (our loader for legacy Falco probes) on this host, and
-# mk/verify-probe.sh booting real Debian kernels under qemu.
+# Boot verification: tools/bpf-load (our loader for legacy Falco probes) and tools/kmod-read
+# (our reader of Falco kernel modules) on this host, and mk/verify-output.sh booting real
+# Debian kernels under qemu.
 #
 # The host tests load a miniature legacy probe (tests/fixtures/legacy-probe) through THIS
 # kernel's verifier: they check the loader (maps layout, relocations, attaching, refusals and
 # error reports), not any probe's fitness for a kernel, since a probe is only meaningful in
-# the kernel it was built for. They need bpf(2), i.e. root.
+# the kernel it was built for. They need bpf(2), i.e. root. kmod-read is checked on its
+# refusals: no Falco module is loaded on a test host.
 #
 # The live tests build with the project's own rules and boot each output in its own kernel,
 # fetched through the signed index, requiring PASS with real execve and openat events from
 # inside the VM: the newest bookworm probe of Debian's falcosecurity-scap-dkms tree (sharing
 # FP_LIVE_DIR's build with tests/live-debian.bats), and upstream driver versions from the
 # falcosecurity/libs archives (FP_LIBS_DIR, served on 127.0.0.1): every version group's
-# tables and 9.1.0+driver's probe. Packages are kept in FP_LIVE_DIR's cache,
+# tables, 9.1.0+driver's probe and its kernel module. Packages are kept in FP_LIVE_DIR's cache,
 # so that each is downloaded once for every live test; a second run rebuilds nothing.
 
 load lib/common
@@ -119,7 +121,9 @@ mini_tables() {
 
 @test "a corrupted instruction fails that program with the verifier's own message" {
 	need_bpf
-	llvm-objcopy --dump-section raw_tracepoint/sys_enter="$FIX/sec.bin" "$FIX/mini.o"
+	# (objcopy given one file rewrites it: the section is dumped from a copy.)
+	cp "$FIX/mini.o" "$FIX/dump.o"
+	llvm-objcopy --dump-section raw_tracepoint/sys_enter="$FIX/sec.bin" "$FIX/dump.o"
 	printf '\377' | dd of="$FIX/sec.bin" bs=1 conv=notrunc 2>/dev/null
 	llvm-objcopy --update-section raw_tracepoint/sys_enter="$FIX/sec.bin" "$FIX/mini.o" "$FIX/bad.o"
 	run "$BIN/bpf-load" --no-attach "$FIX/bad.o"
@@ -236,21 +240,51 @@ mini_tables() {
 	echo "$output" | grep -qx 'FAIL tables: the probe has no map ia32_64_map'
 }
 
-@test "verify-probe.sh refuses a dynamically linked loader and a package without a kernel" {
+@test "kmod-read refuses what it cannot read, naming it: no module, no devices, devices that are not a ring" {
+	run "$BIN/kmod-read"
+	[ "$status" -eq 2 ]
+	echo "$output" | grep -q '^usage: kmod-read --module NAME'
+	mini_tables 16
+	run "$BIN/kmod-read" --module fp-no-such-module --tables "$FIX/mini.tables"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	echo "$output" | grep -qx 'FAIL open /dev/fp-no-such-module0: No such file or directory'
+	echo "$output" | grep -qx 'result=FAIL'
+	# A character device that opens but has no ring to map (and knows no ioctl).
+	mkdir -p "$FIX/dev"
+	for cpu in $(seq 0 $(($(getconf _NPROCESSORS_CONF) - 1))); do
+		ln -sf /dev/null "$FIX/dev/fake$cpu"
+	done
+	run "$BIN/kmod-read" --module fake --devices "$FIX/dev/fake" --tables "$FIX/mini.tables"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	echo "$output" | grep -q "^FAIL mmap the ring header of $FIX/dev/fake0: "
+	echo "$output" | grep -qx 'result=FAIL'
+	# Tables of another format, and events expected without tables.
+	printf 'fp-scap-tables 1\nend\n' >"$FIX/v1.tables"
+	run "$BIN/kmod-read" --module fake --tables "$FIX/v1.tables"
+	[ "$status" -eq 2 ]
+	echo "$output" | grep -q 'v1.tables: not a scap-tables file of version 2'
+	run "$BIN/kmod-read" --module fake --expect-exec /bin/true
+	[ "$status" -eq 2 ]
+	echo "$output" | grep -q 'expect-open need --tables'
+}
+
+@test "verify-output.sh refuses a dynamically linked verifier, a package without a kernel, and what is not a driver" {
 	mkdir -p "$FIX/pkg/DEBIAN" "$FIX/pkg/usr/share/doc/x"
 	printf 'Package: not-a-kernel\nVersion: 1\nArchitecture: all\nMaintainer: t <t@invalid>\nDescription: t\n' \
 		>"$FIX/pkg/DEBIAN/control"
 	echo doc >"$FIX/pkg/usr/share/doc/x/README"
 	dpkg-deb --root-owner-group --build "$FIX/pkg" "$FIX/not-a-kernel.deb" >/dev/null
-	# The sanitized loader is dynamic: they could not run alone in the initramfs.
+	# The sanitized verifiers are dynamic: they could not run alone in the initramfs.
 	if ldd "$BIN/bpf-load" 2>&1 | grep -q '=>'; then
-		run env FP_BIN="$BIN" sh "$TOP/mk/verify-probe.sh" "$FIX/mini.o" "$FIX/not-a-kernel.deb" "$FIX/r"
+		run env FP_BIN="$BIN" sh "$TOP/mk/verify-output.sh" "$FIX/mini.o" "$FIX/not-a-kernel.deb" "$FIX/r"
 		[ "$status" -eq 2 ]
 		echo "$output" | grep -q "$BIN/bpf-load is dynamically linked"
 	fi
-	# The static loader, by the project's rules.
-	make -C "$TOP" --no-print-directory BUILD="$FIX/b" BIN="$BIN" "$FIX/b/verify/bpf-load" >/dev/null
-	run env FP_BIN="$BIN" FP_BPF_LOAD="$FIX/b/verify/bpf-load" sh "$TOP/mk/verify-probe.sh" "$FIX/mini.o" \
+	# The static verifiers, by the project's rules.
+	make -C "$TOP" --no-print-directory BUILD="$FIX/b" BIN="$BIN" "$FIX/b/verify/bpf-load" "$FIX/b/verify/kmod-read" >/dev/null
+	run env FP_BIN="$BIN" FP_BPF_LOAD="$FIX/b/verify/bpf-load" sh "$TOP/mk/verify-output.sh" "$FIX/mini.o" \
 		"$FIX/not-a-kernel.deb" "$FIX/out/r"
 	echo "$output"
 	[ "$status" -eq 2 ]
@@ -258,6 +292,17 @@ mini_tables() {
 	[ ! -e "$FIX/out/r" ]
 	# The work directory is gone.
 	[ -z "$(ls -A "$FIX/out")" ]
+	# A module is told by its name, and must be one.
+	cp "$FIX/mini.o" "$FIX/fake.ko"
+	run env FP_BIN="$BIN" FP_KMOD_READ="$FIX/b/verify/kmod-read" sh "$TOP/mk/verify-output.sh" "$FIX/fake.ko" \
+		"$FIX/not-a-kernel.deb" "$FIX/out/r"
+	echo "$output"
+	[ "$status" -eq 2 ]
+	echo "$output" | grep -q 'fake.ko: .*fake.ko has no vermagic: not a kernel module'
+	cp "$FIX/mini.o" "$FIX/probe.bin"
+	run env FP_BIN="$BIN" sh "$TOP/mk/verify-output.sh" "$FIX/probe.bin" "$FIX/not-a-kernel.deb" "$FIX/out/r"
+	[ "$status" -eq 2 ]
+	echo "$output" | grep -q 'probe.bin: neither a probe (.o) nor a kernel module (.ko)'
 }
 
 # ---- live: Debian's dkms tree ----
@@ -296,6 +341,7 @@ newest_bookworm() {
 	echo "$output" | grep -q "PASS    falco_debian_${release}_1.o in $release"
 	cat "$result"
 	grep -qx 'result=PASS' "$result"
+	grep -qx 'kind=bpf' "$result"
 	grep -qx "kernel=$release" "$result"
 	grep -qx "probe_kernel_version=$release" "$result"
 	grep -qx "probe_sha256=$(sha256sum "$probe" | cut -d' ' -f1)" "$result"
@@ -330,7 +376,7 @@ newest_bookworm() {
 	make "${MAKEARGS[@]}" "$probe" "$image" "$LIVE/build/verify/debian-dkms.tables" \
 		"$LIVE/build/verify/bpf-load" >/dev/null
 	out=$BATS_TEST_TMPDIR/cross.verified
-	run env FP_BIN="$BIN" FP_BPF_LOAD="$LIVE/build/verify/bpf-load" sh "$TOP/mk/verify-probe.sh" \
+	run env FP_BIN="$BIN" FP_BPF_LOAD="$LIVE/build/verify/bpf-load" sh "$TOP/mk/verify-output.sh" \
 		--tables "$LIVE/build/verify/debian-dkms.tables" "$probe" "$image" "$out"
 	echo "$output"
 	[ "$status" -eq 1 ]
@@ -459,4 +505,81 @@ blobs() {
 	grep -qx 'event_openat=seen' "$r"
 	grep -qx 'events_malformed=0' "$r"
 	echo "# 9.1.0 probe: $(grep -E '^(boot|load|total)_seconds|^events_seen|^programs_loaded' "$r" | tr '\n' ' ')($(($(date +%s) - start)) s with the build)" >&3
+}
+
+@test "live: 9.1.0+driver's kernel module (host gcc-12) passes in the newest bookworm kernel; another kernel refuses it" {
+	upstream_setup
+	set -- $(newest_bookworm "$U" 2)
+	[ $# -eq 2 ] || skip "the mirror lists a single bookworm amd64 kernel"
+	older=$1 release=$2
+	ko=$U/dist/$(output_of 9.1.0+driver "$release" kmod)
+	name=$(basename "$ko")
+	rm -f "$ko.verified"
+	start=$(date +%s)
+	run umake "$ko.verified"
+	echo "$output" | grep -v NOTE
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -q "PASS    $name in $release: module falco, [1-9] devices"
+	r=$ko.verified
+	cat "$r"
+	grep -qx 'result=PASS' "$r"
+	grep -qx 'kind=kmod' "$r"
+	grep -qx "kernel=$release" "$r"
+	grep -qx "vermagic=$release SMP preempt mod_unload modversions" "$r"
+	grep -qx "probe_sha256=$(fp_sha256 "$ko")" "$r"
+	grep -qx 'driver_version=9.1.0+driver' "$r"
+	grep -qx 'module=falco' "$r"
+	grep -qx 'devices_opened=2' "$r"
+	# 9.1.0 starts with the syscalls and tracepoints it is given, sched_process_exec among them.
+	grep -q '^ioctls=ENABLE_SYSCALLx[0-9]* ENABLE_TP(0) ENABLE_TP(1) ENABLE_TP(2) ENABLE_TP(8)$' "$r"
+	[ "$(sed -n 's/^events_seen=//p' "$r")" -gt 0 ]
+	grep -qx 'event_execve_enter=not-made' "$r"
+	grep -qx 'event_execve_exit=seen' "$r"
+	grep -qx 'event_openat=seen' "$r"
+	grep -qx 'events_malformed=0' "$r"
+	grep -qx 'module_n_drops_buffer=0' "$r"
+	echo "# 9.1.0 module: $(grep -E '^(boot|load|total)_seconds|^events_seen' "$r" | tr '\n' ' ')($(($(date +%s) - start)) s with the build)" >&3
+	# The index takes the module's verdict as it takes a probe's.
+	run umake repo
+	echo "$output" | tail -n 3
+	[ "$status" -eq 0 ]
+	python3 - "$U/dist/index.json" "${ko#"$U/dist/"}" <<'EOF'
+import json, sys
+probes = {p["path"]: p for p in json.load(open(sys.argv[1]))["probes"]}
+v = probes[sys.argv[2]]["verified"]
+assert v["result"] == "PASS" and v["kind"] == "kmod" and v["probe_sha256"] == probes[sys.argv[2]]["sha256"], v
+EOF
+	# In the older kernel it is refused for its release, as Falco's loaders would not pick it
+	# (with modversions the kernel itself may take a module of another build of its ABI).
+	image_of() {
+		echo "$LIVE/cache/packages/$(awk -F'\t' -v r="$1" '$3 == r { print $7 }' "$U/build/listing/debian.tsv" | cut -d'|' -f2)"
+	}
+	umake list-debian "$(image_of "$older")" >/dev/null
+	out=$BATS_TEST_TMPDIR/cross.ko.verified
+	run env FP_BIN="$BIN" FP_KMOD_READ="$U/build/verify/kmod-read" sh "$TOP/mk/verify-output.sh" \
+		--tables "$U/build/verify/9.1.0+driver.tables" "$ko" "$(image_of "$older")" "$out"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	echo "$output" | grep -q "FAIL    $name in $older: FAIL vermagic: the module is for $release, this kernel is $older"
+	grep -qx 'result=FAIL' "$out"
+	grep -qx "kernel=$older" "$out"
+	grep -qx 'events_seen=' "$out"
+	# In its own kernel, with one symbol version changed: the kernel refuses to load it.
+	mkdir -p "$BATS_TEST_TMPDIR/bad"
+	bad=$BATS_TEST_TMPDIR/bad/$name
+	# (objcopy given one file rewrites it: it works on a copy.)
+	cp "$ko" "$bad"
+	llvm-objcopy --dump-section __versions="$BATS_TEST_TMPDIR/versions" "$bad"
+	python3 -c 'import sys; p = sys.argv[1]; b = bytearray(open(p, "rb").read()); b[0] ^= 0xff; open(p, "wb").write(b)' \
+		"$BATS_TEST_TMPDIR/versions"
+	llvm-objcopy --update-section __versions="$BATS_TEST_TMPDIR/versions" "$bad"
+	cmp -s "$ko" "$bad" && false
+	out=$BATS_TEST_TMPDIR/bad.ko.verified
+	run env FP_BIN="$BIN" FP_KMOD_READ="$U/build/verify/kmod-read" sh "$TOP/mk/verify-output.sh" \
+		--tables "$U/build/verify/9.1.0+driver.tables" "$bad" "$(image_of "$release")" "$out"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	echo "$output" | grep -q "FAIL    $name in $release: FAIL insmod: insmod: can't insert '/module.ko': .* (kernel: falco: disagrees about version of symbol "
+	grep -qx 'result=FAIL' "$out"
+	grep -qx "probe_sha256=$(fp_sha256 "$bad")" "$out"
 }
