@@ -2,7 +2,7 @@
 # Reads a probe with a real Falco-ecosystem consumer: Debian's sysdig (0.29.3, libscap of the
 # falcosecurity-scap-dkms driver version) inside the probe's kernel under qemu (TCG), once as
 # packaged and once with tools/perf-mirror-shim.so preloaded. Prints what sysdig said and the
-# execve/openat events it captured. An investigation aid next to mk/verify-probe.sh, not a gate.
+# execve/openat events it captured. An investigation aid next to mk/verify-output.sh, not a gate.
 #
 #   bench/verify-sysdig.sh PROBE IMAGE_PACKAGE
 #
