@@ -17,7 +17,9 @@ cos_MILESTONES ?= \
   113|18244 \
   117|18613 \
   121|18867 \
-  125|19216
+  125|19216 \
+  129|19506 \
+  133|19999
 # COS loads no third-party kernel module (its kernels enforce module signatures): no release asks
 # for one there that could be served, and none is built.
 cos_KINDS := bpf

@@ -23,7 +23,7 @@ $(FALCO_TABLE): $(call tool,falco-name)
 	$(call filechk,falco_table)
 filechk_falco_table = $(call tool,falco-name) --releases-mk
 
-ifneq ($(NEED_DISTROS)$(filter falco-versions drivers,$(MAKECMDGOALS)),)
+ifneq ($(NEED_DISTROS)$(filter falco-versions drivers coverage,$(MAKECMDGOALS)),)
 include $(FALCO_TABLE)
 endif
 

@@ -93,3 +93,11 @@ $(foreach d,$(DISTROS),$(eval $(call distro_goals,$(d))))
 
 .PHONY: all
 all: $(DISTROS)
+
+# What the listings hold and what became of it, from the files the last runs left (no mirror is
+# asked): per distribution and release, kernels listed and, per driver version and kind,
+# outputs built, verified, failed, unservable and pending (mk/coverage.sh).
+.PHONY: coverage
+coverage:
+	@sh mk/coverage.sh $(DIST) $(VERDICT_DIR) $(BUILD)/listing $(KERNELS) '$(SELECTED_RELEASES)' \
+	  $(foreach d,$(DISTROS),$(if $(wildcard $(BUILD)/listing/$(d).tsv),$(d)))

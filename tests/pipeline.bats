@@ -289,3 +289,42 @@ built() {
 	! grep -q '	9.8.0-1-amd64	' "$d/build/listing/debian.tsv" || false
 	aptrepo_cleanup "$old"
 }
+
+@test "a package the index names and the mirror has lost fails its kernel, not the run; it is asked for again next run" {
+	d=$BATS_TEST_TMPDIR/lost
+	cp -R "$ARCHIVE" "$BATS_TEST_TMPDIR/repo4"
+	lost=$(cd "$BATS_TEST_TMPDIR/repo4" && ls pool/main/l/linux-headers-9.9.0-1-amd64/*.deb)
+	rm "$BATS_TEST_TMPDIR/repo4/$lost"
+	run pmake "$d" -k -j2 MIRROR_debian="file://$BATS_TEST_TMPDIR/repo4" "$d/dist/${P1#"$W/dist/"}" "$d/dist/${P2#"$W/dist/"}" debian
+	echo "$output"
+	[ "$status" -ne 0 ]
+	# The other flavour, whose packages are there, is built; the summary names the lost file.
+	[ -f "$d/dist/${P2#"$W/dist/"}" ]
+	[ ! -e "$d/dist/${P1#"$W/dist/"}" ]
+	echo "$output" | grep -qx 'debian: 4 outputs: 1 built, 0 up to date, 3 failed'
+	echo "$output" | grep -qF "  failed: $d/dist/${P1#"$W/dist/"}: the mirror no longer has file://$BATS_TEST_TMPDIR/repo4/$lost (the kernel's log: "
+	# Not a verdict: the mirror may have it again.
+	[ ! -e "$d/build/verdicts/${P1#"$W/dist/"}" ]
+	run pmake "$d" -k -j2 MIRROR_debian="file://$BATS_TEST_TMPDIR/repo4" debian
+	echo "$output"
+	echo "$output" | grep -q "^  FETCH   file://$BATS_TEST_TMPDIR/repo4/$lost$"
+	# Without -k, the run stops at it, naming it.
+	run pmake "$d" MIRROR_debian="file://$BATS_TEST_TMPDIR/repo4" "$d/dist/${P1#"$W/dist/"}"
+	[ "$status" -ne 0 ]
+	echo "$output" | grep -q "file://$BATS_TEST_TMPDIR/repo4/$lost: not found"
+}
+
+@test "make coverage: per release, the kernels listed and what became of their outputs" {
+	d=$BATS_TEST_TMPDIR/cov
+	pmake "$d" -k debian >/dev/null 2>&1 || true
+	run pmake "$d" coverage
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | head -n 1)" = debian ]
+	# Four kernels of Debian 12; two probes built, two failed (verdicts), none verified yet.
+	echo "$output" | grep -Eq "^  debian-12 +4  ${DV//+/\\+} +bpf +2 +0 +2 +0 +0$"
+	# A lost verdict's output counts as pending again.
+	rm "$d/build/verdicts/${P3#"$W/dist/"}"
+	run pmake "$d" coverage
+	echo "$output" | grep -Eq "^  debian-12 +4  ${DV//+/\\+} +bpf +2 +0 +1 +0 +1$"
+}
