@@ -57,10 +57,11 @@ filechk_plan = $(call tool,plan) --distro $(D) --list $(@:.mk=.list) --report $(
 	$(foreach r,$(SELECTED_RELEASES),--release $(r)) \
 	$(if $(REPO),--published $(REMOTE_PATHS)) $(if $(SHARD),--shard $(SHARD)) \
 	--verdicts $(VERDICT_DIR) --dist $(DIST) --kernel-ids $(IDS_DIR) $(foreach s,$(plan_stamps),--stamp $(s)) \
-	$(foreach f,$(OUT_DEPS.$(D)),--dep $(f)) $(if $(filter 1,$(RETRY_FAILED)),--retry-failed) \
+	$(foreach f,$(OUT_DEPS.$(D)),--dep $(f)) $(foreach k,bpf kmod,$(foreach f,$(OUT_DEPS.$(k)),--kind-dep $(k)=$(f))) \
+	$(if $(filter 1,$(RETRY_FAILED)),--retry-failed) \
 	$(foreach dv,$(SELECTED_DVS),$(KERNELS)/$(dv)/$(D).outputs)
 define distro_plan
-$(BUILD)/plan/$(1).mk: $(foreach dv,$(SELECTED_DVS),$(KERNELS)/$(dv)/$(1).outputs) $(BUILD)/plan/settings.id \
+$(BUILD)/plan/$(1).mk: FORCE $(KERNELS)/$(1).mk $(foreach dv,$(SELECTED_DVS),$(KERNELS)/$(dv)/$(1).outputs) $(BUILD)/plan/settings.id \
   $(if $(REPO),$(REMOTE_PATHS)) $(call tool,plan) $(wildcard $(VERDICT_DIR)/.changed) \
   $(foreach s,$(plan_stamps),$(lastword $(subst =, ,$(s)))) $(OUT_DEPS.$(1))
 	$$(call filechk,plan)
@@ -68,13 +69,17 @@ $(BUILD)/plan/$(1).mk: D := $(1)
 $(BUILD)/plan/$(1).list $(BUILD)/plan/$(1).report: $(BUILD)/plan/$(1).mk ;
 endef
 
-# Fragments are included only once the driver versions are known, so that no fragment is made
-# for a version this run does not build.
+# Fragments are made only once the driver versions are known, so that no fragment is made for a
+# version this run does not build. The plan is made on every run (tools/plan stats the outputs
+# against their inputs, as make would) and names only the outputs there is work for; a
+# distribution's rules (tens of megabytes at fleet scale) are read only when there is, or when
+# a goal names an output or its verification: a run with nothing to do reads none of them.
 ifneq ($(SELECTED_DVS),)
 $(foreach d,$(NEED_DISTROS),$(eval $(call distro_plan,$(d))))
-include $(foreach d,$(NEED_DISTROS),$(KERNELS)/$(d).mk $(foreach dv,$(SELECTED_DVS),$(KERNELS)/$(dv)/$(d).mk))
 include $(foreach d,$(NEED_DISTROS),$(BUILD)/plan/$(d).mk)
-.SECONDARY: $(foreach d,$(NEED_DISTROS),$(TREES.$(d)))
+RULE_DISTROS := $(if $(dist_goals)$(NEED_VERIFY),$(NEED_DISTROS),$(foreach d,$(NEED_DISTROS),$(if $(strip $(PLAN.$(d))),$(d))))
+include $(foreach d,$(RULE_DISTROS),$(KERNELS)/$(d).mk $(foreach dv,$(SELECTED_DVS),$(KERNELS)/$(dv)/$(d).mk))
+.SECONDARY: $(foreach d,$(RULE_DISTROS),$(TREES.$(d)))
 ifneq ($(NEED_VERIFY),)
 include $(foreach d,$(NEED_DISTROS),$(foreach dv,$(SELECTED_DVS),$(KERNELS)/$(dv)/$(d).verify.mk))
 endif
@@ -84,7 +89,7 @@ endif
 define distro_goals
 .PHONY: $(1) list-$(1)
 $(1): $$(PLAN.$(1))
-	@sh mk/summary.sh $(RUN_DIR) $(1) $$(or $$(PLANNED.$(1)),0) $(DIST) $(LOG_DIR) $(BUILD)/plan/$(1).report \
+	@sh mk/summary.sh $(RUN_DIR) $(1) $$(or $$(PLANNED.$(1)),0) $$(or $$(UPTODATE.$(1)),0) $(DIST) $(LOG_DIR) $(BUILD)/plan/$(1).report \
 	  $(if $(FP_QUIET),--quiet)
 list-$(1): $(BUILD)/plan/$(1).list
 	@sed 's|^|$(DIST)/|' $$<

@@ -1,11 +1,12 @@
 #!/bin/sh
 # What one make run did for one distribution, and whether it failed:
-#   summary.sh RUN_DIR DISTRO PLANNED DIST LOG_DIR PLAN_REPORT [--quiet]
-# Counts every output of the distribution: those planned (built, up to date, failed in this run)
-# and those the plan left out (PLAN_REPORT, tools/plan): failed earlier with the inputs they
-# still have (verdicts, not tried again), unservable, published. Lists this run's failures with their logs. Fails when an output
+#   summary.sh RUN_DIR DISTRO PLANNED UP_TO_DATE DIST LOG_DIR PLAN_REPORT [--quiet]
+# Counts every output of the distribution: those planned (built, up to date, failed in this run),
+# those already up to date (the plan had no work for them), and those the plan left out
+# (PLAN_REPORT, tools/plan): failed earlier with the inputs they still have (verdicts, not tried
+# again), unservable, published. Lists this run's failures with their logs. Fails when an output
 # failed in this run. --quiet (make -s): nothing when nothing failed.
-run=$1 distro=$2 total=$3 dist=$4 logs=$5 report=$6 quiet=${7:-}
+run=$1 distro=$2 total=$3 fresh=$4 dist=$5 logs=$6 report=$7 quiet=${8:-}
 count() { [ -f "$1" ] && wc -l <"$1" | tr -d ' ' || echo 0; }
 left() { [ -f "$report" ] && awk -F'\t' -v w="$1" '$5 ~ "^" w { n++ } END { print n + 0 }' "$report" || echo 0; }
 built=$(count "$run/$distro.built")
@@ -14,7 +15,7 @@ earlier=$(left failed) unservable=$(left unservable) published=$(left published)
 if [ "$failed" = 0 ] && [ -n "$quiet" ]; then
 	exit 0
 fi
-line="$distro: $((total + earlier + unservable + published)) outputs: $built built, $((total - built - failed)) up to date, $failed failed"
+line="$distro: $((total + fresh + earlier + unservable + published)) outputs: $built built, $((fresh + total - built - failed)) up to date, $failed failed"
 [ "$earlier" = 0 ] || line="$line; $earlier failed before with the same inputs (RETRY_FAILED=1 tries them)"
 [ "$unservable" = 0 ] || line="$line; $unservable unservable"
 [ "$published" = 0 ] || line="$line; $published published"

@@ -34,6 +34,7 @@
 
 struct row {
 	char *path, *kid, *kind, *release, *role, *source; /* source: the compiled path */
+	int stale;                                         /* -1 not known yet, else a bool */
 };
 
 static int cmp_str(const void *a, const void *b)
@@ -102,8 +103,8 @@ static unsigned long shard_of(const char *s, unsigned long n)
 
 
 static const char *distro, *verdicts, *dist, *kernel_ids;
-static const char **stamps, **deps;
-static size_t nstamps, ndeps;
+static const char **stamps, **deps, **kind_deps;
+static size_t nstamps, ndeps, nkind_deps;
 static bool retry;
 
 /* The file's modification time, or -1 when it is not there. */
@@ -113,6 +114,16 @@ static double mtime_of(const char *path)
 	if (stat(path, &st) != 0)
 		return -1;
 	return (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9;
+}
+
+/* The file's modification time in nanoseconds, as make compares them, or -1 when it is not
+ * there. */
+static long long mtime_ns(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return -1;
+	return (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
 }
 
 static const char *stamp_of(const char *key)
@@ -166,6 +177,56 @@ static char *valid_verdict(const struct row *w)
 	return why;
 }
 
+/* Whether make would remake w's output: it is missing, or an input of its rule (mk/outputs.mk:
+ * the kernel's identity, its driver version's and kind's stamps, the distribution's and the
+ * kind's scripts) is newer, or one of them is not there yet. The kernel's work tree, the rule's
+ * other prerequisite, is an intermediate made only for work that is needed. */
+static bool build_stale(const struct row *w)
+{
+	char *path = xasprintf("%s/%s", dist, w->path);
+	long long out = mtime_ns(path);
+	free(path);
+	if (out < 0)
+		return true;
+	char dv[256];
+	snprintf(dv, sizeof dv, "%.*s", (int)strcspn(w->path, "/"), w->path);
+	char *id = xasprintf("%s/%s/%s.id", kernel_ids, distro, w->kid);
+	const char *inputs[] = { id, stamp_of(dv), stamp_of(w->kind) };
+	bool stale = false;
+	for (size_t k = 0; k < 3 && !stale; k++) {
+		long long t = inputs[k] ? mtime_ns(inputs[k]) : -1;
+		stale = t < 0 || t > out;
+	}
+	free(id);
+	for (size_t k = 0; k < ndeps && !stale; k++) {
+		long long t = mtime_ns(deps[k]);
+		stale = t < 0 || t > out;
+	}
+	size_t kl = strlen(w->kind);
+	for (size_t k = 0; k < nkind_deps && !stale; k++)
+		if (!strncmp(kind_deps[k], w->kind, kl) && kind_deps[k][kl] == '=') {
+			long long t = mtime_ns(kind_deps[k] + kl + 1);
+			stale = t < 0 || t > out;
+		}
+	return stale;
+}
+
+/* An output that failed with the inputs it still has, and why. */
+struct failure {
+	const char *path;
+	char *why;
+};
+
+static int cmp_failures(const void *a, const void *b)
+{
+	return strcmp(((const struct failure *)a)->path, ((const struct failure *)b)->path);
+}
+
+static int cmp_row_paths(const void *a, const void *b)
+{
+	return strcmp((*(struct row *const *)a)->path, (*(struct row *const *)b)->path);
+}
+
 static int cmp_rows(const void *a, const void *b)
 {
 	const struct row *x = a, *y = b;
@@ -205,6 +266,11 @@ int main(int argc, char **argv)
 		} else if (!strcmp(opt, "--dep")) {
 			deps = xrealloc(deps, (ndeps + 1) * sizeof *deps);
 			deps[ndeps++] = val;
+		} else if (!strcmp(opt, "--kind-dep")) {
+			if (!strchr(val, '='))
+				die("--kind-dep %s: expected KIND=FILE", val);
+			kind_deps = xrealloc(kind_deps, (nkind_deps + 1) * sizeof *kind_deps);
+			kind_deps[nkind_deps++] = val;
 		} else if (!strcmp(opt, "--retry-failed")) {
 			retry = true;
 			i--; /* takes no value */
@@ -258,7 +324,7 @@ int main(int argc, char **argv)
 				die_line(argv[i], lineno, "unknown role '%s'", role);
 			all = xrealloc(all, (nall + 1) * sizeof *all);
 			all[nall++] = (struct row){ xstrdup(field[0]), xstrdup(field[1]), xstrdup(field[2]), xstrdup(field[3]),
-						    xstrdup(role), xstrdup(source) };
+						    xstrdup(role), xstrdup(source), -1 };
 		}
 		if (ferror(f))
 			die_at(argv[i], "read error");
@@ -267,7 +333,7 @@ int main(int argc, char **argv)
 	}
 
 	/* What failed already, with the inputs it has now: the paths, with their reasons. */
-	char **failed = NULL, **failed_why = NULL;
+	struct failure *failed = NULL;
 	size_t nfailed = 0;
 	for (size_t r = 0; verdicts && !retry && r < nall; r++) {
 		if (strcmp(all[r].role, "build"))
@@ -276,9 +342,10 @@ int main(int argc, char **argv)
 		if (!why)
 			continue;
 		failed = xrealloc(failed, (nfailed + 1) * sizeof *failed);
-		failed_why = xrealloc(failed_why, (nfailed + 1) * sizeof *failed_why);
-		failed[nfailed] = all[r].path, failed_why[nfailed++] = why;
+		failed[nfailed++] = (struct failure){ all[r].path, why };
 	}
+	if (nfailed)
+		qsort(failed, nfailed, sizeof *failed, cmp_failures);
 
 	struct row *rows = NULL;
 	size_t nrows = 0;
@@ -292,9 +359,9 @@ int main(int argc, char **argv)
 			continue;
 		}
 		const char *why = NULL;
-		for (size_t k = 0; k < nfailed && !why; k++)
-			if (!strcmp(failed[k], w->source))
-				why = failed_why[k];
+		struct failure key = { w->source, NULL }, *hit;
+		if (nfailed && (hit = bsearch(&key, failed, nfailed, sizeof *failed, cmp_failures)))
+			why = hit->why;
 		if (why) {
 			fprintf(rep, "%s\t%s\t%s\t%s\tfailed %s\n", w->path, w->kid, w->kind, w->release, why);
 			continue;
@@ -312,20 +379,65 @@ int main(int argc, char **argv)
 	if (nrows)
 		qsort(rows, nrows, sizeof *rows, cmp_rows);
 
+	/* What make would do nothing for is left out of the plan (but not of the list): a no-op run
+	 * then reads no rule of the distribution's outputs at all. A copy is stale when its source
+	 * is, or is newer. */
+	struct row **builds = xrealloc(NULL, (nall + 1) * sizeof *builds);
+	size_t nbuilds = 0;
+	for (size_t r = 0; r < nall; r++)
+		if (!strcmp(all[r].role, "build"))
+			builds[nbuilds++] = &all[r];
+	if (nbuilds)
+		qsort(builds, nbuilds, sizeof *builds, cmp_row_paths);
+	size_t nstale = 0;
+	for (size_t r = 0; r < nrows; r++) {
+		struct row *w = &rows[r];
+		if (!strcmp(w->role, "build")) {
+			w->stale = build_stale(w);
+		} else {
+			struct row key = { .path = w->source }, *kp = &key;
+			struct row **src = nbuilds ? bsearch(&kp, builds, nbuilds, sizeof *builds, cmp_row_paths) : NULL;
+			if (src && (*src)->stale < 0)
+				(*src)->stale = build_stale(*src);
+			char *path = xasprintf("%s/%s", dist, w->path), *from = xasprintf("%s/%s", dist, w->source);
+			long long out = mtime_ns(path), in = mtime_ns(from);
+			w->stale = !src || (*src)->stale || out < 0 || in < 0 || in > out;
+			free(path);
+			free(from);
+		}
+		nstale += w->stale;
+	}
+	free(builds);
+
 	printf("# Planned by tools/plan: do not edit.\n");
 	printf("PLAN.%s :=", distro);
+	const char *last = NULL;
 	for (size_t r = 0; r < nrows; r++)
-		if (!r || strcmp(rows[r].kid, rows[r - 1].kid))
+		if (rows[r].stale && (!last || strcmp(rows[r].kid, last))) {
 			printf(" \\\n  done/%s/%s", distro, rows[r].kid);
+			last = rows[r].kid;
+		}
 	putchar('\n');
+	/* One goal per kernel with work, naming its stale outputs (rows are sorted by kernel). */
+	const char *open_kid = NULL;
 	for (size_t r = 0; r < nrows; r++) {
-		if (!r || strcmp(rows[r].kid, rows[r - 1].kid))
+		if (!rows[r].stale)
+			continue;
+		if (!open_kid || strcmp(open_kid, rows[r].kid)) {
+			if (open_kid)
+				printf(" ; $(call done_kernel,%s/%s)\n", distro, open_kid);
 			printf("done/%s/%s:", distro, rows[r].kid);
+			open_kid = rows[r].kid;
+		}
 		printf(" $(DIST)/%s", rows[r].path);
-		if (r + 1 == nrows || strcmp(rows[r].kid, rows[r + 1].kid))
-			printf(" ; $(call done_kernel,%s/%s)\n.PHONY: done/%s/%s\n", distro, rows[r].kid, distro, rows[r].kid);
 	}
-	printf("PLANNED.%s := %zu\n", distro, nrows);
+	if (open_kid)
+		printf(" ; $(call done_kernel,%s/%s)\n", distro, open_kid);
+	/* One .PHONY for all: make checks each new prerequisite of a target against those it has,
+	 * so a .PHONY line per kernel costs time quadratic in the kernels (1.6 s at 25,000). */
+	printf(".PHONY: $(PLAN.%s)\n", distro);
+	printf("PLANNED.%s := %zu\n", distro, nstale);
+	printf("UPTODATE.%s := %zu\n", distro, nrows - nstale);
 
 	char **paths = xrealloc(NULL, (nrows + 1) * sizeof *paths);
 	for (size_t r = 0; r < nrows; r++)
@@ -352,9 +464,8 @@ int main(int argc, char **argv)
 	free(all);
 	free(rows);
 	for (size_t k = 0; k < nfailed; k++)
-		free(failed_why[k]);
+		free(failed[k].why);
 	free(failed);
-	free(failed_why);
 	free(stamps);
 	free(deps);
 	for (size_t p = 0; p < npublished; p++)
