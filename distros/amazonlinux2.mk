@@ -1,4 +1,4 @@
-# Amazon Linux 2, the design's reference distribution: the distribution as data. mk/rpmmd.mk
+# Amazon Linux 2, the design's reference distribution: the distribution as data. mk/family-rpmmd.mk
 # reads any rpm-md repository. Each repository is found through its mirror.list, as yum finds
 # it; the lists name https://cdn.amazonlinux.com, and MIRROR_amazonlinux2 may point at a copy of
 # that tree (the lists are then read from the copy and their URLs rewritten to it).
