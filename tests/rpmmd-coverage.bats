@@ -69,7 +69,10 @@ kernel() {
 		rpm=$(rpmrepo_build "$RPMS" "$iname" "${vr%%-*}" "${vr#*-}" w9.xzdio "$arch") || return 1
 		ifield=$(stage "${ispec%%:*}" "${ispec#*:}" "$rpm") || return 1
 	fi
-	printf 'distros/os-release/%s\t%s\t%s\t#1 SMP\tusr/src/kernels/%s\t%s\t%s\n' "$osr" "$arch" "$r" "$r" \
+	# Oracle's UEK builds print #2 (tools/rpmmd-index.c).
+	local n=1
+	case $dname in kernel-uek*) n=2 ;; esac
+	printf 'distros/os-release/%s\t%s\t%s\t#%s SMP\tusr/src/kernels/%s\t%s\t%s\n' "$osr" "$arch" "$r" "$n" "$r" \
 		"$dfield" "$ifield" >>"$WANT"
 }
 
@@ -333,16 +336,16 @@ probe() {
 	# gets no name from it.
 	names_are \
 		falco_ol_3.10.0-1160.119.1.0.1.el7.x86_64_1.ko \
-		falco_ol_4.14.35-2047.543.3.el7uek.x86_64_1.o falco_ol_5.4.17-2136.339.5.el7uek.x86_64_1.o \
+		falco_ol_4.14.35-2047.543.3.el7uek.x86_64_2.o falco_ol_5.4.17-2136.339.5.el7uek.x86_64_2.o \
 		falco_ol_6.12.0-55.12.1.0.1.el10_0.x86_64_1.o falco_ol_6.12.0-55.12.1.0.1.el10_0.x86_64_1.ko \
-		falco_ol_6.12.0-100.28.2.el10uek.x86_64_1.o
+		falco_ol_6.12.0-100.28.2.el10uek.x86_64_2.o
 	loader_names_match oracle
 	# The bash loaders (Falco 0.35.1-0.36) ask UEK R4 hosts for both kinds.
 	list oracle FALCO_RULES=0.35
-	echo "$output" | grep -qx "$D/dist/$DV/x86_64/falco_ol_4.1.12-124.93.1.el7uek.x86_64_1.o"
-	echo "$output" | grep -qx "$D/dist/$DV/x86_64/falco_ol_4.1.12-124.93.1.el7uek.x86_64_1.ko"
-	probe 4.14.35-2047.543.3.el7uek.x86_64 falco_ol_4.14.35-2047.543.3.el7uek.x86_64_1.o
-	probe 6.12.0-100.28.2.el10uek.x86_64 falco_ol_6.12.0-100.28.2.el10uek.x86_64_1.o
+	echo "$output" | grep -qx "$D/dist/$DV/x86_64/falco_ol_4.1.12-124.93.1.el7uek.x86_64_2.o"
+	echo "$output" | grep -qx "$D/dist/$DV/x86_64/falco_ol_4.1.12-124.93.1.el7uek.x86_64_2.ko"
+	probe 4.14.35-2047.543.3.el7uek.x86_64 falco_ol_4.14.35-2047.543.3.el7uek.x86_64_2.o
+	probe 6.12.0-100.28.2.el10uek.x86_64 falco_ol_6.12.0-100.28.2.el10uek.x86_64_2.o
 	grep -q 'GET /yum.oracle.com/repo/OracleLinux/OL10/UEKR8/x86_64/Packages/kernel-uek-devel-6.12.0-100.28.2.el10uek.x86_64.rpm' "$FP_HTTP_LOG"
 }
 

@@ -402,14 +402,15 @@ broken_copy() {
 		{
 			printf 'distros/os-release/ol-9\tx86_64\t%s.x86_64\t#1 SMP\tusr/src/kernels/%s.x86_64\t%s\t%s\n' "$rhck" "$rhck" \
 				"$(pkg OL9/appstream/x86_64 "kernel-devel-$rhck.x86_64.rpm")" "$(pkg OL9/baseos/latest/x86_64 "kernel-core-$rhck.x86_64.rpm")"
-			printf 'distros/os-release/ol-9\tx86_64\t%s.x86_64\t#1 SMP\tusr/src/kernels/%s.x86_64\t%s\t%s\n' "$uek7" "$uek7" \
+			printf 'distros/os-release/ol-9\tx86_64\t%s.x86_64\t#2 SMP\tusr/src/kernels/%s.x86_64\t%s\t%s\n' "$uek7" "$uek7" \
 				"$(pkg OL9/UEKR7/x86_64 "kernel-uek-devel-$uek7.x86_64.rpm")" "$(pkg OL9/UEKR7/x86_64 "kernel-uek-core-$uek7.x86_64.rpm")"
-			printf 'distros/os-release/ol-8\tx86_64\t%s.x86_64\t#1 SMP\tusr/src/kernels/%s.x86_64\t%s\t%s\n' "$uek6" "$uek6" \
+			printf 'distros/os-release/ol-8\tx86_64\t%s.x86_64\t#2 SMP\tusr/src/kernels/%s.x86_64\t%s\t%s\n' "$uek6" "$uek6" \
 				"$(pkg OL8/UEKR6/x86_64 "kernel-uek-devel-$uek6.x86_64.rpm")" "$(pkg OL8/UEKR6/x86_64 "kernel-uek-$uek6.x86_64.rpm")"
 		} | LC_ALL=C sort
 	)
 	diff -u <(echo "$want") "$d/build/listing/oracle.tsv"
-	probe=$d/dist/9.9.9+test/x86_64/falco_ol_$uek7.x86_64_1.o
+	# Named as its hosts ask for it: UEK kernels print #2.
+	probe=$d/dist/9.9.9+test/x86_64/falco_ol_$uek7.x86_64_2.o
 	run rmake "$d" MIRROR_oracle="file://$s" DRIVER_SOURCE="$TOP/tests/fixtures/tiny-driver" "$probe"
 	echo "$output"
 	[ "$status" -eq 0 ]

@@ -644,10 +644,13 @@ static int cmd_listing(int argc, char **argv)
 		if (!img)
 			img = find_pkg(stems[k], p);
 		/* rpm kernels are built once per release: uname -v is "#1 SMP ..." (checked later
-		 * against UTS_VERSION in the headers). */
-		char *line = xasprintf("%s\t%s\t%s-%s.%s\t#1 SMP\tusr/src/kernels/%s-%s.%s\t%s|%s|%s\t",
-				       repos[p->repo].os_release, p->arch, p->ver, p->rel, p->arch, p->ver, p->rel,
-				       p->arch, p->url, p->sha256, p->size);
+		 * against UTS_VERSION where the headers have it), except Oracle's Unbreakable
+		 * Enterprise Kernels, whose build prints "#2 SMP" (as their hosts show, and as
+		 * kernel-crawler and the drivers Falco publishes for UEK name them). */
+		bool uek = !strncmp(p->name, "kernel-uek", 10);
+		char *line = xasprintf("%s\t%s\t%s-%s.%s\t#%d SMP\tusr/src/kernels/%s-%s.%s\t%s|%s|%s\t",
+				       repos[p->repo].os_release, p->arch, p->ver, p->rel, p->arch, uek ? 2 : 1, p->ver,
+				       p->rel, p->arch, p->url, p->sha256, p->size);
 		char *full = img ? xasprintf("%s%s|%s|%s\n", line, img->url, img->sha256, img->size)
 				 : xasprintf("%s-\n", line);
 		free(line);

@@ -24,7 +24,10 @@ rpmrepo_build() {
 			mkdir -p "$d/include/generated" "$d/include/linux"
 			printf 'all modules:\n\t$(CLANG) -Iinclude -O2 -g -emit-llvm -c $(M)/probe.c -o $(M)/probe.ll\n\t$(LLC) -march=bpf -filetype=obj -o $(M)/probe.o $(M)/probe.ll\n' >"$d/Makefile"
 			echo "#define UTS_RELEASE \"$kr\"" >"$d/include/generated/utsrelease.h"
-			echo '#define UTS_VERSION "#1 SMP Mon Jan 1 00:00:00 UTC 2026"' >"$d/include/generated/utsversion.h"
+			# Oracle's UEK builds print #2; every other rpm kernel #1.
+			local n=1
+			case $name in kernel-uek*) n=2 ;; esac
+			echo "#define UTS_VERSION \"#$n SMP Mon Jan 1 00:00:00 UTC 2026\"" >"$d/include/generated/utsversion.h"
 			echo '/* headers */' >"$d/include/linux/kernel.h"
 			;;
 		*)
