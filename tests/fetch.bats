@@ -10,9 +10,14 @@ setup_file() {
 	#   always  every GET does that
 	#   norange like once, but Range is ignored: every later GET sends the whole file with 200
 	#   etag    serves with an ETag (the file's SHA-256) and answers If-None-Match with 304
+	#   reset   like once, but the connection is reset (RST) mid-body instead of closed
+	#   err500  the first GET of each path is answered 500, later ones properly
+	#   loop    every GET is redirected to itself
+	#   huge    every answer carries a 1 MiB header
+	#   trickle every GET sends its body a byte every 0.2 s
 	# It logs "GET <path> range=<Range> inm=<If-None-Match>" for every request.
 	cat >"$BATS_FILE_TMPDIR/flaky.py" <<'PY'
-import hashlib, http.server, os, re, socket, sys
+import hashlib, http.server, os, re, socket, struct, sys, time
 
 mode = sys.argv[1]
 seen = set()
@@ -32,6 +37,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_error(404)
             return
         etag = '"' + hashlib.sha256(data).hexdigest() + '"'
+        if mode == "loop":
+            self.send_response(302)
+            self.send_header("Location", self.path)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if mode == "err500" and self.path not in seen:
+            seen.add(self.path)
+            self.send_response(500)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if mode == "etag" and inm == etag:
             self.send_response(304)
             self.send_header("ETag", etag)
@@ -50,7 +67,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         if mode == "etag":
             self.send_header("ETag", etag)
+        if mode == "huge":
+            self.send_header("X-Padding", "x" * (1 << 20))
         self.end_headers()
+        if mode == "trickle":
+            for b in body:
+                self.wfile.write(bytes([b]))
+                self.wfile.flush()
+                time.sleep(0.2)
+            return
+        if first and mode == "reset":
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+            return
         if mode == "always" or (first and mode in ("once", "norange")):
             self.wfile.write(body[: len(body) // 2])
             self.wfile.flush()
@@ -129,7 +161,7 @@ teardown() {
 	# above could not have passed by accident.
 	echo corrupted >"$OUTDIR/pkg.deb"
 	run "$FETCH" --retries 0 --sha256 "$SHA" "$url" "$OUTDIR/pkg.deb"
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 5 ]
 	[[ "$output" == *"$url"* ]]
 	[ "$(cat "$OUTDIR/pkg.deb")" = corrupted ]
 }
@@ -279,7 +311,7 @@ teardown() {
 	[ ! -e "$OUTDIR/x" ]
 }
 
-@test "fetch: every failure frees what it took, so a sanitizer build keeps its exit status (4, 1)" {
+@test "fetch: every failure frees what it took, so a sanitizer build keeps its exit status (4, 5)" {
 	export ASAN_OPTIONS=detect_leaks=1
 	fp_http_start "$SRV"
 	run "$FETCH" --retries 0 "$FP_HTTP_URL/no-such.deb" "$OUTDIR/x"
@@ -292,7 +324,7 @@ teardown() {
 	url=$FP_HTTP_URL/pkg.deb
 	fp_http_stop
 	run "$FETCH" --retries 0 --sha256 "$SHA" "$url" "$OUTDIR/x"
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 5 ]
 	[[ "$output" == "fetch: $url: "* ]]
 	[[ "$output" != *LeakSanitizer* ]]
 	# A transfer cut off, after its retry.
@@ -301,4 +333,56 @@ teardown() {
 	[ "$status" -eq 1 ]
 	[[ "$output" != *LeakSanitizer* ]]
 	[ ! -e "$OUTDIR/x" ]
+}
+
+@test "fetch: a connection reset mid-body is resumed on the next try, and the file is whole" {
+	fp_http_start "$SRV" "$BATS_FILE_TMPDIR/flaky.py" reset
+	run "$FETCH" --sha256 "$SHA" --size 262144 "$FP_HTTP_URL/pkg.deb" "$OUTDIR/pkg.deb"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	cmp "$SRV/pkg.deb" "$OUTDIR/pkg.deb"
+	[ ! -e "$OUTDIR/pkg.deb.part" ]
+	# The reset was said, with the URL, and the retry asked for the rest.
+	[[ "$output" == *"$FP_HTTP_URL/pkg.deb: "*"retrying in 1s"* ]]
+	grep -q '^GET /pkg.deb range=bytes=[0-9]*-' "$FP_HTTP_LOG"
+}
+
+@test "fetch: a server error is retried with back-off; a mirror that answers 500 and then 200 gives the file" {
+	fp_http_start "$SRV" "$BATS_FILE_TMPDIR/flaky.py" err500
+	run "$FETCH" --sha256 "$SHA" "$FP_HTTP_URL/pkg.deb" "$OUTDIR/pkg.deb"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	cmp "$SRV/pkg.deb" "$OUTDIR/pkg.deb"
+	[[ "$output" == *"$FP_HTTP_URL/pkg.deb: server error, retrying in 1s"* ]]
+	[ "$(grep -c '^GET /pkg.deb' "$FP_HTTP_LOG")" -eq 2 ]
+	# Without retries the 500 is the answer, named.
+	run "$FETCH" --retries 0 "$FP_HTTP_URL/other.deb" "$OUTDIR/other.deb"
+	[ "$status" -eq 4 ]
+}
+
+@test "fetch: a redirect loop, a huge header and a mirror that trickles each fail naming the URL and the fault, leaving nothing" {
+	fp_http_start "$SRV" "$BATS_FILE_TMPDIR/flaky.py" loop
+	run "$FETCH" --retries 1 --sha256 "$SHA" "$FP_HTTP_URL/pkg.deb" "$OUTDIR/pkg.deb"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == "fetch: $FP_HTTP_URL/pkg.deb: "*"redirect"* ]]
+	[ ! -e "$OUTDIR/pkg.deb" ]
+	[ ! -e "$OUTDIR/pkg.deb.part" ]
+	fp_http_stop
+	fp_http_start "$SRV" "$BATS_FILE_TMPDIR/flaky.py" huge
+	run "$FETCH" --retries 0 --sha256 "$SHA" "$FP_HTTP_URL/pkg.deb" "$OUTDIR/pkg.deb"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == "fetch: $FP_HTTP_URL/pkg.deb: "*[Hh]eader* ]]
+	[ ! -e "$OUTDIR/pkg.deb" ]
+	fp_http_stop
+	fp_http_start "$SRV" "$BATS_FILE_TMPDIR/flaky.py" trickle
+	start=$(date +%s)
+	run "$FETCH" --retries 1 --stall-seconds 2 --sha256 "$SHA" "$FP_HTTP_URL/pkg.deb" "$OUTDIR/pkg.deb"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == "fetch: $FP_HTTP_URL/pkg.deb: "*"too slow"* ]]
+	[ ! -e "$OUTDIR/pkg.deb" ]
+	# It gave up (two attempts of about 2 s, and the back-off), not waited on the trickle.
+	[ $(($(date +%s) - start)) -lt 30 ]
 }

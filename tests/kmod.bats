@@ -83,9 +83,11 @@ kmake() {
 @test "kmod: a kernel built by a compiler this project cannot get is a verdict, as is a module for another release" {
 	d=$FIX/a
 	cat "$FIX/a.log"
-	[ ! -e "$d/dist/$K3" ] && [ ! -e "$d/dist/$K4" ]
+	[ ! -e "$d/dist/$K3" ]
+	[ ! -e "$d/dist/$K4" ]
 	# Their probes need no compiler of the kernel's and are built.
-	[ -f "$d/dist/${K3%.ko}.o" ] && [ -f "$d/dist/${K4%.ko}.o" ]
+	[ -f "$d/dist/${K3%.ko}.o" ]
+	[ -f "$d/dist/${K4%.ko}.o" ]
 	grep -qx "  failed: $d/dist/$K3: no compiler: no gcc-99 for the kernel's compiler 'gcc-99 (Acme 99.1.0-1) 99.1.0' (distros/toolchains.mk names none) (log: $d/build/logs/$K3.log)" "$FIX/a.log"
 	grep -q "^  failed: $d/dist/$K4: the module's vermagic is '9.9.0-7-amd64 SMP mod_unload ', not for 9.9.0-4-amd64 " "$FIX/a.log"
 	grep -qx 'result=failed' "$d/build/verdicts/$K3"
@@ -148,7 +150,8 @@ is_module_for() {
 @test "live: Falco 0.43.1's modules for Debian 12 (this host's gcc-12) and Debian 13 (a root of Debian 13's gcc-14)" {
 	live_ready
 	d=$FIX/live b=$(newest 12) t=$(newest 13)
-	[ -n "$b" ] && [ -n "$t" ]
+	[ -n "$b" ]
+	[ -n "$t" ]
 	kb=$d/dist/$(path_of 0.43.1 "$b" kmod) kt=$d/dist/$(path_of 0.43.1 "$t" kmod)
 	[[ "$kb" == "$d/dist/9.1.0+driver/x86_64/falco_debian_"*.ko ]]
 	run lmake "$d" FALCO_VERSIONS=0.43.1 "$kb" "$kt"

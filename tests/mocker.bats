@@ -15,7 +15,8 @@ setup() {
 	HOST_R=$(cat /proc/sys/kernel/osrelease)
 	HOST_V=$(cat /proc/sys/kernel/version)
 	HOST_M=$(uname -m)
-	[ "$HOST_R" != "$R" ] && [ "$HOST_M" != "$M" ]
+	[ "$HOST_R" != "$R" ]
+	[ "$HOST_M" != "$M" ]
 	! cmp -s /etc/os-release "$OSR" || false
 }
 

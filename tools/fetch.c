@@ -1,6 +1,6 @@
 /* fetch: download one URL to one file, atomically, optionally pinned to a SHA-256.
  *
- *   fetch [--sha256 HEX] [--size N] [--refresh] [--retries N] [--quiet] URL OUT
+ *   fetch [--sha256 HEX] [--size N] [--refresh] [--retries N] [--stall-seconds N] [--quiet] URL OUT
  *
  * With --sha256 the download is refused unless it hashes to HEX, and an OUT that already has
  * that hash is left alone without any request: packages are addressed by their hash, so a
@@ -121,6 +121,7 @@ struct request {
 	bool pinned;      /* a --sha256 download, which may be resumed */
 	long long want_size;
 	int retries;
+	long stall_seconds; /* under 1 KiB/s for this long is a failed attempt */
 	bool quiet;
 };
 
@@ -173,7 +174,7 @@ static enum outcome download(const struct request *rq, struct transfer *t)
 		curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 30L);
 		/* A stalled mirror must not hang a nightly build: under 1 KiB/s for a minute fails. */
 		curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-		curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);
+		curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, rq->stall_seconds);
 		curl_easy_setopt(curl, CURLOPT_USERAGENT, "falco-probes-fetch/1");
 		if (resume_from)
 			curl_easy_setopt(curl, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)resume_from);
@@ -206,7 +207,10 @@ static enum outcome download(const struct request *rq, struct transfer *t)
 				warn_at(rq->url, "not found");
 				result = NOT_FOUND;
 			} else if (rc != CURLE_OK) {
-				warn_at(rq->url, "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+				/* curl gives up on an oversized header as if memory had run out. */
+				warn_at(rq->url, "%s", rc == CURLE_OUT_OF_MEMORY ? "the answer's headers are too large to read" :
+						       errbuf[0]                 ? errbuf :
+										   curl_easy_strerror(rc));
 				if (rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_CONNECT)
 					result = UNREACHABLE;
 			} else {
@@ -232,11 +236,13 @@ int main(int argc, char **argv)
 	long long want_size = -1;
 	bool refresh = false, quiet = false;
 	int retries = 4;
+	long stall_seconds = 60;
 	static const struct option longopts[] = {
 		{ "sha256", required_argument, NULL, 's' },
 		{ "size", required_argument, NULL, 'z' },
 		{ "refresh", no_argument, NULL, 'r' },
 		{ "retries", required_argument, NULL, 'n' },
+		{ "stall-seconds", required_argument, NULL, 't' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -259,6 +265,11 @@ int main(int argc, char **argv)
 		case 'r':
 			refresh = true;
 			break;
+		case 't':
+			stall_seconds = atol(optarg);
+			if (stall_seconds < 1)
+				die("--stall-seconds %s: expected a number of seconds", optarg);
+			break;
 		case 'n':
 			retries = atoi(optarg);
 			break;
@@ -266,14 +277,14 @@ int main(int argc, char **argv)
 			quiet = true;
 			break;
 		case 'h':
-			printf("usage: fetch [--sha256 HEX] [--size N] [--refresh] [--retries N] [--quiet] URL OUT\n");
+			printf("usage: fetch [--sha256 HEX] [--size N] [--refresh] [--retries N] [--stall-seconds N] [--quiet] URL OUT\n");
 			return 0;
 		default:
 			return 2;
 		}
 	}
 	if (argc - optind != 2) {
-		fprintf(stderr, "usage: fetch [--sha256 HEX] [--size N] [--refresh] [--retries N] [--quiet] URL OUT\n");
+		fprintf(stderr, "usage: fetch [--sha256 HEX] [--size N] [--refresh] [--retries N] [--stall-seconds N] [--quiet] URL OUT\n");
 		return 2;
 	}
 	const char *url = argv[optind], *out = argv[optind + 1];
@@ -297,7 +308,8 @@ int main(int argc, char **argv)
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		die("cannot initialise libcurl");
 	const struct request rq = { .url = url, .part = part, .etag = old_etag, .pinned = want_sha != NULL,
-				    .want_size = want_size, .retries = retries, .quiet = quiet };
+				    .want_size = want_size, .retries = retries, .stall_seconds = stall_seconds,
+				    .quiet = quiet };
 	struct transfer t = { 0 };
 	enum outcome got = download(&rq, &t);
 	curl_global_cleanup();

@@ -2,18 +2,20 @@
 network does: for fault tests of the fetcher, apt and mmdebstrap against the real archive.
 
     mirror-proxy.py UPSTREAM [--corrupt SUBSTR]... [--status SUBSTR=CODE]... [--truncate SUBSTR]...
+                   [--trickle SUBSTR]...
 
 Serves UPSTREAM/<path> for GET and HEAD. A path containing a --corrupt SUBSTR has one byte of its
 body flipped (same length); --status answers CODE with no body; --truncate sends the headers of
-the full length and half the body, then closes. Prints "port N" once it listens and logs one line
+the full length and half the body, then closes; --trickle sends the body a byte every 0.2 s. Prints "port N" once it listens and logs one line
 per request (method, path, what was done to it)."""
 import sys
+import time
 import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 upstream = sys.argv[1].rstrip("/")
-corrupt, status, truncate = [], {}, []
+corrupt, status, truncate, trickle = [], {}, [], []
 args = sys.argv[2:]
 while args:
     opt, val = args[0], args[1]
@@ -25,6 +27,8 @@ while args:
         status[k] = int(v)
     elif opt == "--truncate":
         truncate.append(val)
+    elif opt == "--trickle":
+        trickle.append(val)
     else:
         sys.exit("mirror-proxy.py: unknown option " + opt)
 
@@ -58,7 +62,12 @@ class Proxy(BaseHTTPRequestHandler):
         if cut:
             self.send_header("Connection", "close")
         self.end_headers()
-        if send_body:
+        if send_body and code == 200 and any(t in self.path for t in trickle):
+            for b in body:
+                self.wfile.write(bytes([b]))
+                self.wfile.flush()
+                time.sleep(0.2)
+        elif send_body:
             self.wfile.write(body[: len(body) // 2] if cut else body)
         if cut:
             self.close_connection = True
