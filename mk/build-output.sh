@@ -81,14 +81,23 @@ uname_m=$(sed -n 's/^uname_m=//p' "$id_file")
 uname_r=$(sed -n 's/^uname_r=//p' "$id_file")
 
 fail() {
-	echo "error: $*" >>"$log"
+	why=$*
+	echo "error: $why" >>"$log"
+	# A full disk, or a run stopped under us, is no fact about the kernel or the driver.
+	if grep -q 'No space left on device' "$log"; then
+		is_verdict=0
+		why="$why: no space left on device under $(dirname "$FP_WORK")"
+	elif [ "${is_verdict:-}" = 1 ] && interrupted "$work"; then
+		is_verdict=0
+		echo "error: the run was stopped meanwhile: no verdict" >>"$log"
+	fi
 	rm -rf "${build:-}" "$out.tmp"
 	if [ "${is_verdict:-}" = 1 ]; then
 		v=$FP_VERDICTS/$repo_path
 		mkdir -p "$(dirname "$v")"
 		{
 			echo "result=failed"
-			echo "reason=$*"
+			echo "reason=$why"
 			echo "log=$log"
 		} >"$v.tmp" && mv -f "$v.tmp" "$v"
 		touch "$FP_VERDICTS/.changed"
@@ -97,8 +106,8 @@ fail() {
 		rm -f "$FP_VERDICTS/$repo_path"
 		touch "$FP_VERDICTS/.changed"
 	fi
-	printf '%s\t%s\t%s\n' "$out" "$*" "${is_verdict:-0}" >>"$FP_RUN/$distro.failed"
-	echo "  FAILED  $distro $uname_r: $* (log: $log)" >&2
+	printf '%s\t%s\t%s\n' "$out" "$why" "${is_verdict:-0}" >>"$FP_RUN/$distro.failed"
+	echo "  FAILED  $distro $uname_r: $why (log: $log)" >&2
 	[ "${FP_KEEP_GOING:-}" = 1 ] && exit 0
 	exit 1
 }
@@ -170,6 +179,8 @@ prefix_map="-ffile-prefix-map=$work_abs=/usr/src/falco-probes"
 # The driver's Makefile writes its objects next to its sources: a private copy per output. Our
 # own make's flags and command-line variables (V, CC, BUILD...) are no business of kbuild's.
 build=$work/build-$FP_DRIVER_VERSION-$kind
+# The compile's own time, in the log, for bench/distribution.sh to set the pipeline's against.
+timed="/usr/bin/time -f kbuild-time:%e:%U:%S -a -o $log"
 rm -rf "$build"
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 
@@ -178,7 +189,7 @@ build_bpf() {
 	bpf=$build/bpf
 	[ -f "$bpf/Makefile" ] || verdict "the driver tree has no bpf/Makefile"
 	# shellcheck disable=SC2046,SC2086 # the kbuild arguments are words
-	(cd "$bpf" && make -j1 KERNELDIR="$tree" CLANG="$CLANG $prefix_map" LLC="$LLC" ${FP_KBUILD_ARGS:-} \
+	(cd "$bpf" && $timed make -j1 KERNELDIR="$tree" CLANG="$CLANG $prefix_map" LLC="$LLC" ${FP_KBUILD_ARGS:-} \
 		$(fact fixup_args)) >>"$log" 2>&1 || kbuild_failed $?
 	[ -f "$bpf/probe.o" ] || verdict "kbuild made no probe.o"
 	# An eBPF ELF object: ELF magic, and e_machine 247 (EM_BPF) in little-endian.
@@ -210,7 +221,7 @@ build_kmod() {
 	# (/dev first: the work tree may be below /dev/shm.)
 	[ "$root" = - ] || run="bwrap --bind $root / --dev /dev --proc /proc --tmpfs /tmp --bind $work_abs $work_abs --chdir $build"
 	# shellcheck disable=SC2046,SC2086 # the kbuild arguments are words
-	(cd "$build" && $run make -j1 -C "$tree" M="$build" CC="$cc" KCFLAGS="$prefix_map" ${FP_KBUILD_ARGS:-} \
+	(cd "$build" && $timed $run make -j1 -C "$tree" M="$build" CC="$cc" KCFLAGS="$prefix_map" ${FP_KBUILD_ARGS:-} \
 		$(fact fixup_args) modules) >>"$log" 2>&1 || kbuild_failed $?
 	built=$build/$module.ko
 	[ -f "$built" ] || verdict "kbuild made no $module.ko"

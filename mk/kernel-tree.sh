@@ -30,16 +30,24 @@ mkdir -p "$(dirname "$log")"
 
 verdict=1
 fail() {
-	echo "error: $*" >>"$log"
+	why=$*
+	echo "error: $why" >>"$log"
+	# A full disk, or a run stopped under us, is no fact about the packages.
+	if grep -q 'No space left on device' "$log"; then
+		verdict=0
+		why="$why: no space left on device under $(dirname "$(dirname "$(dirname "$dir")")")"
+	elif interrupted "$dir"; then
+		verdict=0
+	fi
 	rm -rf "$dir/root"
 	if [ "${FP_KEEP_GOING:-}" = 1 ]; then
 		mkdir -p "$dir"
-		printf 'error=%s\nverdict=%s\nlog=%s\n' "$*" "$verdict" "$log" >"$dir/.tree.tmp" &&
+		printf 'error=%s\nverdict=%s\nlog=%s\n' "$why" "$verdict" "$log" >"$dir/.tree.tmp" &&
 			touch -d @1 "$dir/.tree.tmp" && mv -f "$dir/.tree.tmp" "$dir/.tree"
 		exit 0
 	fi
 	rm -rf "$dir"
-	echo "  FAILED  $distro $uname_r: $* (log: $log)" >&2
+	echo "  FAILED  $distro $uname_r: $why (log: $log)" >&2
 	exit 1
 }
 trap 'rm -rf "$dir"; exit 130' INT TERM HUP

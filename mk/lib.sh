@@ -32,3 +32,11 @@ replace_if_changed() {
 		mv -f "$1" "$2"
 	fi
 }
+
+# interrupted: whether this run was stopped under us: its make has gone (a SIGTERM to make
+# alone, a cancelled CI job), or our work directory was taken away (the run's guardian removes
+# it once make has gone). What fails then is no fact about the kernel or the driver, and must
+# never become a verdict.
+interrupted() {
+	{ [ -n "${FP_MAKE_PID:-}" ] && ! kill -0 "$FP_MAKE_PID" 2>/dev/null; } || { [ -n "${1:-}" ] && [ ! -d "$1" ]; }
+}

@@ -61,14 +61,18 @@ $(PKG_DIR)/%: | $(call tool,fetch)
 	    printf '%s\t%s\n' $@ "$$why" >> $(RUN_DIR)/packages.failed; [ '$(KEEP_GOING)' = 1 ] || exit $$rc; }; \
 	  rm -f $@.err)
 
-KERNEL_TREE = FP_BIN=$(BIN) FP_LOGS=$(LOG_DIR) FP_RUN=$(RUN_DIR) FP_KEEP_GOING=$(KEEP_GOING) sh mk/kernel-tree.sh
+# The make process of this run (the last part of its id, mk/run.sh): a failure seen after it
+# has gone is an interruption, never a verdict.
+MAKE_PID := $(lastword $(subst ., ,$(RUN_ID)))
+KERNEL_TREE = FP_BIN=$(BIN) FP_LOGS=$(LOG_DIR) FP_RUN=$(RUN_DIR) FP_KEEP_GOING=$(KEEP_GOING) FP_MAKE_PID=$(MAKE_PID) \
+  sh mk/kernel-tree.sh
 $(WORK)/%/.tree: | $(call tool,extract)
 	$(call run,TREE    $(subst /, ,$*),FP_FIXUP=$($(firstword $(subst /, ,$*))_FIXUP) \
 	  $(KERNEL_TREE) $(IDS_DIR)/$*.id $(@D) $(filter $(PKG_DIR)/%,$|))
 
 # The driver version of an output path.
 path_dv = $(firstword $(subst /, ,$(patsubst $(DIST)/%,%,$(1))))
-BUILD_OUTPUT = FP_BIN=$(BIN) FP_DIST=$(DIST) FP_WORK=$(WORK) FP_IDS=$(IDS_DIR) FP_LOGS=$(LOG_DIR) \
+BUILD_OUTPUT = FP_BIN=$(BIN) FP_DIST=$(DIST) FP_WORK=$(WORK) FP_IDS=$(IDS_DIR) FP_LOGS=$(LOG_DIR) FP_MAKE_PID=$(MAKE_PID) \
   FP_RUN=$(RUN_DIR) FP_KEEP_GOING=$(KEEP_GOING) FP_RECORDS=$(RECORD_DIR) FP_VERDICTS=$(VERDICT_DIR) \
   CLANG='$(CLANG)' LLC='$(LLC)' FP_KBUILD_ARGS='$(FP_KBUILD_ARGS)' sh mk/build-output.sh
 # The settings of one driver version's build.

@@ -45,21 +45,21 @@ static const char *listing_path;
 
 
 /* Characters that would change the meaning of a make word. A url may start with a $(VARIABLE)
- * so that mirrors stay configurable; nothing else may expand. */
-static bool make_safe(const char *s, bool allow_leading_var)
+ * so that mirrors stay configurable, and may hold colons (a scheme, a port): it is only ever the
+ * value of a := assignment, where they mean nothing to make. Nothing else may expand. */
+static bool make_safe(const char *s, bool is_url)
 {
-	if (allow_leading_var && s[0] == '$' && s[1] == '(') {
+	if (is_url && s[0] == '$' && s[1] == '(') {
 		const char *close = strchr(s, ')');
 		if (!close)
 			return false;
 		s = close + 1;
 	}
-	if (!*s && !allow_leading_var)
+	if (!*s && !is_url)
 		return false;
 	for (; *s; s++)
-		if (strchr("$#,:;=%\\'\"` \t()*?[]{}|", *s))
-			if (!(allow_leading_var && *s == ':' && s[1] == '/' && s[2] == '/'))
-				return false;
+		if (strchr("$#,:;=%\\'\"` \t()*?[]{}|", *s) && !(is_url && *s == ':'))
+			return false;
 	return true;
 }
 
