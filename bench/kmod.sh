@@ -8,15 +8,8 @@
 #   bench/kmod.sh [WORKDIR]     (default build/bench; reused between runs)
 # shellcheck source=bookworm.sh
 source "$(dirname "$0")/bookworm.sh"
-libs=${FP_LIBS_DIR:-$top/../shared/libs}
-if [ -z "${LIBS_ARCHIVES:-}" ]; then
-	[ -f "$libs/9.1.0+driver.tar.gz" ] || { echo "no LIBS_ARCHIVES and no archives in $libs" >&2; exit 1; }
-	python3 -m http.server --bind 127.0.0.1 --directory "$libs" 0 >"$w.http.log" 2>&1 &
-	server=$!
-	trap 'kill $server' EXIT
-	for _ in $(seq 50); do grep -q 'port [0-9]' "$w.http.log" && break; sleep 0.1; done
-	LIBS_ARCHIVES=http://127.0.0.1:$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$w.http.log" | head -n 1)
-fi
+# shellcheck source=libs.sh
+source "$(dirname "$0")/libs.sh"
 args+=(FALCO_VERSIONS=0.43.1 LIBS_ARCHIVES="$LIBS_ARCHIVES")
 module=$(make -s "${args[@]}" list-debian | grep -E '/9\.1\.0\+driver/x86_64/falco_debian_[0-9.]+-[0-9]+-amd64_1\.ko$' |
 	sort -V | tail -n 1)
