@@ -190,29 +190,9 @@ static la_ssize_t read_member(struct archive *nested, void *outer, const void **
 	return n;
 }
 
-int main(int argc, char **argv)
+/* Unpacks the archive open at fd (archive_path names it) into dest, made if need be. */
+static void extract(int fd, const char *dest)
 {
-	set_prog(argv[0]);
-	int i = 1;
-	excludes = xcalloc((size_t)argc, sizeof *excludes);
-	for (; i < argc; i++) {
-		if (strcmp(argv[i], "--quiet") == 0)
-			quiet = true;
-		else if (strcmp(argv[i], "--exclude") == 0 && i + 1 < argc)
-			excludes[nexcludes++] = argv[++i];
-		else
-			break;
-	}
-	if (argc - i != 2) {
-		fprintf(stderr, "usage: extract [--quiet] [--exclude GLOB]... ARCHIVE DESTDIR\n");
-		return 2;
-	}
-	archive_path = argv[i];
-	const char *dest = argv[i + 1];
-
-	int fd = open(archive_path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		die_at(archive_path, "%s", strerror(errno));
 	struct archive *a = reader();
 	if (archive_read_open_fd(a, fd, 1 << 16) != ARCHIVE_OK)
 		die_at(archive_path, "%s", archive_error_string(a));
@@ -237,8 +217,7 @@ int main(int argc, char **argv)
 				unpack(inner, dest);
 				archive_read_free(inner);
 				archive_read_free(a);
-				free(excludes);
-				return 0;
+				return;
 			}
 		} while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN);
 		die_at(archive_path, "no data.tar member: not a Debian package");
@@ -252,6 +231,31 @@ int main(int argc, char **argv)
 		die_at(archive_path, "%s", archive_error_string(a));
 	unpack(a, dest);
 	archive_read_free(a);
+}
+
+int main(int argc, char **argv)
+{
+	set_prog(argv[0]);
+	int i = 1;
+	excludes = xcalloc((size_t)argc, sizeof *excludes);
+	for (; i < argc; i++) {
+		if (strcmp(argv[i], "--quiet") == 0)
+			quiet = true;
+		else if (strcmp(argv[i], "--exclude") == 0 && i + 1 < argc)
+			excludes[nexcludes++] = argv[++i];
+		else
+			break;
+	}
+	if (argc - i != 2) {
+		fprintf(stderr, "usage: extract [--quiet] [--exclude GLOB]... ARCHIVE DESTDIR\n");
+		return 2;
+	}
+	archive_path = argv[i];
+	int fd = open(archive_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die_at(archive_path, "%s", strerror(errno));
+	extract(fd, argv[i + 1]);
+	close(fd);
 	free(excludes);
 	return 0;
 }
