@@ -265,10 +265,13 @@ static void read_probe(void)
 	if (!n_maps)
 		die_at(probe_path, "the maps section declares no map");
 	qsort(maps, (size_t)n_maps, sizeof(maps[0]), cmp_map_offset);
-	/* Each definition runs to the next one; the old layout is 7 words (28 bytes). */
+	/* Each definition runs to the next one, or to the end of the section (a symbol may place
+	 * the next one beyond it); the old layout is 7 words (28 bytes). */
 	for (int i = 0; i < n_maps; i++) {
 		size_t end = i + 1 < n_maps ? maps[i + 1].offset : mdata->d_size;
-		size_t len = end - maps[i].offset;
+		if (end > mdata->d_size)
+			end = mdata->d_size;
+		size_t len = end > maps[i].offset ? end - maps[i].offset : 0;
 		if (maps[i].offset >= mdata->d_size || len < 4 * 4)
 			die_at(probe_path, "map %s: definition outside the maps section", maps[i].name);
 		if (len > sizeof(maps[i].def))
