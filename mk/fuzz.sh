@@ -29,7 +29,11 @@ before=$(find "$crashes" -type f | sort)
 # keep theirs). -timeout: an input that takes 10 s is a hang (the biggest seed takes
 # milliseconds). The scratch files of harnesses that write go under WORK.
 mkdir -p "$work/tmp"
-TMPDIR=$(cd "$work/tmp" && pwd) ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=${FUZZ_LEAKS:-1} \
+# Reports go to the log, whatever a caller's options say (tests/setup_suite.bash sends them to
+# files of its own).
+san=${ASAN_OPTIONS:-}:detect_leaks=${FUZZ_LEAKS:-1}:log_path=stderr
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-}:log_path=stderr
+TMPDIR=$(cd "$work/tmp" && pwd) ASAN_OPTIONS=$san \
 	"$bin" -max_total_time="$seconds" -print_final_stats=1 -close_fd_mask=3 -timeout=10 \
 	-rss_limit_mb=2048 -artifact_prefix="$crashes/" ${FUZZ_FLAGS:-} "$corpus" "$seeds" >"$log" 2>&1
 rc=$?
@@ -59,7 +63,7 @@ if [ "$ncrash" -gt 0 ] || [ "$rc" -ne 0 ]; then
 	if [ "$ncrash" -gt 0 ]; then
 		report=$work/last-crash.log
 		first=$(head -n 1 <<<"$new")
-		TMPDIR=$(cd "$work/tmp" && pwd) ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=${FUZZ_LEAKS:-1}:fast_unwind_on_malloc=0 \
+		TMPDIR=$(cd "$work/tmp" && pwd) ASAN_OPTIONS=$san:fast_unwind_on_malloc=0 \
 			"$bin" -close_fd_mask=3 "$first" >"$report" 2>&1
 		rm -rf "$work/tmp"/fuzz-scratch.*
 		grep -q 'ERROR\|runtime error:' "$report" || report=$log
