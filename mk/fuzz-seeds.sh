@@ -52,8 +52,8 @@ deb-index)
 	cp tests/fixtures/debian/*.Packages* "$out/"
 	for f in tests/fixtures/ubuntu/packages/*; do cp "$f" "$out/ubuntu-${f##*/}"; done
 	;;
-apt-release)
-	cp tools/fuzz/seeds/apt-release/* "$out/"
+apt-release | verify-events)
+	cp "tools/fuzz/seeds/$name"/* "$out/"
 	;;
 rpmmd-repomd)
 	rpm_seeds

@@ -47,6 +47,7 @@ fuzz() {
 @test "fuzz: extract runs clean" { fuzz extract; }
 @test "fuzz: repo runs clean" { fuzz repo; }
 @test "fuzz: bpf-load runs clean" { fuzz bpf-load; }
+@test "fuzz: verify-events runs clean" { fuzz verify-events; }
 @test "fuzz: falconame runs clean" { fuzz falconame; }
 @test "fuzz: kernels-mk runs clean" { fuzz kernels-mk; }
 @test "fuzz: plan runs clean" { fuzz plan; }
