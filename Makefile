@@ -31,6 +31,7 @@ include mk/verify.mk
 include mk/repo.mk
 include mk/kernels.mk
 include mk/check.mk
+include mk/fuzz.mk
 
 .PHONY: help
 help:

@@ -1,5 +1,7 @@
-# The tests: bats-core files under tests/, run against sanitizer builds of the C tools. They
-# run make as a user does, so this make's own flags are not passed down to them.
+# The tests: bats-core files under tests/, run against sanitizer builds of the C tools, with
+# leak detection on and every sanitizer report failing the run (tests/setup_suite.bash);
+# tests/fuzz.bats builds and runs the fuzz harnesses (mk/fuzz.mk). They run make as a user does,
+# so this make's own flags are not passed down to them.
 BATS ?= bats
 TESTS ?= $(sort $(wildcard tests/*.bats))
 

@@ -330,15 +330,165 @@ EOF
 	[ "$(stat -c %a "$DEST/d")" = 755 ]
 }
 
-@test "extract: device nodes and fifos are not created" {
+@test "extract: a FIFO, a socket or a device node refuses the archive, naming it; nothing is made" {
 	mkdir -p "$T/w"
 	echo ok >"$T/w/ok"
 	mkfifo "$T/w/fifo"
-	tar -C "$T/w" -cf "$T/x.tar" ok fifo
-	run "$EXTRACT" "$T/x.tar" "$DEST"
-	[ "$status" -eq 0 ]
-	[ -f "$DEST/ok" ]
+	tar -C "$T/w" -cf "$T/fifo.tar" ok fifo
+	tar -tvf "$T/fifo.tar" | grep -q '^p.* fifo$'
+	run "$EXTRACT" "$T/fifo.tar" "$DEST"
+	[ "$status" -eq 1 ]
+	[[ "$output" == "extract: $T/fifo.tar: entry 'fifo' is a FIFO, which no package holds: refusing the archive" ]]
 	[ ! -e "$DEST/fifo" ]
+	# GNU tar leaves sockets out; cpio keeps them.
+	python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$T/w/sock"
+	(cd "$T/w" && printf 'ok\nsock\n' | cpio --quiet -o -H newc >"$T/sock.cpio")
+	cpio -tv <"$T/sock.cpio" 2>/dev/null | grep -q '^s.* sock$'
+	run "$EXTRACT" "$T/sock.cpio" "$DEST"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"entry 'sock' is a socket"* ]]
+	[ ! -e "$DEST/sock" ]
+	# Device nodes: python's tarfile writes them without root; mknod makes real ones as root.
+	python3 - "$T/dev.tar" <<'PY'
+import sys, tarfile
+with tarfile.open(sys.argv[1], "w") as t:
+    for name, kind in (("dev/null", tarfile.CHRTYPE), ("dev/sda", tarfile.BLKTYPE)):
+        i = tarfile.TarInfo(name)
+        i.type, i.devmajor, i.devminor, i.mode = kind, 1 if kind == tarfile.CHRTYPE else 8, 3 if kind == tarfile.CHRTYPE else 0, 0o666
+        t.addfile(i)
+PY
+	tar -tvf "$T/dev.tar" | grep -q '^c.* dev/null$'
+	run "$EXTRACT" "$T/dev.tar" "$DEST"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"entry 'dev/null' is a character device"* ]]
+	[ ! -e "$DEST/dev/null" ]
+	python3 -c 'import sys, tarfile; t = tarfile.open(sys.argv[1], "w"); i = tarfile.TarInfo("sda"); i.type = tarfile.BLKTYPE; i.devmajor = 8; t.addfile(i)' "$T/blk.tar"
+	run "$EXTRACT" "$T/blk.tar" "$DEST"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"entry 'sda' is a block device"* ]]
+	if [ "$(id -u)" = 0 ]; then
+		mknod "$T/w/null" c 1 3
+		(cd "$T/w" && printf 'ok\nnull\n' | cpio --quiet -o -H newc >"$T/null.cpio")
+		run "$EXTRACT" "$T/null.cpio" "$DEST"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"entry 'null' is a character device"* ]]
+		[ ! -e "$DEST/null" ]
+	fi
+	# Excluded or not: such an archive is not a package.
+	run "$EXTRACT" --exclude 'dev/*' "$T/dev.tar" "$DEST"
+	[ "$status" -eq 1 ]
+}
+
+@test "extract: a decompression bomb is refused before it is written, naming the entry (tar.zst, .deb)" {
+	# 300 MiB of zeros (a sparse file, read as zeros) compress to a few KiB: far past 100 times
+	# the archive's size, and past the 64 MiB any archive may unpack to.
+	mkdir -p "$T/w/usr/src"
+	echo ok >"$T/w/usr/src/a"
+	truncate -s 300M "$T/w/usr/src/zero"
+	tar -C "$T/w" --sort=name --zstd -cf "$T/bomb.tar.zst" usr
+	[ "$(stat -c %s "$T/bomb.tar.zst")" -lt 100000 ]
+	run "$EXTRACT" "$T/bomb.tar.zst" "$DEST"
+	[ "$status" -eq 1 ]
+	[[ "$output" == "extract: $T/bomb.tar.zst: entry 'usr/src/zero' takes it to 314572803 bytes unpacked from "*", more than 100 times its size: a decompression bomb, refusing the archive" ]]
+	[ ! -e "$DEST/usr/src/zero" ]
+	# In a .deb, as dpkg-deb packs it.
+	mkdir -p "$T/w/DEBIAN"
+	printf 'Package: bomb\nVersion: 1\nArchitecture: all\nMaintainer: t <t@example.invalid>\nDescription: t\n' >"$T/w/DEBIAN/control"
+	dpkg-deb -Zzstd --root-owner-group --build "$T/w" "$T/bomb.deb" >/dev/null
+	run "$EXTRACT" "$T/bomb.deb" "$DEST"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$T/bomb.deb: entry './usr/src/zero' takes it to "*"a decompression bomb"* ]]
+	[ ! -e "$DEST/usr/src/zero" ]
+}
+
+@test "extract: many small files that add up to a bomb are refused at the first past 64 MiB" {
+	mkdir -p "$T/w"
+	for i in $(seq -w 1 100); do truncate -s 1M "$T/w/f$i"; done
+	tar -C "$T/w" --sort=name -cJf "$T/many.tar.xz" .
+	run "$EXTRACT" "$T/many.tar.xz" "$DEST"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"entry './f065' takes it to 68157440 bytes unpacked"*"a decompression bomb"* ]]
+	[ -f "$DEST/f064" ]
+	[ ! -e "$DEST/f065" ]
+}
+
+@test "extract: an archive past --max-bytes or --max-entries is refused, naming the entry; one within them is not" {
+	# Random bytes do not compress: this is a limit on the bytes, not on the ratio.
+	mkdir -p "$T/w"
+	for f in a b c; do head -c 1000000 /dev/urandom >"$T/w/$f"; done
+	tar -C "$T/w" -cf "$T/x.tar" a b c
+	run "$EXTRACT" --max-bytes 2500000 "$T/x.tar" "$DEST"
+	[ "$status" -eq 1 ]
+	[[ "$output" == "extract: $T/x.tar: entry 'c' takes it past 2500000 bytes unpacked, more than any package: refusing the archive" ]]
+	[ ! -e "$DEST/c" ]
+	rm -rf "$DEST"
+	run "$EXTRACT" --max-bytes 3000000 "$T/x.tar" "$DEST"
+	[ "$status" -eq 0 ]
+	cmp "$T/w/c" "$DEST/c"
+	run "$EXTRACT" --max-entries 2 "$T/x.tar" "$T/d2"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"entry 'c': more than 2 entries"* ]]
+	run "$EXTRACT" --max-entries 3 "$T/x.tar" "$T/d3"
+	[ "$status" -eq 0 ]
+	# Limits are only lowered, by numbers.
+	run "$EXTRACT" --max-bytes 99999999999999 "$T/x.tar" "$T/d4"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"--max-bytes 99999999999999: not a number up to 4294967296"* ]]
+	run "$EXTRACT" --max-entries -1 "$T/x.tar" "$T/d4"
+	[ "$status" -eq 1 ]
+}
+
+@test "extract: a huge sparse file is refused by its size; a small sparse one unpacks whole" {
+	mkdir -p "$T/w"
+	truncate -s 2T "$T/w/huge"
+	tar -C "$T/w" --sparse -cf "$T/huge.tar" huge
+	tar -tvf "$T/huge.tar" | grep -q ' 2199023255552 .* huge$'
+	[ "$(stat -c %s "$T/huge.tar")" -lt 100000 ]
+	run "$EXTRACT" "$T/huge.tar" "$DEST"
+	[ "$status" -eq 1 ]
+	[[ "$output" == "extract: $T/huge.tar: entry 'huge' is 2199023255552 bytes (a sparse file), more than any file of a package (1073741824): refusing the archive" ]]
+	[ ! -e "$DEST/huge" ]
+	# 10 MiB with 4 KiB of data at its end: within every limit.
+	truncate -s 10M "$T/w/small"
+	printf 'end' | dd of="$T/w/small" bs=1 seek=$((10 * 1024 * 1024 - 3)) conv=notrunc status=none
+	tar -C "$T/w" --sparse -cf "$T/small.tar" small
+	run "$EXTRACT" "$T/small.tar" "$DEST"
+	[ "$status" -eq 0 ]
+	[ "$(stat -c %s "$DEST/small")" = 10485760 ]
+	cmp "$T/w/small" "$DEST/small"
+}
+
+@test "extract: a hard link to an absolute path, or through a symlink out of the tree, is refused" {
+	echo secret >"$T/outside/secret"
+	python3 - "$T/abs.tar" "$T/outside/secret" <<'PY'
+import sys, tarfile
+with tarfile.open(sys.argv[1], "w") as t:
+    i = tarfile.TarInfo("h")
+    i.type, i.linkname = tarfile.LNKTYPE, sys.argv[2]
+    t.addfile(i)
+PY
+	tar -tvPf "$T/abs.tar" | grep -q "^h.* h link to $T/outside/secret$"
+	run "$EXTRACT" "$T/abs.tar" "$DEST"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"entry 'h' is a hard link to '$T/outside/secret', outside $DEST: refusing the archive"* ]]
+	# A symlink out of the tree is not made, so a hard link through it has nothing to link.
+	mkdir -p "$T/s"
+	ln -s ../../../outside "$T/s/out"
+	ln "$T/outside/secret" "$T/s/h"
+	tar -C "$T/s" -cf "$T/through.tar" out
+	python3 - "$T/through.tar" <<'PY'
+import sys, tarfile
+with tarfile.open(sys.argv[1], "a") as t:
+    i = tarfile.TarInfo("h")
+    i.type, i.linkname = tarfile.LNKTYPE, "out/secret"
+    t.addfile(i)
+PY
+	rm "$T/s/h"
+	run "$EXTRACT" "$T/through.tar" "$DEST"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$T/through.tar: h: "* ]]
+	[ "$(stat -c %h "$T/outside/secret")" = 1 ]
+	[ ! -e "$DEST/h" ]
 }
 
 @test "extract: not an archive, a missing file, an empty archive and usage errors fail" {

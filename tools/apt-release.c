@@ -170,6 +170,88 @@ struct entry {
 	char path[512];
 };
 
+/* What a verified Release says: its SHA256 entries and whether the archive serves by hash. */
+struct release {
+	struct entry *entries;
+	size_t nentries;
+	bool by_hash;
+};
+
+/* Reads the verified content (cut into lines in place): it must name suite and not have
+ * expired at now, and it must list hashes. */
+static struct release read_release(char *content, const char *suite, time_t now)
+{
+	struct release r = { 0 };
+	bool suite_ok = false, in_sha256 = false;
+	int lineno = 0;
+	char *save = NULL;
+	for (char *line = strtok_r(content, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		lineno++;
+		if (line[0] == ' ') {
+			if (!in_sha256)
+				continue;
+			struct entry e;
+			if (sscanf(line, " %64s %llu %511s", e.sha256, &e.size, e.path) != 3 || !is_sha256_hex(e.sha256))
+				die_at(release_label, "line %d: malformed SHA256 entry", lineno);
+			r.entries = xrealloc(r.entries, (r.nentries + 1) * sizeof *r.entries);
+			r.entries[r.nentries++] = e;
+			continue;
+		}
+		in_sha256 = strcmp(line, "SHA256:") == 0;
+		char *colon = strchr(line, ':');
+		if (!colon)
+			continue;
+		*colon = 0;
+		char *v = colon + 1;
+		while (*v == ' ')
+			v++;
+		/* As apt: a suite such as Debian 10's security "buster/updates" is checked by the part
+		 * before the slash, which is what its Release names. */
+		size_t suite_len = strcspn(suite, "/");
+		if ((!strcmp(line, "Suite") || !strcmp(line, "Codename")) &&
+		    (!strcmp(v, suite) || (strlen(v) == suite_len && !strncmp(v, suite, suite_len))))
+			suite_ok = true;
+		else if (!strcmp(line, "Acquire-By-Hash"))
+			r.by_hash = !strcmp(v, "yes");
+		else if (!strcmp(line, "Valid-Until") && parse_date(v, "Valid-Until") < now)
+			die_at(release_label, "expired on %s: refusing a stale index", v);
+	}
+	if (!suite_ok)
+		die_at(release_label, "names neither Suite nor Codename '%s': refusing it", suite);
+	if (!r.nentries)
+		die_at(release_label, "lists no SHA256 hashes: refusing it");
+	return r;
+}
+
+/* Prints the line of index (main/binary-amd64/Packages): its preferred compressed form. */
+static void print_index(const struct release *r, const char *index)
+{
+	static const char *const preference[] = { ".gz", ".xz", "" };
+	const struct entry *pick = NULL;
+	for (size_t p = 0; p < sizeof preference / sizeof *preference && !pick; p++) {
+		char want[600];
+		snprintf(want, sizeof want, "%s%s", index, preference[p]);
+		for (size_t k = 0; k < r->nentries; k++)
+			if (!strcmp(r->entries[k].path, want)) {
+				pick = &r->entries[k];
+				break;
+			}
+	}
+	if (!pick)
+		die_at(release_label, "lists no %s (.gz, .xz or plain)", index);
+	if (r->by_hash) {
+		char dir[512];
+		snprintf(dir, sizeof dir, "%s", pick->path);
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*slash = 0;
+		printf("%s %llu %s%sby-hash/SHA256/%s\n", pick->sha256, pick->size, slash ? dir : "",
+		       slash ? "/" : "", pick->sha256);
+	} else {
+		printf("%s %llu %s\n", pick->sha256, pick->size, pick->path);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	set_prog(argv[0]);
@@ -207,75 +289,10 @@ int main(int argc, char **argv)
 		die_at(release_label, "keyring %s: %s", keyring, strerror(errno));
 
 	char *content = verified_content(gpgv, keyring, inrelease, release, signature);
-
-	bool suite_ok = false, by_hash = false, in_sha256 = false;
-	struct entry *entries = NULL;
-	size_t nentries = 0;
-	int lineno = 0;
-	char *save = NULL;
-	for (char *line = strtok_r(content, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		lineno++;
-		if (line[0] == ' ') {
-			if (!in_sha256)
-				continue;
-			struct entry e;
-			if (sscanf(line, " %64s %llu %511s", e.sha256, &e.size, e.path) != 3 || !is_sha256_hex(e.sha256))
-				die_at(release_label, "line %d: malformed SHA256 entry", lineno);
-			entries = xrealloc(entries, (nentries + 1) * sizeof *entries);
-			entries[nentries++] = e;
-			continue;
-		}
-		in_sha256 = strcmp(line, "SHA256:") == 0;
-		char *colon = strchr(line, ':');
-		if (!colon)
-			continue;
-		*colon = 0;
-		char *v = colon + 1;
-		while (*v == ' ')
-			v++;
-		/* As apt: a suite such as Debian 10's security "buster/updates" is checked by the part
-		 * before the slash, which is what its Release names. */
-		size_t suite_len = strcspn(suite, "/");
-		if ((!strcmp(line, "Suite") || !strcmp(line, "Codename")) &&
-		    (!strcmp(v, suite) || (strlen(v) == suite_len && !strncmp(v, suite, suite_len))))
-			suite_ok = true;
-		else if (!strcmp(line, "Acquire-By-Hash"))
-			by_hash = !strcmp(v, "yes");
-		else if (!strcmp(line, "Valid-Until") && parse_date(v, "Valid-Until") < now)
-			die_at(release_label, "expired on %s: refusing a stale index", v);
-	}
-	if (!suite_ok)
-		die_at(release_label, "names neither Suite nor Codename '%s': refusing it", suite);
-	if (!nentries)
-		die_at(release_label, "lists no SHA256 hashes: refusing it");
-
-	static const char *const preference[] = { ".gz", ".xz", "" };
-	for (; i < argc; i++) {
-		const struct entry *pick = NULL;
-		for (size_t p = 0; p < sizeof preference / sizeof *preference && !pick; p++) {
-			char want[600];
-			snprintf(want, sizeof want, "%s%s", argv[i], preference[p]);
-			for (size_t k = 0; k < nentries; k++)
-				if (!strcmp(entries[k].path, want)) {
-					pick = &entries[k];
-					break;
-				}
-		}
-		if (!pick)
-			die_at(release_label, "lists no %s (.gz, .xz or plain)", argv[i]);
-		if (by_hash) {
-			char dir[512];
-			snprintf(dir, sizeof dir, "%s", pick->path);
-			char *slash = strrchr(dir, '/');
-			if (slash)
-				*slash = 0;
-			printf("%s %llu %s%sby-hash/SHA256/%s\n", pick->sha256, pick->size, slash ? dir : "",
-			       slash ? "/" : "", pick->sha256);
-		} else {
-			printf("%s %llu %s\n", pick->sha256, pick->size, pick->path);
-		}
-	}
-	free(entries);
+	struct release r = read_release(content, suite, now);
+	for (; i < argc; i++)
+		print_index(&r, argv[i]);
+	free(r.entries);
 	free(content);
 	return fflush(stdout) == 0 ? 0 : 1;
 }

@@ -133,6 +133,7 @@ static char probe_version[256];
 static uint64_t api_version, schema_version;
 static bool have_api, have_schema;
 /* The probe stays open: the programs' instructions live in libelf's copies of the sections. */
+static int probe_fd = -1;
 static Elf *elf;
 static size_t shnum, shstrndx, maps_idx;
 static Elf_Data *symbols;
@@ -168,11 +169,11 @@ static void read_probe(void)
 {
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		die("libelf: %s", elf_errmsg(-1));
-	int fd = open(probe_path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	probe_fd = open(probe_path, O_RDONLY | O_CLOEXEC);
+	if (probe_fd < 0)
 		die_at(probe_path, "%s", strerror(errno));
 	/* ELF_C_READ copies the sections into memory we may patch (relocations). */
-	elf = elf_begin(fd, ELF_C_READ, NULL);
+	elf = elf_begin(probe_fd, ELF_C_READ, NULL);
 	if (!elf || elf_kind(elf) != ELF_K_ELF)
 		die_at(probe_path, "not an ELF object (%s)", elf_errmsg(-1));
 	GElf_Ehdr eh;
@@ -182,7 +183,7 @@ static void read_probe(void)
 		die_at(probe_path, "not a 64-bit BPF object (e_machine %u)", eh.e_machine);
 	/* clang writes the section table last: a probe cut short has lost it. */
 	struct stat st;
-	if (fstat(fd, &st) == 0 && eh.e_shoff + (uint64_t)eh.e_shnum * eh.e_shentsize > (uint64_t)st.st_size)
+	if (fstat(probe_fd, &st) == 0 && eh.e_shoff + (uint64_t)eh.e_shnum * eh.e_shentsize > (uint64_t)st.st_size)
 		die_at(probe_path, "truncated probe: its section table ends at byte %llu, the file has %lld bytes",
 		       (unsigned long long)(eh.e_shoff + (uint64_t)eh.e_shnum * eh.e_shentsize), (long long)st.st_size);
 	if (elf_getshdrnum(elf, &shnum) || elf_getshdrstrndx(elf, &shstrndx))
@@ -264,10 +265,13 @@ static void read_probe(void)
 	if (!n_maps)
 		die_at(probe_path, "the maps section declares no map");
 	qsort(maps, (size_t)n_maps, sizeof(maps[0]), cmp_map_offset);
-	/* Each definition runs to the next one; the old layout is 7 words (28 bytes). */
+	/* Each definition runs to the next one, or to the end of the section (a symbol may place
+	 * the next one beyond it); the old layout is 7 words (28 bytes). */
 	for (int i = 0; i < n_maps; i++) {
 		size_t end = i + 1 < n_maps ? maps[i + 1].offset : mdata->d_size;
-		size_t len = end - maps[i].offset;
+		if (end > mdata->d_size)
+			end = mdata->d_size;
+		size_t len = end > maps[i].offset ? end - maps[i].offset : 0;
 		if (maps[i].offset >= mdata->d_size || len < 4 * 4)
 			die_at(probe_path, "map %s: definition outside the maps section", maps[i].name);
 		if (len > sizeof(maps[i].def))

@@ -143,6 +143,16 @@ bool is_sha256_hex(const char *s)
 	return s && strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
 }
 
+/* die_at(where, "<what><strerror(err)>") once tmp is freed (where may be tmp): a caller that
+ * survives die() (a fuzz harness) must not lose it. */
+static _Noreturn void die_freeing(char *tmp, const char *where, const char *what, int err)
+{
+	char w[4096];
+	snprintf(w, sizeof w, "%s", where);
+	free(tmp);
+	die_at(w, "%s%s", what, strerror(err));
+}
+
 void replace_file(const char *path, const char *text, size_t len)
 {
 	FILE *old = fopen(path, "r");
@@ -160,14 +170,17 @@ void replace_file(const char *path, const char *text, size_t len)
 	char *tmp = xasprintf("%s.tmp", path);
 	FILE *f = fopen(tmp, "w");
 	if (!f)
-		die_at(tmp, "%s", strerror(errno));
-	if (fwrite(text, 1, len, f) != len || fclose(f) != 0) {
-		int err = errno;
+		die_freeing(tmp, tmp, "", errno);
+	bool written = fwrite(text, 1, len, f) == len;
+	int err = errno;
+	if (fclose(f) != 0 && written)
+		written = false, err = errno;
+	if (!written) {
 		unlink(tmp);
-		die_at(tmp, "cannot write it: %s", strerror(err));
+		die_freeing(tmp, tmp, "cannot write it: ", err);
 	}
 	if (rename(tmp, path) != 0)
-		die_at(path, "%s", strerror(errno));
+		die_freeing(tmp, path, "", errno);
 	free(tmp);
 }
 

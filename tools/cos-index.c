@@ -52,7 +52,7 @@
 
 static const char *cur_file; /* what messages name */
 
-static void usage(void)
+static _Noreturn void usage(void)
 {
 	fputs("usage: cos-index page [--builds] PAGE_XML\n"
 	      "       cos-index headers ARCHIVE\n"
@@ -319,7 +319,6 @@ static int do_page(int argc, char **argv)
 	free(p.marker);
 	free(p.next_marker);
 	free(p.last);
-	xmlCleanupParser();
 	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
 }
 
@@ -777,8 +776,11 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		usage();
 	LIBXML_TEST_VERSION;
-	if (!strcmp(argv[1], "page"))
-		return do_page(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "page")) {
+		int rc = do_page(argc - 2, argv + 2);
+		xmlCleanupParser();
+		return rc;
+	}
 	if (!strcmp(argv[1], "headers"))
 		return do_headers(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "source"))

@@ -377,55 +377,18 @@ static int cmp_lines(const void *a, const void *b)
 	return c ? c : strcmp(x->text, y->text);
 }
 
-int main(int argc, char **argv)
+/* `<url> <sha256> <size> <version>` of the newest wanted_package of the indexes read. */
+static void print_package(void)
 {
-	set_prog(argv[0]);
-	const char *style = NULL, *uname_m = NULL;
-	const char **flavours = NULL;
-	size_t nflavours = 0;
-	struct index *idx = NULL;
-	size_t nidx = 0;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--style") == 0 && i + 1 < argc)
-			style = argv[++i];
-		else if (strcmp(argv[i], "--package") == 0 && i + 1 < argc)
-			wanted_package = argv[++i];
-		else if (strcmp(argv[i], "--uname-m") == 0 && i + 1 < argc)
-			uname_m = argv[++i];
-		else if (strcmp(argv[i], "--flavour") == 0 && i + 1 < argc) {
-			flavours = xrealloc(flavours, (nflavours + 1) * sizeof *flavours);
-			flavours[nflavours++] = argv[++i];
-		} else if (strcmp(argv[i], "--index") == 0 && i + 3 < argc) {
-			idx = xrealloc(idx, (nidx + 1) * sizeof *idx);
-			idx[nidx++] = (struct index){ argv[i + 1], argv[i + 2], argv[i + 3] };
-			i += 3;
-		} else {
-			fprintf(stderr, "usage: deb-index --style debian|ubuntu --uname-m ARCH [--flavour F]... "
-					"--index OS_RELEASE BASE_URL PACKAGES [--index ...]\n");
-			return 2;
-		}
-	}
-	if (wanted_package && nidx) {
-		for (size_t i = 0; i < nidx; i++)
-			read_index(&idx[i]);
-		if (npkgs)
-			qsort(pkgs, npkgs, sizeof *pkgs, cmp_pkgs);
-		const struct pkg *p = resolve(wanted_package, NULL, NULL);
-		if (!p)
-			die("no index has the package %s", wanted_package);
-		printf("%s/%s %s %s %s\n", p->idx->base, p->filename, p->sha256, p->size, p->version);
-		return 0;
-	}
-	if (!style || !uname_m || !nidx || (strcmp(style, "debian") && strcmp(style, "ubuntu")))
-		die("--style debian|ubuntu, --uname-m and at least one --index are required");
-	bool ubuntu = strcmp(style, "ubuntu") == 0;
-	same_upload = ubuntu;
+	const struct pkg *p = resolve(wanted_package, NULL, NULL);
+	if (!p)
+		die("no index has the package %s", wanted_package);
+	printf("%s/%s %s %s %s\n", p->idx->base, p->filename, p->sha256, p->size, p->version);
+}
 
-	for (size_t i = 0; i < nidx; i++)
-		read_index(&idx[i]);
-	if (npkgs)
-		qsort(pkgs, npkgs, sizeof *pkgs, cmp_pkgs);
-
+/* The kernel listing of the indexes read, on stdout. */
+static void print_kernels(bool ubuntu, const char *uname_m, const char **flavours, size_t nflavours)
+{
 	struct line *lines = NULL;
 	size_t nlines = 0;
 	for (size_t i = 0; i < npkgs; i++) {
@@ -490,13 +453,73 @@ int main(int argc, char **argv)
 		free(lines[i].text);
 	}
 	free(lines);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		die("writing the listing failed");
+}
+
+/* Sorts what read_index() kept, for resolve(). */
+static void sort_pkgs(void)
+{
+	if (npkgs)
+		qsort(pkgs, npkgs, sizeof *pkgs, cmp_pkgs);
+}
+
+static void free_pkgs(void)
+{
 	for (size_t i = 0; i < npkgs; i++) {
 		free(pkgs[i].name), free(pkgs[i].version), free(pkgs[i].filename);
 		free(pkgs[i].sha256), free(pkgs[i].depends), free(pkgs[i].size);
 	}
 	free(pkgs);
+	pkgs = NULL;
+	npkgs = cap = 0;
+}
+
+int main(int argc, char **argv)
+{
+	set_prog(argv[0]);
+	const char *style = NULL, *uname_m = NULL;
+	const char **flavours = NULL;
+	size_t nflavours = 0;
+	struct index *idx = NULL;
+	size_t nidx = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--style") == 0 && i + 1 < argc)
+			style = argv[++i];
+		else if (strcmp(argv[i], "--package") == 0 && i + 1 < argc)
+			wanted_package = argv[++i];
+		else if (strcmp(argv[i], "--uname-m") == 0 && i + 1 < argc)
+			uname_m = argv[++i];
+		else if (strcmp(argv[i], "--flavour") == 0 && i + 1 < argc) {
+			flavours = xrealloc(flavours, (nflavours + 1) * sizeof *flavours);
+			flavours[nflavours++] = argv[++i];
+		} else if (strcmp(argv[i], "--index") == 0 && i + 3 < argc) {
+			idx = xrealloc(idx, (nidx + 1) * sizeof *idx);
+			idx[nidx++] = (struct index){ argv[i + 1], argv[i + 2], argv[i + 3] };
+			i += 3;
+		} else {
+			fprintf(stderr, "usage: deb-index --style debian|ubuntu --uname-m ARCH [--flavour F]... "
+					"--index OS_RELEASE BASE_URL PACKAGES [--index ...]\n");
+			return 2;
+		}
+	}
+	if (wanted_package && nidx) {
+		for (size_t i = 0; i < nidx; i++)
+			read_index(&idx[i]);
+		sort_pkgs();
+		print_package();
+		return 0;
+	}
+	if (!style || !uname_m || !nidx || (strcmp(style, "debian") && strcmp(style, "ubuntu")))
+		die("--style debian|ubuntu, --uname-m and at least one --index are required");
+	bool ubuntu = strcmp(style, "ubuntu") == 0;
+	same_upload = ubuntu;
+
+	for (size_t i = 0; i < nidx; i++)
+		read_index(&idx[i]);
+	sort_pkgs();
+	print_kernels(ubuntu, uname_m, flavours, nflavours);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		die("writing the listing failed");
+	free_pkgs();
 	free(idx);
 	free(flavours);
 	return 0;

@@ -234,6 +234,41 @@ static int cmp_rows(const void *a, const void *b)
 	return c ? c : strcmp(x->path, y->path);
 }
 
+/* Adds the rows of the output table FILE that one of the (sorted) releases asks for, or all of
+ * them without any, to *all. */
+static void read_outputs(const char *file, char **releases, size_t nreleases, struct row **all, size_t *nall)
+{
+	FILE *f = fopen(file, "r");
+	if (!f)
+		die_at(file, "%s", strerror(errno));
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	long lineno = 0;
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		if (len && line[len - 1] == '\n')
+			line[--len] = 0;
+		char *field[5];
+		if (split_fields(line, '\t', field, 5) != 5 || !*field[0] || !*field[1])
+			die_line(file, lineno, "expected 5 tab-separated fields");
+		if (nreleases && !any_in_sorted(releases, nreleases, field[3]))
+			continue;
+		const char *role = field[4], *source = field[0];
+		if (!strncmp(role, "copy ", 5))
+			source = role + 5;
+		else if (strcmp(role, "build") && strncmp(role, "unservable ", 11))
+			die_line(file, lineno, "unknown role '%s'", role);
+		*all = xrealloc(*all, (*nall + 1) * sizeof **all);
+		(*all)[(*nall)++] = (struct row){ xstrdup(field[0]), xstrdup(field[1]), xstrdup(field[2]), xstrdup(field[3]),
+						  xstrdup(role), xstrdup(source), -1 };
+	}
+	if (ferror(f))
+		die_at(file, "read error");
+	free(line);
+	fclose(f);
+}
+
 int main(int argc, char **argv)
 {
 	set_prog(argv[0]);
@@ -300,37 +335,8 @@ int main(int argc, char **argv)
 
 	struct row *all = NULL;
 	size_t nall = 0;
-	for (; i < argc; i++) {
-		FILE *f = fopen(argv[i], "r");
-		if (!f)
-			die_at(argv[i], "%s", strerror(errno));
-		char *line = NULL;
-		size_t cap = 0;
-		ssize_t len;
-		long lineno = 0;
-		while ((len = getline(&line, &cap, f)) >= 0) {
-			lineno++;
-			if (len && line[len - 1] == '\n')
-				line[--len] = 0;
-			char *field[5];
-			if (split_fields(line, '\t', field, 5) != 5 || !*field[0] || !*field[1])
-				die_line(argv[i], lineno, "expected 5 tab-separated fields");
-			if (nreleases && !any_in_sorted(releases, nreleases, field[3]))
-				continue;
-			const char *role = field[4], *source = field[0];
-			if (!strncmp(role, "copy ", 5))
-				source = role + 5;
-			else if (strcmp(role, "build") && strncmp(role, "unservable ", 11))
-				die_line(argv[i], lineno, "unknown role '%s'", role);
-			all = xrealloc(all, (nall + 1) * sizeof *all);
-			all[nall++] = (struct row){ xstrdup(field[0]), xstrdup(field[1]), xstrdup(field[2]), xstrdup(field[3]),
-						    xstrdup(role), xstrdup(source), -1 };
-		}
-		if (ferror(f))
-			die_at(argv[i], "read error");
-		free(line);
-		fclose(f);
-	}
+	for (; i < argc; i++)
+		read_outputs(argv[i], releases, nreleases, &all, &nall);
 
 	/* What failed already, with the inputs it has now: the paths, with their reasons. */
 	struct failure *failed = NULL;

@@ -44,7 +44,7 @@
 
 static const char *cur_file; /* what error messages name */
 
-static void usage(void)
+static _Noreturn void usage(void)
 {
 	fputs("usage: rpmmd-index mirrorlist [--basearch ARCH] [--mirror VAR=URL [--origin URL]] MIRROR_LIST\n"
 	      "       rpmmd-index repomd [--type primary] REPOMD_XML\n"

@@ -136,8 +136,10 @@ bool xmlread_is(struct xmlread *x, int depth, const char *ns, const char *name)
 char *xmlread_text(struct xmlread *x, bool trim)
 {
 	xmlChar *t = xmlTextReaderIsEmptyElement(x->r) ? NULL : xmlTextReaderReadString(x->r);
-	if (x->xml_err[0] || x->archive_err[0])
+	if (x->xml_err[0] || x->archive_err[0]) {
+		xmlFree(t);
 		fail(x);
+	}
 	const char *s = t ? (const char *)t : "";
 	size_t n = strlen(s);
 	if (trim) {
