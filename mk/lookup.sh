@@ -55,4 +55,4 @@ while IFS=$tab read -r release kind status path what; do
 	esac
 done <"$tmp/names"
 [ "$n" -gt 0 ] || { echo "lookup: falco-name named nothing" >&2; exit 1; }
-echo "$present of $asked requested files present"
+echo "$present of $asked requests find their file"

@@ -44,7 +44,8 @@ for d in "$@"; do
 			m = split($4, rs, ",")
 			for (i = 1; i <= m; i++) if (rs[i] in want) asked = 1
 			if (!asked) next
-			key = $1 == "-" ? $1 SUBSEP $2 SUBSEP $3 SUBSEP $4 : $1
+			# A name two kernels ask for is built for one and unservable for the other: both count.
+			key = $1 SUBSEP $2 SUBSEP $3 SUBSEP ($1 == "-" ? $4 : "")
 			if (seen[key]++) next
 			dv = FILENAME; sub(/\/[^\/]*$/, "", dv); sub(/.*\//, "", dv)
 			osrel = $2; sub(/_.*/, "", osrel)

@@ -797,7 +797,8 @@ void repo_settle_coverage(struct repo_index *idx)
 	idx->nout = kept;
 	for (size_t i = 0; i < idx->nout; i++) {
 		struct repo_output *o = &idx->outputs[i];
-		bool have = strcmp(o->path, "-") && repo_find(idx, o->path);
+		/* An unservable output's path may be another kernel's built probe: still not this one's. */
+		bool have = strcmp(o->path, "-") && strcmp(o->state, "unservable") && repo_find(idx, o->path);
 		const char *state = have ? "built" : !strcmp(o->state, "built") ? "pending" : o->state;
 		if (strcmp(state, o->state)) {
 			free(o->state);
@@ -1036,12 +1037,12 @@ int repo_write_summary(FILE *f, const struct repo_index *idx, bool markdown)
 		}
 		fprintf(f, "%-*s  %-*s", (int)w0, "distribution", (int)w1, "release");
 		for (size_t j = 0; j < m.ncols; j++)
-			fprintf(f, "  %-*s", (int)w[j], head[j]);
+			fprintf(f, "  %-*s", j + 1 < m.ncols ? (int)w[j] : 0, head[j]);
 		fputc('\n', f);
 		for (size_t i = 0; i < m.nrows; i++) {
 			fprintf(f, "%-*s  %-*s", (int)w0, m.row_distro[i], (int)w1, m.row_osrel[i]);
 			for (size_t j = 0; j < m.ncols; j++)
-				fprintf(f, "  %-*s", (int)w[j], text[i * m.ncols + j]);
+				fprintf(f, "  %-*s", j + 1 < m.ncols ? (int)w[j] : 0, text[i * m.ncols + j]);
 			fputc('\n', f);
 		}
 		free(w);
