@@ -1,7 +1,7 @@
 /* repo-index: write a probe repository's index files from the records of its probes.
  *
  *   repo-index --dist DIR [--records DIR] [--toolchain FILE]... [--published INDEX]
- *              [--merge INDEX]... [--upload-list FILE]
+ *              [--merge INDEX]... [--upload-list FILE] [--status FILE] [--signed yes|no]
  *
  * The entries are the published repository's index (--published: what is already online),
  * other indexes to merge (--merge: the outputs of other shards) and the records of the probes
@@ -13,7 +13,12 @@
  * differ from its entry's sha256 or size, an entry that is neither published nor present in
  * DIR, and two entries for one path with different hashes (a published probe never changes).
  * A record of a probe that is not in DIR is left out: DIR is what gets published.
- * --upload-list writes the paths (relative to DIR) of the probes that are not published yet. */
+ * --upload-list writes the paths (relative to DIR) of the probes that are not published yet.
+ * --status FILE: this run's coverage (mk/status.sh: what became of every output asked for),
+ * merged with the indexes' "coverage" (a pending output gives way to one some shard tried) into
+ * index.json's "coverage" and index.html's matrix and per-kernel tables. --signed yes: make signs
+ * the index and SHA256SUMS next, so the page links their signatures. The page's date is the
+ * newest input's, so that the same inputs give the same bytes. */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <ftw.h>
