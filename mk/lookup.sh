@@ -20,7 +20,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$FP_BIN/falco-name" --all-releases --drivers-repo "$repo" --os-release "$os" \
 	--uname-r "$r" --uname-v "$v" --uname-m "$m" >"$tmp/names" || exit 1
-id=$(. "$os" 2>/dev/null && echo "${ID:-?} ${VERSION_ID:-}")
+# Read, not sourced: the file may be any host's.
+osv() { sed -n "s/^$1=[\"']\{0,1\}\([^\"']*\)[\"']\{0,1\}\$/\1/p" "$os" | head -n 1; }
+id="$(osv ID) $(osv VERSION_ID)"
 echo "host: uname -r $r, uname -v $v, uname -m $m, os-release $id ($os)"
 echo "repository: $repo"
 tab=$(printf '\t')

@@ -16,11 +16,12 @@ dist=$1 verdicts=$2 listings=$3 kernels=$4 runs=$5 releases=$6
 shift 6
 for d in "$@"; do
 	listing=$listings/$d.tsv
-	[ -f "$listing" ] || continue
+	[ -s "$listing" ] || continue
 	tables=$(ls "$kernels"/*/"$d.outputs" 2>/dev/null || true)
 	[ -n "$tables" ] || continue
 	# Oldest run first, so that the newest failure of an output is the one kept.
-	failed=$(ls "$runs"/*/"$d.failed" 2>/dev/null | LC_ALL=C sort || true)
+	# An empty list would throw the count of files off: awk never sees its first line.
+	failed=$(for f in "$runs"/*/"$d.failed"; do [ -s "$f" ] && echo "$f"; done | LC_ALL=C sort)
 	# shellcheck disable=SC2086 # the file lists are words
 	awk -F'\t' -v d="$d" -v dist="$dist" -v verdicts="$verdicts" -v releases="$releases" \
 		-v nfailed="$(echo $failed | wc -w)" '
