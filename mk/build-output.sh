@@ -145,7 +145,8 @@ os_release=$(sed -n 's/^os_release=//p' "$id_file")
 [ -f "$FP_DRIVER_DIR/.prepared" ] || fail "driver version $FP_DRIVER_VERSION is not prepared ($FP_DRIVER_DIR)"
 
 # The name was computed from the package index; the headers must agree with it exactly.
-if [ "$release" = custom ]; then
+# A release the table does not know is a driver of one's own (DRIVER_RELEASE, default custom).
+if ! "$FP_BIN/falco-name" --releases | cut -f1 | grep -qxF -- "$release"; then
 	rules_args="--driver-version $FP_DRIVER_VERSION"
 	[ -n "${FP_RULES:-}" ] && rules_args="$rules_args --rules $FP_RULES"
 	[ -n "${FP_LAYOUT:-}" ] && rules_args="$rules_args --layout $FP_LAYOUT"

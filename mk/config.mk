@@ -17,6 +17,8 @@
 DRIVER_SOURCE ?= upstream
 CUSTOM_DRIVER := $(filter-out upstream,$(DRIVER_SOURCE))
 DRIVER_VERSION ?=
+# The name a driver of one's own is served as, in the coverage of the index and make summary.
+DRIVER_RELEASE ?= custom
 FALCO_RULES ?=
 LAYOUT ?=
 RETRY_FAILED ?=

@@ -8,8 +8,9 @@
 # (mk/falco.mk), from LIBS_ARCHIVES/<ref>.tar.gz ('+' sent as %2B), pinned to the content hash
 # of the table. DRIVER_SOURCE=debian-dkms (Debian's signed falcosecurity-scap-dkms, fetched
 # through the verified Debian indexes as any package) or a tree or archive of one's own: the
-# one driver version it declares (DRIVER_VERSION= may name it), as the release "custom",
-# named by FALCO_RULES and LAYOUT or that driver version's defaults.
+# one driver version it declares (DRIVER_VERSION= may name it), as the release DRIVER_RELEASE
+# (default "custom"; a name no Falco release has), named by FALCO_RULES and LAYOUT or that
+# driver version's defaults.
 
 LIBS_ARCHIVES ?= https://github.com/falcosecurity/libs/archive
 DRIVER_PREPARE = FP_BIN=$(BIN) FP_KEEP_GOING=$(KEEP_GOING) FP_DRIVER_VERSION='$(DRIVER_VERSION)' sh mk/prepare-driver.sh
@@ -77,11 +78,11 @@ ifneq ($(filter-out $(DRIVER_VERSION),$(goal_driver_versions)),)
 $(error DRIVER_SOURCE=$(DRIVER_SOURCE) is driver version $(DRIVER_VERSION), but the goals are under $(DIST)/$(goal_driver_versions))
 endif
 SELECTED_DVS := $(DRIVER_VERSION)
-SELECTED_RELEASES := custom
+SELECTED_RELEASES := $(DRIVER_RELEASE)
 DRV.$(DRIVER_VERSION) := $(DRIVER_ROOT).sha256
 DRVDIR.$(DRIVER_VERSION) := $(DRIVER_ROOT)
 $(DRIVER_ROOT).sha256: $(DRIVER_INFO) ;
-RELEASES.$(DRIVER_VERSION) := custom:$(FALCO_RULES):$(or $(LAYOUT),-):$(or $(LAYOUT),-):$(subst $(space),$(comma),$(DRIVER_TREE_KINDS))
+RELEASES.$(DRIVER_VERSION) := $(DRIVER_RELEASE):$(FALCO_RULES):$(or $(LAYOUT),-):$(or $(LAYOUT),-):$(subst $(space),$(comma),$(DRIVER_TREE_KINDS))
 KINDS.$(DRIVER_VERSION) := $(DRIVER_TREE_KINDS)
 endif
 endif

@@ -10,7 +10,8 @@
 #                                            driver sources, and nothing else (mk/driver.mk)
 #
 # A driver source of one's own (DRIVER_SOURCE=debian-dkms, a tree or an archive: mk/driver.mk)
-# is built instead, as the one release "custom" of its declared driver version.
+# is built instead, as the one release $(DRIVER_RELEASE) (default "custom") of its declared
+# driver version.
 #
 # The table reaches make as $(BUILD)/falco-releases.mk (falco-name --releases-mk):
 # FALCO_RELEASES, and per release FALCO_DV.<release>, FALCO_KINDS.<release>, per driver version
@@ -23,7 +24,7 @@ $(FALCO_TABLE): $(call tool,falco-name)
 	$(call filechk,falco_table)
 filechk_falco_table = $(call tool,falco-name) --releases-mk
 
-ifneq ($(NEED_DISTROS)$(filter falco-versions drivers coverage,$(MAKECMDGOALS)),)
+ifneq ($(NEED_DISTROS)$(filter falco-versions drivers coverage repo index,$(MAKECMDGOALS)),)
 include $(FALCO_TABLE)
 endif
 

@@ -18,6 +18,11 @@
 #   make rebuild-check PROBE=<path> [REPO=...] rebuilds a published probe from its recorded
 #                                   inputs in a scratch directory and compares the bytes
 #   make verify-repo REPO=<url|dir> SIGNING_PUBKEY=<file>   checks signatures and checksums
+#   make summary [SUMMARY_FORMAT=markdown]   the coverage matrix of $(DIST)/index.json, as text
+#                                   (or markdown, for GitHub's job summary)
+#   make lookup [UNAME_R= UNAME_V= UNAME_M= OS_RELEASE=] [REPO=]   per Falco release, the URL
+#                                   its loader requests for that host (default: this one) and
+#                                   whether REPO (default $(DIST)) has it (mk/lookup.sh)
 #
 # Must be included before mk/kernels.mk, whose plan reads REMOTE_PATHS.
 
@@ -104,7 +109,12 @@ repo: $(REPO_TOOLS) $(if $(REPO),$(REMOTE_PATHS)) | $(filter-out repo index,$(fi
 	  { echo "error: $(REPO_URL)/index.json is not signed by $(SIGNING_PUBKEY)" >&2; exit 1; }; fi)
 	$(Q)if [ -f $(TC.bpf) ]; then mkdir -p $(TOOLCHAIN_HISTORY) && \
 	  cp $(TC.bpf) $(TOOLCHAIN_HISTORY)/$$(sha256sum $(TC.bpf) | cut -d' ' -f1).id; fi
-	$(Q)$(call tool,repo-index) --dist $(DIST) --records $(RECORD_DIR) \
+	$(Q)sh mk/status.sh $(DIST) $(VERDICT_DIR) $(BUILD)/listing $(KERNELS) $(BUILD)/runs '$(STATUS_RELEASES)' \
+	  $(DISTROS) > $(REPO_STATE)/status.tsv.tmp && \
+	  if cmp -s $(REPO_STATE)/status.tsv.tmp $(REPO_STATE)/status.tsv; then rm -f $(REPO_STATE)/status.tsv.tmp; \
+	  else mv -f $(REPO_STATE)/status.tsv.tmp $(REPO_STATE)/status.tsv; fi
+	$(Q)$(call tool,repo-index) --dist $(DIST) --records $(RECORD_DIR) --status $(REPO_STATE)/status.tsv \
+	  --signed $(if $(SIGNING_KEY),yes,no) \
 	  $$(for t in $(TOOLCHAIN_HISTORY)/*.id; do [ -f "$$t" ] && printf ' --toolchain %s' "$$t"; done) \
 	  $(if $(REPO),--published $(REMOTE_INDEX)) $(foreach m,$(REPO_MERGE),--merge $(call repo_merge_index,$(m))) \
 	  --upload-list $(REPO_STATE)/upload-probes.list
@@ -117,6 +127,26 @@ repo: $(REPO_TOOLS) $(if $(REPO),$(REMOTE_PATHS)) | $(filter-out repo index,$(fi
 	      $(MINISIGN) -S -s $(abspath $(SIGNING_KEY)) -t "falco-probes $$f" -m "$$f" </dev/null >/dev/null || exit 1; \
 	      echo "$$f.minisig" >> $(abspath $(REPO_STATE))/upload-index.list.tmp; done) &&) \
 	  mv -f $(REPO_STATE)/upload-index.list.tmp $(REPO_STATE)/upload-index.list
+
+# What the coverage of the index counts: the selected releases' outputs (a driver of one's own:
+# its one release, known here without reading its tree).
+STATUS_RELEASES = $(if $(CUSTOM_DRIVER),$(DRIVER_RELEASE),$(SELECTED_RELEASES))
+
+# ---- The repository as its users read it ----
+SUMMARY_FORMAT ?= text
+UNAME_R ?=
+UNAME_V ?=
+UNAME_M ?=
+OS_RELEASE ?=
+.PHONY: summary lookup
+summary: | $(call tool,repo-query)
+	$(if $(filter text markdown,$(SUMMARY_FORMAT)),,$(error SUMMARY_FORMAT=$(SUMMARY_FORMAT): text or markdown))
+	@[ -f $(DIST)/index.json ] || { echo "error: $(DIST)/index.json does not exist (make repo writes it)" >&2; exit 1; }
+	@$(call tool,repo-query) summary $(DIST)/index.json $(SUMMARY_FORMAT)
+
+lookup: | $(call tool,falco-name) $(call tool,fetch)
+	$(Q)FP_BIN=$(BIN) sh mk/lookup.sh '$(if $(REPO),$(REPO_URL),file://$(abspath $(DIST)))' \
+	  '$(call escsq,$(UNAME_R))' '$(call escsq,$(UNAME_V))' '$(call escsq,$(UNAME_M))' '$(call escsq,$(OS_RELEASE))'
 
 # ---- One probe ----
 .PHONY: is-uploaded rebuild-check verify-repo

@@ -392,7 +392,7 @@ EOF
 		local release
 		release=$(basename "$p" | cut -d_ -f3)
 		# One row per probe: its kernel release, a link to it as Falco requests it, its hash.
-		echo "$dom" | grep "<tr data-path=\"$p\">" | grep "<td>$release</td>" |
+		echo "$dom" | grep "<tr data-path=\"$p\" " | grep "<td>$release</td>" |
 			grep "href=\"${p//+/%2B}\"" | grep -q "<td class=\"sha256\">$sha</td>"
 	done < <("$BIN/repo-query" paths "$FIX/origin/dist/index.json")
 	# Kernels in version order within the distribution.
@@ -450,7 +450,7 @@ probes = {p["path"]: p for p in json.load(open(sys.argv[1]))["probes"]}
 assert probes[sys.argv[2]]["verified"] == {"events_seen": "12", "probe_sha256": probes[sys.argv[2]]["sha256"], "result": "PASS"}
 assert sum("verified" in p for p in probes.values()) == 1
 PY
-	grep "<tr data-path=\"$P1\">" "$d/dist/index.html" | grep -q '<td>PASS</td></tr>'
+	grep "<tr data-path=\"$P1\" " "$d/dist/index.html" | grep -q '<td>PASS</td></tr>'
 	# The verdicts are not probes: SHA256SUMS names the four probes only.
 	[ "$(wc -l <"$d/dist/$DV/x86_64/SHA256SUMS")" -eq 4 ]
 }

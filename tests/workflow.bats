@@ -89,6 +89,9 @@ assert "--ignore-existing --files-from build/repo/upload-probes.list" in p
 assert "--files-from build/repo/upload-index.list" in p
 assert p.index("upload-probes.list") < p.index("upload-index.list")    # probes before the index
 assert "make verify-repo" in p
+# The merged index's coverage matrix reaches the job summary, after the merge.
+assert 'make -s summary SUMMARY_FORMAT=markdown >> "$GITHUB_STEP_SUMMARY"' in p
+assert p.index(" repo\n") < p.index("make -s summary")
 EOF
 }
 
@@ -115,7 +118,7 @@ EOF
 	local out=$BATS_TEST_TMPDIR/ci
 	mkdir -p "$out"
 	fp_http_start "$FIX/origin/dist"
-	export REPO=$FP_HTTP_URL DISTRO=tiny SHARD=1/1 RUNNER_TEMP=$out GITHUB_OUTPUT=$out/output
+	export REPO=$FP_HTTP_URL DISTRO=tiny SHARD=1/1 RUNNER_TEMP=$out GITHUB_OUTPUT=$out/output GITHUB_STEP_SUMMARY=$out/summary.md
 	cp "$FIX/key.key" "$out/minisign.key"
 	cp "$FIX/key.pub" "$out/minisign.pub"
 	tinyrepo_env "$out"
@@ -128,8 +131,24 @@ EOF
 		(cd "$TOP" && eval "$line") >"$out/dry.log" 2>&1 || { cat "$out/dry.log"; return 1; }
 		n=$((n + 1))
 	done <"$FIX/commands"
-	# plan, build, index, merge and sign, check.
-	[ "$n" -eq 5 ]
+	# plan, build, index, merge and sign, summary, check.
+	[ "$n" -eq 6 ]
+}
+
+@test "workflow: its summary step appends the coverage matrix, as markdown, to the job summary" {
+	local out=$BATS_TEST_TMPDIR/ci
+	mkdir -p "$out"
+	export GITHUB_STEP_SUMMARY=$out/summary.md
+	echo '# earlier steps' >"$GITHUB_STEP_SUMMARY"
+	tinyrepo_env "$out"
+	export DIST=$FIX/origin/dist
+	line=$(awk -F'\t' '$1 == "publish" && $3 ~ /summary/ { print $3 }' "$FIX/commands")
+	[ -n "$line" ]
+	(cd "$TOP" && eval "$line")
+	cat "$GITHUB_STEP_SUMMARY"
+	[ "$(head -n 1 "$GITHUB_STEP_SUMMARY")" = '# earlier steps' ]
+	grep -qx '| distribution | release | Falco custom bpf |' "$GITHUB_STEP_SUMMARY"
+	grep -qx '| tiny | os-release | 2/2 |' "$GITHUB_STEP_SUMMARY"
 }
 
 @test "workflow: its build step plans exactly the probes the served repository lacks" {

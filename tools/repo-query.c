@@ -6,6 +6,7 @@
  *   repo-query toolchain INDEX SHA   the toolchain text with that SHA-256
  *   repo-query dirs INDEX            every directory that holds probes ("." for the top)
  *   repo-query sums INDEX DIR        the SHA256SUMS that DIR must hold, byte for byte
+ *   repo-query summary INDEX text|markdown   the coverage matrix (make summary)
  *
  * Exit status: 0, 1 for "not there" (has, show, toolchain), 2 for a usage error or an index
  * that cannot be read (named, with its line), so that "missing" never hides "broken". */
@@ -33,14 +34,15 @@ int main(int argc, char **argv)
 	set_prog(argv[0]);
 	die_status = 2;
 	if (argc < 3) {
-		fputs("usage: repo-query paths|has|show|toolchain|dirs|sums INDEX [ARG]\n", stderr);
+		fputs("usage: repo-query paths|has|show|toolchain|dirs|sums|summary INDEX [ARG]\n", stderr);
 		return 2;
 	}
 	const char *cmd = argv[1], *file = argv[2], *arg = argc > 3 ? argv[3] : NULL;
 	bool wants_arg = !strcmp(cmd, "has") || !strcmp(cmd, "show") || !strcmp(cmd, "toolchain") ||
-			 !strcmp(cmd, "sums");
+			 !strcmp(cmd, "sums") || !strcmp(cmd, "summary");
 	bool known = wants_arg || !strcmp(cmd, "paths") || !strcmp(cmd, "dirs");
-	if (!known || argc != (wants_arg ? 4 : 3)) {
+	if (!known || argc != (wants_arg ? 4 : 3) ||
+	    (!strcmp(cmd, "summary") && strcmp(arg, "text") && strcmp(arg, "markdown"))) {
 		warn("usage: repo-query %s INDEX%s", cmd, wants_arg ? " ARG" : "");
 		return 2;
 	}
@@ -86,6 +88,9 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < idx.n; i++)
 			free(dirs[i]);
 		free(dirs);
+	} else if (!strcmp(cmd, "summary")) {
+		repo_settle_coverage(&idx);
+		repo_write_summary(stdout, &idx, !strcmp(arg, "markdown"));
 	} else {
 		repo_write_sums(stdout, &idx, strcmp(arg, ".") ? arg : "");
 	}

@@ -310,6 +310,15 @@ void repo_free_entry(struct repo_entry *e)
 	memset(e, 0, sizeof *e);
 }
 
+static void free_output(struct repo_output *o)
+{
+#define FREE(f) free(o->f);
+	COVERAGE_FIELDS(FREE)
+#undef FREE
+	free(o->origin);
+	memset(o, 0, sizeof *o);
+}
+
 void repo_free(struct repo_index *idx)
 {
 	for (size_t i = 0; i < idx->n; i++)
@@ -320,6 +329,9 @@ void repo_free(struct repo_index *idx)
 		free(idx->toolchains[i].text);
 	}
 	free(idx->toolchains);
+	for (size_t i = 0; i < idx->nout; i++)
+		free_output(&idx->outputs[i]);
+	free(idx->outputs);
 	memset(idx, 0, sizeof *idx);
 }
 
@@ -396,6 +408,70 @@ static int entry_from_json(const json_t *o, struct repo_entry *e, const char *fi
 	return check_entry(e, where, err, errlen);
 }
 
+static void add_output(struct repo_index *idx, const struct repo_output *o)
+{
+	if (idx->nout == idx->ocap) {
+		idx->ocap = idx->ocap ? idx->ocap * 2 : 256;
+		idx->outputs = xrealloc(idx->outputs, idx->ocap * sizeof *idx->outputs);
+	}
+	idx->outputs[idx->nout] = *o;
+	idx->outputs[idx->nout].seq = idx->nout;
+	idx->nout++;
+}
+
+static bool valid_state(const char *s)
+{
+	return !strcmp(s, "built") || !strcmp(s, "failed") || !strcmp(s, "unservable") || !strcmp(s, "pending");
+}
+
+/* Mirror data (kernel releases, reasons) reaches HTML and markdown: checked as text here. */
+static int check_output(const struct repo_output *o, const char *where, char *err, size_t errlen)
+{
+#define CHECK(f)                                                                                   \
+	if (!o->f || !valid_text(o->f) || (!*o->f && strcmp(#f, "reason")))                        \
+		return fail(err, errlen, "%s: no valid " #f, where);
+	COVERAGE_FIELDS(CHECK)
+#undef CHECK
+	if (!valid_state(o->state))
+		return fail(err, errlen, "%s: state '%s' is none of built, failed, unservable, pending", where, o->state);
+	if (strcmp(o->path, "-") && !repo_valid_path(o->path))
+		return fail(err, errlen, "%s: '%s' is not a repository path", where, o->path);
+	return 0;
+}
+
+static int output_from_json(const json_t *v, struct repo_output *o, const char *file, size_t i, char *err,
+			    size_t errlen)
+{
+	char where[1024];
+	snprintf(where, sizeof where, "%s: coverage[%zu]", file, i);
+	o->origin = xstrdup(file);
+	if (!json_is_object(v))
+		return fail(err, errlen, "%s: an output must be an object", where);
+	const json_t *rel = json_object_get(v, "releases");
+	if (!json_is_array(rel))
+		return fail(err, errlen, "%s: \"releases\" must be an array", where);
+	char *buf = NULL;
+	size_t len = 0, k;
+	FILE *m = open_memstream(&buf, &len);
+	const json_t *r;
+	json_array_foreach(rel, k, r) {
+		if (!json_is_string(r) || strchr(json_string_value(r), ',')) {
+			fclose(m);
+			free(buf);
+			return fail(err, errlen, "%s: a release must be a string without a comma", where);
+		}
+		fprintf(m, "%s%s", k ? "," : "", json_string_value(r));
+	}
+	fclose(m);
+	o->releases = buf;
+#define GET(f)                                                                                     \
+	if (strcmp(#f, "releases") && jstr(v, #f, &o->f, where, err, errlen) != 0)                 \
+		return -1;
+	COVERAGE_FIELDS(GET)
+#undef GET
+	return check_output(o, where, err, errlen);
+}
+
 static int read_index(const char *file, const json_t *root, struct repo_index *idx, char *err, size_t errlen)
 {
 	if (!json_is_object(root))
@@ -420,6 +496,18 @@ static int read_index(const char *file, const json_t *root, struct repo_index *i
 			return rc;
 		}
 		repo_add(idx, &e);
+	}
+	const json_t *cov = json_object_get(root, "coverage");
+	if (cov && !json_is_array(cov))
+		return fail(err, errlen, "%s: \"coverage\" must be an array", file);
+	json_array_foreach(cov, i, v) {
+		struct repo_output o = { 0 };
+		int rc = output_from_json(v, &o, file, i, err, errlen);
+		if (rc != 0) {
+			free_output(&o);
+			return rc;
+		}
+		add_output(idx, &o);
 	}
 	const char *key;
 	json_object_foreach((json_t *)tcs, key, v) {
@@ -495,6 +583,23 @@ static void put_member(FILE *f, const char *indent, const char *key, const char 
 	fputs(last ? "\n" : ",\n", f);
 }
 
+static void put_list(FILE *f, const char *commas)
+{
+	fputc('[', f);
+	for (const char *s = commas; *s;) {
+		size_t n = strcspn(s, ",");
+		char *one = xstrndup(s, n);
+		if (s != commas)
+			fputs(", ", f);
+		put_string(f, one);
+		free(one);
+		s += n;
+		if (*s)
+			s++;
+	}
+	fputc(']', f);
+}
+
 int repo_write_json(FILE *f, const struct repo_index *idx)
 {
 	fprintf(f, "{\n  \"format\": \"%s\",\n  \"probes\": [", REPO_INDEX_FORMAT);
@@ -542,7 +647,28 @@ int repo_write_json(FILE *f, const struct repo_index *idx)
 		fputs(": ", f);
 		put_string(f, idx->toolchains[i].text);
 	}
-	fputs(idx->ntoolchains ? "\n  }\n}\n" : "}\n}\n", f);
+	fputs(idx->ntoolchains ? "\n  }" : "}", f);
+	/* Only where there is coverage, so that an index of probes alone keeps its bytes. */
+	if (idx->nout) {
+		fputs(",\n  \"coverage\": [", f);
+		for (size_t i = 0; i < idx->nout; i++) {
+			const struct repo_output *o = &idx->outputs[i];
+			fputs(i ? ",\n    {" : "\n    {", f);
+			bool first = true;
+#define MEMBER(x)                                                                                  \
+	fputs(first ? "\"" #x "\": " : ", \"" #x "\": ", f);                                          \
+	first = false;                                                                             \
+	if (strcmp(#x, "releases"))                                                                \
+		put_string(f, o->x);                                                               \
+	else                                                                                       \
+		put_list(f, o->x);
+			COVERAGE_FIELDS(MEMBER)
+#undef MEMBER
+			fputs("}", f);
+		}
+		fputs("\n  ]", f);
+	}
+	fputs("\n}\n", f);
 	return ferror(f) ? -1 : 0;
 }
 
@@ -574,5 +700,359 @@ int repo_write_record(FILE *f, const struct repo_entry *e)
 		e->driver_tree_sha256, e->driver_source_sha256, e->toolchain_sha256);
 	if (e->fixup && *e->fixup)
 		fprintf(f, "fixup=%s\nfixup_args=%s\n", e->fixup, e->fixup_args ? e->fixup_args : "");
+	return ferror(f) ? -1 : 0;
+}
+
+/* ---- Coverage ---- */
+
+int repo_read_coverage(const char *file, struct repo_index *idx, char *err, size_t errlen)
+{
+	FILE *f = fopen(file, "r");
+	if (!f)
+		return fail(err, errlen, "%s: %s", file, strerror(errno));
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	long lineno = 0;
+	int rc = 0;
+	while (rc == 0 && (len = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		if (len && line[len - 1] == '\n')
+			line[--len] = 0;
+		if (!len)
+			continue;
+		char *part[12];
+		char where[1024];
+		snprintf(where, sizeof where, "%s:%ld", file, lineno);
+		if (split_fields(line, '\t', part, 12) != 11) {
+			rc = fail(err, errlen, "%s: expected 11 tab-separated fields", where);
+			break;
+		}
+		struct repo_output o = { .origin = xstrdup(file) };
+		int n = 0;
+#define SET(x) o.x = xstrdup(part[n++]);
+		COVERAGE_FIELDS(SET)
+#undef SET
+		rc = check_output(&o, where, err, errlen);
+		if (rc == 0)
+			add_output(idx, &o);
+		else
+			free_output(&o);
+	}
+	if (rc == 0 && ferror(f))
+		rc = fail(err, errlen, "%s: read error", file);
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+/* The identity of an output: an unservable request without a path is one per release. */
+static int output_key_cmp(const struct repo_output *x, const struct repo_output *y)
+{
+	int c = strcmp(x->distro, y->distro);
+	if (!c)
+		c = strverscmp(x->os_release, y->os_release);
+	if (!c)
+		c = strverscmp(x->kernel, y->kernel);
+	if (!c)
+		c = strcmp(x->kind, y->kind);
+	if (!c)
+		c = strcmp(x->driver_version, y->driver_version);
+	if (!c)
+		c = strcmp(x->path, y->path);
+	if (!c && !strcmp(x->path, "-"))
+		c = strcmp(x->releases, y->releases);
+	return c;
+}
+
+static int output_order(const void *a, const void *b)
+{
+	const struct repo_output *x = a, *y = b;
+	int c = output_key_cmp(x, y);
+	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+void repo_settle_coverage(struct repo_index *idx)
+{
+	if (!idx->nout)
+		return;
+	qsort(idx->outputs, idx->nout, sizeof *idx->outputs, output_order);
+	size_t kept = 0;
+	for (size_t i = 0; i < idx->nout; i++) {
+		struct repo_output *o = &idx->outputs[i];
+		if (kept && !output_key_cmp(&idx->outputs[kept - 1], o)) {
+			struct repo_output *first = &idx->outputs[kept - 1];
+			/* A shard that did not try it says pending; the one that did knows better. */
+			if (!strcmp(first->state, "pending") && strcmp(o->state, "pending")) {
+				free_output(first);
+				*first = *o;
+			} else
+				free_output(o);
+			continue;
+		}
+		if (kept != i)
+			idx->outputs[kept] = *o;
+		kept++;
+	}
+	idx->nout = kept;
+	for (size_t i = 0; i < idx->nout; i++) {
+		struct repo_output *o = &idx->outputs[i];
+		/* An unservable output's path may be another kernel's built probe: still not this one's. */
+		bool have = strcmp(o->path, "-") && strcmp(o->state, "unservable") && repo_find(idx, o->path);
+		const char *state = have ? "built" : !strcmp(o->state, "built") ? "pending" : o->state;
+		if (strcmp(state, o->state)) {
+			free(o->state);
+			o->state = xstrdup(state);
+		}
+		if (have && *o->reason) {
+			free(o->reason);
+			o->reason = xstrdup("");
+		}
+	}
+}
+
+const char *repo_verified_result(const struct repo_entry *e)
+{
+	for (size_t k = 0; k < e->nverified; k++)
+		if (!strcmp(e->verified[k].key, "result"))
+			return e->verified[k].value;
+	return "";
+}
+
+static size_t find_pair(char **a, char **b, size_t n, const char *x, const char *y)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(a[i], x) && !strcmp(b[i], y))
+			return i;
+	return n;
+}
+
+static const char *const *sort_a, *const *sort_b;
+static int pair_cmp(const void *p, const void *q)
+{
+	size_t i = *(const size_t *)p, j = *(const size_t *)q;
+	int c = strverscmp(sort_a[i], sort_a[j]);
+	return c ? c : strverscmp(sort_b[i], sort_b[j]);
+}
+
+/* Sorts the pairs (a[i], b[i]) in version order, in place. */
+static void sort_pairs(char **a, char **b, size_t n)
+{
+	if (n < 2)
+		return;
+	size_t *order = xcalloc(n, sizeof *order);
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	sort_a = (const char *const *)a;
+	sort_b = (const char *const *)b;
+	qsort(order, n, sizeof *order, pair_cmp);
+	char **ca = xcalloc(n, sizeof *ca), **cb = xcalloc(n, sizeof *cb);
+	for (size_t i = 0; i < n; i++) {
+		ca[i] = a[order[i]];
+		cb[i] = b[order[i]];
+	}
+	memcpy(a, ca, n * sizeof *a);
+	memcpy(b, cb, n * sizeof *b);
+	free(ca);
+	free(cb);
+	free(order);
+}
+
+/* Calls fn for each release of a comma-separated list. */
+static void each_release(const char *list, void (*fn)(const char *release, void *ctx), void *ctx)
+{
+	for (const char *s = list; *s;) {
+		size_t n = strcspn(s, ",");
+		char *one = xstrndup(s, n);
+		fn(one, ctx);
+		free(one);
+		s += n;
+		if (*s)
+			s++;
+	}
+}
+
+struct matrix_ctx {
+	struct repo_matrix *m;
+	const struct repo_output *o;
+	const struct repo_index *idx;
+	size_t row;
+	bool counting;
+};
+
+static void add_col(const char *release, void *p)
+{
+	struct matrix_ctx *c = p;
+	struct repo_matrix *m = c->m;
+	if (find_pair(m->col_release, m->col_kind, m->ncols, release, c->o->kind) < m->ncols)
+		return;
+	m->col_release = xrealloc(m->col_release, (m->ncols + 1) * sizeof *m->col_release);
+	m->col_kind = xrealloc(m->col_kind, (m->ncols + 1) * sizeof *m->col_kind);
+	m->col_release[m->ncols] = xstrdup(release);
+	m->col_kind[m->ncols++] = xstrdup(c->o->kind);
+}
+
+static void count_cell(const char *release, void *p)
+{
+	struct matrix_ctx *c = p;
+	struct repo_matrix *m = c->m;
+	size_t col = find_pair(m->col_release, m->col_kind, m->ncols, release, c->o->kind);
+	struct repo_cell *cell = &m->cells[c->row * m->ncols + col];
+	const char *st = c->o->state;
+	cell->total++;
+	if (!strcmp(st, "built")) {
+		cell->built++;
+		const struct repo_entry *e = repo_find(c->idx, c->o->path);
+		if (e && !strcmp(repo_verified_result(e), "PASS"))
+			cell->verified++;
+	} else if (!strcmp(st, "failed"))
+		cell->failed++;
+	else if (!strcmp(st, "unservable"))
+		cell->unservable++;
+	else
+		cell->pending++;
+}
+
+void repo_matrix(const struct repo_index *idx, struct repo_matrix *m)
+{
+	memset(m, 0, sizeof *m);
+	struct matrix_ctx c = { .m = m, .idx = idx };
+	for (size_t i = 0; i < idx->nout; i++) {
+		const struct repo_output *o = &idx->outputs[i];
+		if (find_pair(m->row_distro, m->row_osrel, m->nrows, o->distro, o->os_release) == m->nrows) {
+			m->row_distro = xrealloc(m->row_distro, (m->nrows + 1) * sizeof *m->row_distro);
+			m->row_osrel = xrealloc(m->row_osrel, (m->nrows + 1) * sizeof *m->row_osrel);
+			m->row_distro[m->nrows] = xstrdup(o->distro);
+			m->row_osrel[m->nrows++] = xstrdup(o->os_release);
+		}
+		c.o = o;
+		each_release(o->releases, add_col, &c);
+	}
+	sort_pairs(m->row_distro, m->row_osrel, m->nrows);
+	sort_pairs(m->col_release, m->col_kind, m->ncols);
+	m->cells = xcalloc(m->nrows * m->ncols + 1, sizeof *m->cells);
+	for (size_t i = 0; i < idx->nout; i++) {
+		c.o = &idx->outputs[i];
+		c.row = find_pair(m->row_distro, m->row_osrel, m->nrows, c.o->distro, c.o->os_release);
+		each_release(c.o->releases, count_cell, &c);
+	}
+}
+
+void repo_free_matrix(struct repo_matrix *m)
+{
+	for (size_t i = 0; i < m->nrows; i++) {
+		free(m->row_distro[i]);
+		free(m->row_osrel[i]);
+	}
+	for (size_t i = 0; i < m->ncols; i++) {
+		free(m->col_release[i]);
+		free(m->col_kind[i]);
+	}
+	free(m->row_distro);
+	free(m->row_osrel);
+	free(m->col_release);
+	free(m->col_kind);
+	free(m->cells);
+	memset(m, 0, sizeof *m);
+}
+
+/* Text in a markdown table cell: a '|' would open a new cell, '<' a tag. */
+static void put_md(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		if (*s == '|' || *s == '\\' || *s == '*' || *s == '_' || *s == '`')
+			fprintf(f, "\\%c", *s);
+		else if (*s == '<')
+			fputs("&lt;", f);
+		else
+			fputc(*s, f);
+}
+
+int repo_write_summary(FILE *f, const struct repo_index *idx, bool markdown)
+{
+	struct repo_matrix m;
+	repo_matrix(idx, &m);
+	if (!m.nrows) {
+		fputs("no coverage: the index names no listed kernel (make repo after a build)\n", f);
+		repo_free_matrix(&m);
+		return ferror(f) ? -1 : 0;
+	}
+	/* A cell: built/asked, then verified, failed, unservable, pending where any. */
+	char **text = xcalloc(m.nrows * m.ncols + 1, sizeof *text);
+	for (size_t i = 0; i < m.nrows * m.ncols; i++) {
+		const struct repo_cell *c = &m.cells[i];
+		if (!c->total) {
+			text[i] = xstrdup("-");
+			continue;
+		}
+		char *t = xasprintf("%zu/%zu", c->built, c->total), *u;
+		const size_t n[] = { c->verified, c->failed, c->unservable, c->pending };
+		const char *what[] = { "verified", "failed", "unservable", "pending" };
+		for (int k = 0; k < 4; k++)
+			if (n[k]) {
+				u = xasprintf("%s%s%zu %s", t, strchr(t, ' ') ? ", " : " (", n[k], what[k]);
+				free(t);
+				t = u;
+			}
+		if (strchr(t, ' ')) {
+			u = xasprintf("%s)", t);
+			free(t);
+			t = u;
+		}
+		text[i] = t;
+	}
+	char **head = xcalloc(m.ncols + 1, sizeof *head);
+	for (size_t j = 0; j < m.ncols; j++)
+		head[j] = xasprintf("%s %s", m.col_release[j], m.col_kind[j]);
+	if (markdown) {
+		fputs("| distribution | release |", f);
+		for (size_t j = 0; j < m.ncols; j++)
+			fprintf(f, " Falco %s |", head[j]);
+		fputs("\n|---|---|", f);
+		for (size_t j = 0; j < m.ncols; j++)
+			fputs("---|", f);
+		fputc('\n', f);
+		for (size_t i = 0; i < m.nrows; i++) {
+			fputs("| ", f);
+			put_md(f, m.row_distro[i]);
+			fputs(" | ", f);
+			put_md(f, m.row_osrel[i]);
+			fputs(" |", f);
+			for (size_t j = 0; j < m.ncols; j++)
+				fprintf(f, " %s |", text[i * m.ncols + j]);
+			fputc('\n', f);
+		}
+		fputs("\nEach cell: outputs built of those the release asks for (verified, failed, unservable, pending).\n", f);
+	} else {
+		size_t w0 = strlen("distribution"), w1 = strlen("release"), *w = xcalloc(m.ncols + 1, sizeof *w);
+		for (size_t i = 0; i < m.nrows; i++) {
+			w0 = strlen(m.row_distro[i]) > w0 ? strlen(m.row_distro[i]) : w0;
+			w1 = strlen(m.row_osrel[i]) > w1 ? strlen(m.row_osrel[i]) : w1;
+		}
+		for (size_t j = 0; j < m.ncols; j++) {
+			w[j] = strlen(head[j]);
+			for (size_t i = 0; i < m.nrows; i++)
+				if (strlen(text[i * m.ncols + j]) > w[j])
+					w[j] = strlen(text[i * m.ncols + j]);
+		}
+		fprintf(f, "%-*s  %-*s", (int)w0, "distribution", (int)w1, "release");
+		for (size_t j = 0; j < m.ncols; j++)
+			fprintf(f, "  %-*s", j + 1 < m.ncols ? (int)w[j] : 0, head[j]);
+		fputc('\n', f);
+		for (size_t i = 0; i < m.nrows; i++) {
+			fprintf(f, "%-*s  %-*s", (int)w0, m.row_distro[i], (int)w1, m.row_osrel[i]);
+			for (size_t j = 0; j < m.ncols; j++)
+				fprintf(f, "  %-*s", j + 1 < m.ncols ? (int)w[j] : 0, text[i * m.ncols + j]);
+			fputc('\n', f);
+		}
+		free(w);
+	}
+	for (size_t i = 0; i < m.nrows * m.ncols; i++)
+		free(text[i]);
+	free(text);
+	for (size_t j = 0; j < m.ncols; j++)
+		free(head[j]);
+	free(head);
+	repo_free_matrix(&m);
 	return ferror(f) ? -1 : 0;
 }

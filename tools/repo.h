@@ -36,11 +36,41 @@ struct repo_toolchain {
 	char *sha256, *text;
 };
 
+/* What became of one output a Falco release asks of a listed kernel: index.json's "coverage"
+ * (mk/status.sh writes them as TSV lines, one per output, in the order of COVERAGE_FIELDS).
+ * state: built, failed (reason: the verdict or the last run's failure), unservable (reason: why
+ * no name can serve it; path "-" where there is none), pending (not tried yet). */
+struct repo_output {
+	char *distro, *os_release, *kernel, *uname_r, *arch, *driver_version, *kind;
+	char *releases; /* the Falco releases asking for it, comma-separated */
+	char *path, *state, *reason;
+	char *origin;
+	size_t seq;
+};
+#define COVERAGE_FIELDS(X)                                                                         \
+	X(distro) X(os_release) X(kernel) X(uname_r) X(arch) X(driver_version) X(kind) X(releases) \
+	X(path) X(state) X(reason)
+
 struct repo_index {
 	struct repo_entry *entries;
 	size_t n, cap;
 	struct repo_toolchain *toolchains;
 	size_t ntoolchains, tcap;
+	struct repo_output *outputs;
+	size_t nout, ocap;
+};
+
+/* The coverage matrix: a row per distribution and os-release, a column per Falco release and
+ * kind, each cell the outputs asked for there and what became of them. */
+struct repo_cell {
+	size_t total, built, verified, failed, unservable, pending;
+};
+struct repo_matrix {
+	char **row_distro, **row_osrel;
+	size_t nrows;
+	char **col_release, **col_kind;
+	size_t ncols;
+	struct repo_cell *cells; /* nrows * ncols */
 };
 
 /* Each returns 0, or -1 with a message naming the file (and line) in err. */
@@ -48,6 +78,19 @@ int repo_read_record(const char *file, struct repo_entry *e, char *err, size_t e
 int repo_read_index(const char *file, struct repo_index *idx, char *err, size_t errlen);
 /* A key=value file (a .verified verdict) into e->verified, sorted by key. */
 int repo_read_kv(const char *file, struct repo_entry *e, char *err, size_t errlen);
+
+/* Coverage lines (COVERAGE_FIELDS, tab-separated) of mk/status.sh into idx->outputs. */
+int repo_read_coverage(const char *file, struct repo_index *idx, char *err, size_t errlen);
+/* One output per kernel, kind, driver version and path: of two, a pending one gives way, else
+ * the first added stays. Then sorted by distro, os-release, kernel (version order), path. A
+ * built output whose probe the index lacks is pending again; one the index has is built. */
+void repo_settle_coverage(struct repo_index *idx);
+/* The result= of a probe's boot verification, or "". */
+const char *repo_verified_result(const struct repo_entry *e);
+void repo_matrix(const struct repo_index *idx, struct repo_matrix *m);
+void repo_free_matrix(struct repo_matrix *m);
+/* The summary of the matrix as plain text, or as a GitHub-flavoured markdown table. */
+int repo_write_summary(FILE *f, const struct repo_index *idx, bool markdown);
 
 /* Adds a copy of e's pointers (ownership moves to idx). */
 void repo_add(struct repo_index *idx, const struct repo_entry *e);

@@ -7,7 +7,8 @@
 # e.g. tinykernel_debs "$dir" 9.9.0-1 amd64 9.9.0-1 prints the three .deb paths it wrote.
 # The tree names the compiler the kernel was built with as Debian's do (include/config/auto.conf:
 # $TINY_CC_TEXT, by default Debian 12's gcc-12); with $TINY_KERNEL_RELEASE set, its
-# include/config/kernel.release says that release instead of the one in utsrelease.h.
+# include/config/kernel.release says that release instead of the one in utsrelease.h; with
+# $TINY_UTS_EXTRA set, that text ends utsrelease.h (an #error: a kernel the driver fails on).
 
 tinykernel_debs() {
 	local out=$1 abi=$2 flavour=$3 version=$4
@@ -35,6 +36,7 @@ CTL
 	mkdir -p "$arch/include/generated" "$stage/arch/DEBIAN" "$stage/arch/lib/modules/$abi-$flavour"
 	echo "include /usr/src/linux-headers-$abi-common/Makefile" >"$arch/Makefile"
 	echo "#define UTS_RELEASE \"$abi-$flavour\"" >"$arch/include/generated/utsrelease.h"
+	[ -z "${TINY_UTS_EXTRA:-}" ] || echo "$TINY_UTS_EXTRA" >>"$arch/include/generated/utsrelease.h"
 	echo "#define UTS_VERSION \"$uts_version\"" >"$arch/include/generated/utsversion.h"
 	mkdir -p "$arch/include/config"
 	echo "CONFIG_CC_VERSION_TEXT=\"${TINY_CC_TEXT:-gcc-12 (Debian 12.2.0-14+deb12u1) 12.2.0}\"" \

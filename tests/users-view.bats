@@ -1,0 +1,290 @@
+#!/usr/bin/env bats
+# The repository as its users read it: index.html's coverage matrix, per-kernel outputs with
+# their verification or the reason they are missing, and the uname -r search (rendered by
+# headless Chromium); index.json's "coverage"; make summary; make lookup.
+#
+# Hermetic: a test repository built by the real pipeline from tiny kernels (lib/tinyrepo.bash)
+# for two listing distributions (tiny: Debian 12; tiny2: Debian 13) and two releases of the tiny
+# driver (DRIVER_RELEASE rel-a, driver 9.9.9+test; rel-b, 9.9.8+test), built apart and merged as
+# shards are. It holds built, verified (a PASS and a FAIL), failed (a kernel the driver does not
+# compile for; a package the mirror has lost) and unservable (a name two kernels ask for) outputs.
+# The page's screenshot is kept in $FP_ARTIFACTS (default build/test-artifacts/users-view/ in the
+# project).
+
+setup_file() {
+	export TOP=${FP_TOP:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
+	export BIN=${FP_BIN:-$TOP/build/san/bin}
+	export FIX=$BATS_FILE_TMPDIR
+	export ART=${FP_ARTIFACTS:-$TOP/build/test-artifacts/users-view}
+	# shellcheck source=lib/tinyrepo.bash
+	source "$TOP/tests/lib/tinyrepo.bash"
+	mkdir -p "$FIX/debs" "$FIX/osrel" "$ART"
+	printf 'NAME="Debian GNU/Linux"\nID=debian\nVERSION_ID="12"\n' >"$FIX/osrel/debian-12"
+	printf 'NAME="Debian GNU/Linux"\nID=debian\nVERSION_ID="13"\n' >"$FIX/osrel/debian-13"
+	# shellcheck disable=SC2046
+	{
+		listing_line "$FIX/osrel/debian-12" 9.9.0-1 $(tinykernel_debs "$FIX/debs" 9.9.0-1 amd64 9.9.0-1)
+		listing_line "$FIX/osrel/debian-12" 9.9.0-2 $(tinykernel_debs "$FIX/debs" 9.9.0-2 amd64 9.9.0-2)
+		listing_line "$FIX/osrel/debian-12" 9.9.0-3 $(TINY_UTS_EXTRA='#error "this kernel breaks the tiny driver"' \
+			tinykernel_debs "$FIX/debs" 9.9.0-3 amd64 9.9.0-3)
+		listing_line "$FIX/osrel/debian-12" 9.9.0-5 $(tinykernel_debs "$FIX/debs" 9.9.0-5 amd64 9.9.0-5)
+	} >"$FIX/tiny.tsv"
+	# The mirror lost one of 9.9.0-5's packages after it was listed.
+	rm "$FIX/debs/linux-headers-9.9.0-5-amd64_9.9.0-5_amd64.deb"
+	# shellcheck disable=SC2046
+	{
+		listing_line "$FIX/osrel/debian-13" 9.9.1-1 $(tinykernel_debs "$FIX/debs" 9.9.1-1 amd64 9.9.1-1)
+		# A backport build of the same name: the name is the other kernel's, so unservable here.
+		listing_line "$FIX/osrel/debian-13" 9.9.1-1 $(tinykernel_debs "$FIX/debs" 9.9.1-1 amd64 9.9.1-1) |
+			sed 's/#1 SMP PREEMPT_DYNAMIC Debian 9.9.1-1 /#1 SMP PREEMPT_DYNAMIC Debian 9.9.1-1~bpo12+1 /'
+	} >"$FIX/tiny2.tsv"
+	cp -R "$TOP/tests/fixtures/tiny-driver" "$FIX/driver-b"
+	sed -i 's/9.9.9+test/9.9.8+test/' "$FIX/driver-b/driver_config.h"
+	export A=$FIX/a B=$FIX/b
+	export DVA=9.9.9+test DVB=9.9.8+test
+	export PASS_A=$DVA/x86_64/falco_debian_9.9.0-2-amd64_1.o FAIL_A=$DVA/x86_64/falco_debian_9.9.0-1-amd64_1.o
+	umake "$A" -k tiny tiny2 DRIVER_RELEASE=rel-a >"$FIX/a.log" 2>&1 || true
+	# Boot verdicts, as mk/verify-output.sh leaves them beside their probes.
+	printf 'result=PASS\nprobe_sha256=%s\n' "$(sha256sum "$A/dist/$PASS_A" | cut -d' ' -f1)" >"$A/dist/$PASS_A.verified"
+	printf 'result=FAIL\nprobe_sha256=%s\n' "$(sha256sum "$A/dist/$FAIL_A" | cut -d' ' -f1)" >"$A/dist/$FAIL_A.verified"
+	umake "$A" repo DRIVER_RELEASE=rel-a >>"$FIX/a.log" 2>&1 || { cat "$FIX/a.log" >&3; return 1; }
+	umake "$B" -k tiny tiny2 DRIVER_SOURCE="$FIX/driver-b" DRIVER_RELEASE=rel-b >"$FIX/b.log" 2>&1 || true
+	umake "$B" repo DRIVER_SOURCE="$FIX/driver-b" DRIVER_RELEASE=rel-b REPO_MERGE="$A/dist" >>"$FIX/b.log" 2>&1 ||
+		{ cat "$FIX/b.log" >&3; return 1; }
+}
+
+# make with both distributions; DRIVER_SOURCE defaults to the tiny driver.
+umake() {
+	FP_BIN=$BIN fp_make "$1" DISTROS='tiny tiny2' tiny_FAMILY=listing tiny_LISTING="$FIX/tiny.tsv" \
+		tiny2_FAMILY=listing tiny2_LISTING="$FIX/tiny2.tsv" tiny_NAMES='falco_debian_%' tiny2_NAMES='falco_debian_%' \
+		tiny_FIXUP=mk/fixup-debian.sh tiny2_FIXUP=mk/fixup-debian.sh DRIVER_SOURCE="$TOP/tests/fixtures/tiny-driver" "${@:2}"
+}
+
+setup() {
+	load lib/common
+}
+
+teardown() {
+	fp_http_stop_all
+}
+
+chromium_bin() {
+	command -v chromium || command -v chromium-browser || {
+		echo "chromium is not installed (mk/packages.txt lists it)" >&2
+		return 1
+	}
+}
+
+# chrome ARGS... URL: headless, offline, its own profile.
+chrome() {
+	local c
+	c=$(chromium_bin) || return 1
+	timeout 120 "$c" --headless --no-sandbox --disable-gpu --disable-background-networking \
+		--disable-component-update --disable-sync --no-first-run --user-data-dir="$BATS_TEST_TMPDIR/profile" \
+		--virtual-time-budget=2000 "$@"
+}
+
+@test "users-view: index.json's coverage has every output of both releases, with each missing one's reason" {
+	run "$BIN/repo-query" paths "$B/dist/index.json"
+	[ "$status" -eq 0 ]
+	# 2 + 1 built per release: the probes, as before.
+	[ "$(echo "$output" | wc -l)" -eq 6 ]
+	/usr/bin/python3 - "$B/dist/index.json" <<'EOF'
+import json, sys
+idx = json.load(open(sys.argv[1]))
+cov = idx["coverage"]
+by = {}
+for o in cov:
+    by.setdefault((o["releases"][0], o["uname_r"], o["kernel"]), o)
+assert len(cov) == 12, [(o["releases"], o["kernel"], o["state"]) for o in cov]
+for rel, dv in (("rel-a", "9.9.9+test"), ("rel-b", "9.9.8+test")):
+    ok = by[(rel, "9.9.0-1-amd64", "debian-12_9.9.0-1-amd64")]
+    assert ok["state"] == "built" and ok["reason"] == "" and ok["driver_version"] == dv, ok
+    assert ok["distro"] == "tiny" and ok["os_release"] == "debian-12" and ok["arch"] == "x86_64", ok
+    assert ok["path"] in [p["path"] for p in idx["probes"]], ok
+    bad = by[(rel, "9.9.0-3-amd64", "debian-12_9.9.0-3-amd64")]
+    assert bad["state"] == "failed" and "kbuild failed" in bad["reason"], bad
+    assert "this kernel breaks the tiny driver" in bad["reason"], bad
+    lost = by[(rel, "9.9.0-5-amd64", "debian-12_9.9.0-5-amd64")]
+    assert lost["state"] == "failed" and "linux-headers-9.9.0-5-amd64_9.9.0-5_amd64.deb" in lost["reason"], lost
+    dup = by[(rel, "9.9.1-1-amd64", "debian-13_9.9.1-1-amd64~2")]
+    assert dup["state"] == "unservable" and dup["distro"] == "tiny2", dup
+    assert "9.9.1-1" in dup["reason"], dup
+    assert by[(rel, "9.9.1-1-amd64", "debian-13_9.9.1-1-amd64")]["state"] == "built"
+assert {o["state"] for o in cov} == {"built", "failed", "unservable"}
+EOF
+}
+
+@test "users-view: headless Chromium shows the matrix, a failure's reason, and the search finding a kernel" {
+	local page=$B/dist/index.html
+	run chrome --dump-dom "file://$page"
+	[ "$status" -eq 0 ]
+	dom=$output
+	# One row per distribution and release, one column per release and kind.
+	[ "$(echo "$dom" | grep -c '<tr data-row=')" -eq 2 ]
+	echo "$dom" | grep -q '<th data-col="rel-a bpf">Falco rel-a<br>bpf</th>'
+	echo "$dom" | grep -q '<th data-col="rel-b bpf">Falco rel-b<br>bpf</th>'
+	row12=$(echo "$dom" | grep '<tr data-row="tiny debian-12">')
+	# Debian 12 under rel-a: 2 of 4 built, 1 verified, 2 failed; coloured and linked to its kernels.
+	echo "$row12" | grep -q '<td class="cell most" data-col="rel-a bpf"><a href="#k-tiny-debian-12"><span class="built">2/4 built</span><br><span class="verified">1 verified</span><br><span class="failed">2 failed</span></a></td>'
+	echo "$row12" | grep -q '<td class="cell most" data-col="rel-b bpf"><a href="#k-tiny-debian-12"><span class="built">2/4 built</span><br><span class="failed">2 failed</span></a></td>'
+	echo "$dom" | grep '<tr data-row="tiny2 debian-13">' | grep -q '<span class="built">1/2 built</span><br><span class="unservable">1 unservable</span>'
+	echo "$dom" | grep -q '<h3 id="k-tiny-debian-12">tiny debian-12</h3>'
+	# A failure's reason, on its kernel's row; a verification's result on its output's.
+	echo "$dom" | grep '<tr class="output failed" data-uname-r="9.9.0-3-amd64">' | grep -q '<td class="reason">kbuild failed: .*this kernel breaks the tiny driver'
+	echo "$dom" | grep '<tr class="output built" data-uname-r="9.9.0-2-amd64">' | grep 'rel-a' | grep -q '<td class="verified">PASS</td>'
+	echo "$dom" | grep '<tr class="output built" data-uname-r="9.9.0-1-amd64">' | grep 'rel-a' | grep -q '<td class="verified">FAIL</td>'
+	# Unsigned: no signature is linked; the checksums of each directory are.
+	[ "$(echo "$dom" | grep -c 'minisig')" -eq 0 ]
+	echo "$dom" | grep -q "<a href=\"9.9.9%2Btest/x86_64/SHA256SUMS\">9.9.9+test/x86_64/SHA256SUMS</a>"
+	echo "$dom" | grep -Eq '<p id="run">Run of <time datetime="[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z">'
+	# Without a search every row shows.
+	[ "$(echo "$dom" | grep -c '<tr class="output[^>]*hidden')" -eq 0 ]
+	mkdir -p "$ART"
+	run chrome --window-size=1400,1000 --screenshot="$ART/index.png" "file://$page"
+	[ "$status" -eq 0 ]
+	[ "$(stat -c %s "$ART/index.png")" -gt 20000 ]
+
+	# The search, as a link names it (#q=): the host's uname -r, its outputs only.
+	run chrome --dump-dom "file://$page#q=9.9.0-3-amd64"
+	[ "$status" -eq 0 ]
+	dom=$output
+	echo "$dom" | grep -q '<p id="search-result">9.9.0-3-amd64: 2 outputs: 2 failed</p>'
+	[ "$(echo "$dom" | grep -c '<tr class="output failed hit" data-uname-r="9.9.0-3-amd64">')" -eq 2 ]
+	echo "$dom" | grep '<tr class="output built" data-uname-r="9.9.0-1-amd64"' | grep -q 'hidden'
+	# ?q= too; a kernel the repository does not know is said to be unknown.
+	run chrome --dump-dom "file://$page?q=9.9.1-1-amd64"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -q '<p id="search-result">9.9.1-1-amd64: 4 outputs: 2 built, 2 unservable</p>'
+	run chrome --dump-dom "file://$page#q=5.10.0-99-amd64"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -q '<p id="search-result">No kernel 5.10.0-99-amd64 in this repository.</p>'
+	run chrome --window-size=1400,1000 --screenshot="$ART/search.png" "file://$page#q=9.9.0-3-amd64"
+	[ "$status" -eq 0 ]
+}
+
+@test "users-view: a signed repository's page links its signatures; the same inputs give the same page" {
+	local d=$BATS_TEST_TMPDIR/signed
+	mkdir -p "$d"
+	cp -R "$B/dist" "$B/build" "$B/kernels" "$d/"
+	minisign -G -W -p "$d/key.pub" -s "$d/key.key" </dev/null >/dev/null
+	run umake "$d" repo DRIVER_SOURCE="$FIX/driver-b" DRIVER_RELEASE=rel-b REPO_MERGE="$A/dist" SIGNING_KEY="$d/key.key"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q '<a href="index.json.minisig">index.json.minisig</a>' "$d/dist/index.html"
+	[ -f "$d/dist/index.json.minisig" ]
+	grep -q '<a href="9.9.8%2Btest/x86_64/SHA256SUMS.minisig">signature</a>' "$d/dist/index.html"
+	[ -f "$d/dist/9.9.8+test/x86_64/SHA256SUMS.minisig" ]
+	# The merged coverage (rel-a's, from the merged index) stays when the index is made again.
+	grep -q '"releases": \["rel-a"\]' "$d/dist/index.json"
+	cp "$d/dist/index.html" "$BATS_TEST_TMPDIR/before.html"
+	run umake "$d" repo DRIVER_SOURCE="$FIX/driver-b" DRIVER_RELEASE=rel-b REPO_MERGE="$A/dist" SIGNING_KEY="$d/key.key"
+	[ "$status" -eq 0 ]
+	cmp "$BATS_TEST_TMPDIR/before.html" "$d/dist/index.html"
+}
+
+@test "users-view: mirror text reaches the page escaped" {
+	local d=$BATS_TEST_TMPDIR/esc
+	mkdir -p "$d/dist"
+	printf 'tiny\tdebian-12\tdebian-12_6.6.6-<b>-amd64\t6.6.6-<b>-amd64\tx86_64\t9.9.9+test\tbpf\trel-a\t-\tfailed\t<script>alert("x")</script> & more\n' >"$d/status.tsv"
+	run "$BIN/repo-index" --dist "$d/dist" --status "$d/status.tsv"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q '<td class="reason">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more</td>' "$d/dist/index.html"
+	grep -q 'data-uname-r="6.6.6-&lt;b&gt;-amd64"' "$d/dist/index.html"
+	[ "$(grep -c '<script>alert' "$d/dist/index.html")" -eq 0 ]
+	# A line that is not one: refused, naming the file and line.
+	printf 'tiny\tdebian-12\n' >>"$d/status.tsv"
+	run "$BIN/repo-index" --dist "$d/dist" --status "$d/status.tsv"
+	[ "$status" -ne 0 ]
+	echo "$output" | grep -q "status.tsv:2: expected 11 tab-separated fields"
+}
+
+@test "make summary: the coverage matrix as text, and as markdown for the job summary" {
+	run umake "$B" -s summary DRIVER_SOURCE="$FIX/driver-b"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | head -n 1 | tr -s ' ')" = "distribution release rel-a bpf rel-b bpf" ]
+	echo "$output" | grep -Eq '^tiny +debian-12 +2/4 \(1 verified, 2 failed\) +2/4 \(2 failed\)$'
+	echo "$output" | grep -Eq '^tiny2 +debian-13 +1/2 \(1 unservable\) +1/2 \(1 unservable\)$'
+	run umake "$B" -s summary DRIVER_SOURCE="$FIX/driver-b" SUMMARY_FORMAT=markdown
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -qx '| distribution | release | Falco rel-a bpf | Falco rel-b bpf |'
+	echo "$output" | grep -qx '| tiny | debian-12 | 2/4 (1 verified, 2 failed) | 2/4 (2 failed) |'
+	run umake "$B" -s summary DRIVER_SOURCE="$FIX/driver-b" SUMMARY_FORMAT=html
+	[ "$status" -ne 0 ]
+	run umake "$BATS_TEST_TMPDIR/none" summary
+	[ "$status" -ne 0 ]
+	echo "$output" | grep -q 'index.json does not exist (make repo writes it)'
+}
+
+# The URLs every release requests of a host of tests/fixtures/naming/releases.tsv (found by
+# running each release's own loader), on the base $2: release, kind, URL.
+expected_urls() {
+	awk -F'\t' -v h="$1" -v r="$2" -v base="$3" '!/^#/ && $1 == h && $3 == r && $8 == "named" {
+		sub(/^https:\/\/download\.falco\.org\/driver/, base, $10); print $6 " " $7 " " $10 }' \
+		"$TOP/tests/fixtures/naming/releases.tsv" | sort
+}
+
+@test "make lookup: the URL each release's loader requests, for Debian, Ubuntu's flavours, Amazon Linux and COS" {
+	local fix=$TOP/tests/fixtures/naming repo=$BATS_TEST_TMPDIR/empty host n=0
+	mkdir -p "$repo"
+	while IFS=$'\t' read -r host ur uv um; do
+		run umake "$BATS_TEST_TMPDIR/l" lookup REPO="$repo" UNAME_R="$ur" UNAME_V="$uv" UNAME_M="$um" OS_RELEASE="$fix/hosts/$host"
+		echo "$output"
+		[ "$status" -eq 0 ]
+		echo "$output" | grep -qx "host: uname -r $ur, uname -v $uv, uname -m $um, os-release .*"
+		got=$(echo "$output" | awk '$3 == "missing" { print $1 " " $2 " " $4 }' | sort)
+		want=$(expected_urls "$host" "$ur" "file://$repo")
+		[ -n "$want" ]
+		[ "$got" = "$want" ]
+		# Nothing is there, and it says so.
+		[ "$(echo "$output" | grep -c ' present ')" -eq 0 ]
+		n=$((n + 1))
+	done < <(for h in debian-12:6.1.0-50-amd64 ubuntu-22.04:6.8.0-1010-aws ubuntu-22.04:5.15.0-1047-gke \
+		amzn-2023:6.1.115-126.197.amzn2023.x86_64 cos-121:6.6.72+; do
+		awk -F'\t' -v h="${h%%:*}" -v r="${h#*:}" '$1 == h && $3 == r { print $1 "\t" $3 "\t" $4 "\t" $5; exit }' "$fix/releases.tsv"
+	done)
+	[ "$n" -eq 5 ]
+	# A release that never asks for a kind for this host says why; an unreadable os-release fails.
+	run umake "$BATS_TEST_TMPDIR/l" lookup REPO="$repo" UNAME_R=6.1.0-50-amd64 \
+		UNAME_V='#1 SMP PREEMPT_DYNAMIC Debian 6.1.176-1 (2026-07-02)' UNAME_M=x86_64 OS_RELEASE="$fix/hosts/debian-12"
+	echo "$output" | grep -Eq '^0\.44\.1 +bpf +not-asked '
+	run umake "$BATS_TEST_TMPDIR/l" lookup REPO="$repo" UNAME_R=6.1.0-50-amd64 UNAME_V='#1' UNAME_M=x86_64 OS_RELEASE=/nonexistent
+	[ "$status" -ne 0 ]
+	echo "$output" | grep -q '/nonexistent: no such os-release file'
+}
+
+@test "make lookup: against a served repository, one file present and one missing; with nothing given, this host" {
+	local fix=$TOP/tests/fixtures/naming pub=$BATS_TEST_TMPDIR/pub
+	local ur=6.1.0-50-amd64 uv='#1 SMP PREEMPT_DYNAMIC Debian 6.1.176-1 (2026-07-02)'
+	cp -R "$B/dist" "$pub"
+	# The probe Falco 0.43.1 asks for, put where it asks (as a repository built for it holds it).
+	path=$(awk -F'\t' -v r="$ur" '$1 == "debian-12" && $3 == r && $6 == "0.43.1" && $7 == "bpf" { print $9 }' "$fix/releases.tsv")
+	[ -n "$path" ]
+	mkdir -p "$pub/$(dirname "$path")"
+	cp "$B/dist/$PASS_A" "$pub/$path"
+	fp_http_start "$pub"
+	run umake "$BATS_TEST_TMPDIR/l" lookup REPO="$FP_HTTP_URL" UNAME_R="$ur" UNAME_V="$uv" UNAME_M=x86_64 OS_RELEASE="$fix/hosts/debian-12"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -qx "repository: $FP_HTTP_URL"
+	echo "$output" | grep -Eqx "0\\.43\\.1 +bpf +present +$FP_HTTP_URL/${path//+/%2B}"
+	kpath=$(awk -F'\t' -v r="$ur" '$1 == "debian-12" && $3 == r && $6 == "0.44.1" && $7 == "kmod" { print $10 }' "$fix/releases.tsv")
+	echo "$output" | grep -Eqx "0\\.44\\.1 +kmod +missing +${kpath/https:\/\/download.falco.org\/driver/$FP_HTTP_URL}"
+	# 0.43.0 asks for the same file.
+	[ "$(echo "$output" | grep -c ' present ')" -eq 2 ]
+	echo "$output" | grep -qx "2 of $(echo "$output" | grep -Ec ' (present|missing) ') requests find their file"
+	# The loader's request reached the server as the loader sends it ('+' as %2B).
+	grep -q "\"GET /${path//+/%2B} " "$FP_HTTP_LOG"
+	# A server that does not answer is no "missing".
+	fp_http_stop
+	run umake "$BATS_TEST_TMPDIR/l" lookup REPO="$FP_HTTP_URL" UNAME_R="$ur" UNAME_V="$uv" UNAME_M=x86_64 OS_RELEASE="$fix/hosts/debian-12"
+	[ "$status" -ne 0 ]
+	echo "$output" | grep -q 'lookup: cannot ask '
+	# Run on the host itself: its own uname and os-release.
+	run umake "$BATS_TEST_TMPDIR/l" lookup REPO="$pub"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -qxF "host: uname -r $(uname -r), uname -v $(uname -v), uname -m $(uname -m), os-release $(. /etc/os-release && echo "$ID ${VERSION_ID:-}") (/etc/os-release)"
+}
