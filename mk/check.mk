@@ -18,3 +18,11 @@ clean:
 # `make print-WORK_DIR` prints a variable's value as this run computes it.
 print-%:
 	@echo '$($*)'
+
+# The mutation campaign (tests/mutate.sh, tests/mutations.txt): each mutation applied to a
+# scratch copy of the tree, the tests that cover it run there, killed or survived, and the kill
+# rate. MUTATIONS="id ..." runs some of them.
+MUTATIONS ?=
+.PHONY: mutate
+mutate:
+	$(Q)env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES tests/mutate.sh $(MUTATIONS)
