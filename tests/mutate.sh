@@ -152,7 +152,13 @@ while IFS=$'\x1f' read -r id file find repl tests equiv; do
 			echo "== bats ${args[*]}" >>"$log"
 			rc=0
 			(cd "$tree" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES \
-				FP_BIN="$bin" FP_TOP="$tree" timeout -k 10 "$timeout_s" bats "${args[@]}") </dev/null >>"$log" 2>&1 || rc=$?
+				FP_BIN="$bin" FP_TOP="$tree" timeout -k 10 "$timeout_s" bats "${args[@]}") </dev/null >"$scratch/run.out" 2>&1 || rc=$?
+			cat "$scratch/run.out" >>"$log"
+			# A filter that selects nothing would pass every mutation: the entry is wrong.
+			if [ "$rc" = 0 ] && [ "$(head -n 1 "$scratch/run.out")" = 1..0 ]; then
+				result=error note="no test matches: ${args[*]#"$tree/tests/"}"
+				break
+			fi
 			if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 				result=killed note="timeout after ${timeout_s}s: ${args[*]#"$tree/tests/"}"
 				break
