@@ -8,7 +8,7 @@
 #
 # --check only verifies that every mutation applies (its text occurs exactly once) and, for the
 # tools, compiles. IDs select mutations (default: all). MUTATE_DIR (default a new temporary
-# directory, removed at the end) holds the scratch tree; MUTATE_TIMEOUT (default 300) bounds one
+# directory, removed at the end) holds the scratch tree; MUTATE_TIMEOUT (default 180) bounds one
 # mutation's tests, a run past it counting as killed (timeout).
 #
 # A mutation the C compiler rejects is an error, not killed: it says nothing of the tests, and
@@ -22,7 +22,7 @@ if [ "${1:-}" = --check ]; then
 	check=1
 	shift
 fi
-timeout_s=${MUTATE_TIMEOUT:-300}
+timeout_s=${MUTATE_TIMEOUT:-180}
 
 # Parse the list into one record per mutation: fields separated by \x1f, newlines inside a field
 # as \x1e (find and replace may span lines).
