@@ -82,3 +82,24 @@ gmake() {
 	[ -f "$P1" ]
 	[ -f "$P2" ]
 }
+
+@test "plan: an output removed from dist/ is planned again on the next run of the goal" {
+	run gmake "$D" tiny
+	[ "$status" -eq 0 ]
+	rm "$P1"
+	run gmake "$D" tiny
+	echo "$output"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -qx 'tiny: 2 outputs: 1 built, 1 up to date, 0 failed'
+	[ -f "$P1" ]
+}
+
+@test "plan: RETRY_FAILED=1 plans again what failed with the same inputs" {
+	printf 'KERNELDIR ?= /nonexistent\nall:\n\t@echo "error: this driver breaks"; exit 1\n' >"$D/driver/bpf/Makefile"
+	run gmake "$D" -k tiny
+	[ "$status" -ne 0 ]
+	run gmake "$D" -k tiny RETRY_FAILED=1
+	echo "$output"
+	[ "$status" -ne 0 ]
+	echo "$output" | grep -qx 'tiny: 2 outputs: 0 built, 0 up to date, 2 failed'
+}
