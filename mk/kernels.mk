@@ -44,10 +44,6 @@ $(KERNELS)/$(2)/$(1).outputs $(KERNELS)/$(2)/$(1).verify.mk: $(KERNELS)/$(2)/$(1
 endef
 $(foreach d,$(NEED_DISTROS),$(eval $(call distro_fragments,$(d))))
 
-# The plan's inputs besides the output tables: the published paths and the settings.
-$(BUILD)/plan/settings.id: FORCE
-	$(call filechk,plan_settings)
-filechk_plan_settings = echo 'SHARD=$(SHARD) REPO=$(REPO_URL) RELEASES=$(SELECTED_RELEASES) RETRY_FAILED=$(RETRY_FAILED)'
 # The stamps a verdict is checked against (tools/plan): those that exist; one that does not yet
 # makes every verdict of its outputs void.
 plan_stamps = $(foreach dv,$(SELECTED_DVS),$(if $(wildcard $(DRV.$(dv))),$(dv)=$(DRV.$(dv)))) \
@@ -61,7 +57,7 @@ filechk_plan = $(call tool,plan) --distro $(D) --list $(@:.mk=.list) --report $(
 	$(if $(filter 1,$(RETRY_FAILED)),--retry-failed) \
 	$(foreach dv,$(SELECTED_DVS),$(KERNELS)/$(dv)/$(D).outputs)
 define distro_plan
-$(BUILD)/plan/$(1).mk: FORCE $(KERNELS)/$(1).mk $(foreach dv,$(SELECTED_DVS),$(KERNELS)/$(dv)/$(1).outputs) $(BUILD)/plan/settings.id \
+$(BUILD)/plan/$(1).mk: FORCE $(KERNELS)/$(1).mk $(foreach dv,$(SELECTED_DVS),$(KERNELS)/$(dv)/$(1).outputs) \
   $(if $(REPO),$(REMOTE_PATHS)) $(call tool,plan) $(wildcard $(VERDICT_DIR)/.changed) \
   $(foreach s,$(plan_stamps),$(lastword $(subst =, ,$(s)))) $(OUT_DEPS.$(1))
 	$$(call filechk,plan)
@@ -70,7 +66,9 @@ $(BUILD)/plan/$(1).list $(BUILD)/plan/$(1).report: $(BUILD)/plan/$(1).mk ;
 endef
 
 # Fragments are made only once the driver versions are known, so that no fragment is made for a
-# version this run does not build. The plan is made on every run (tools/plan stats the outputs
+# version this run does not build. The plan's prerequisites are what must exist before it is
+# made; it is made on every run all the same, with the run's settings (SHARD, REPO, RELEASES,
+# RETRY_FAILED) on its command line (tools/plan stats the outputs
 # against their inputs, as make would) and names only the outputs there is work for; a
 # distribution's rules (tens of megabytes at fleet scale) are read only when there is, or when
 # a goal names an output or its verification: a run with nothing to do reads none of them.

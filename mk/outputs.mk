@@ -72,8 +72,11 @@ $(WORK)/%/.tree: | $(call tool,extract)
 
 # The driver version of an output path.
 path_dv = $(firstword $(subst /, ,$(patsubst $(DIST)/%,%,$(1))))
+# With -k a failed output lets make go on to the distribution's summary, which fails the run; an
+# output named on the command line in a run without a summary fails make itself.
+output_keep_going = $(if $(filter $(DISTROS) all,$(MAKECMDGOALS)),$(KEEP_GOING),$(if $(filter $@,$(abspath $(MAKECMDGOALS))),,$(KEEP_GOING)))
 BUILD_OUTPUT = FP_BIN=$(BIN) FP_DIST=$(DIST) FP_WORK=$(WORK) FP_IDS=$(IDS_DIR) FP_LOGS=$(LOG_DIR) FP_MAKE_PID=$(MAKE_PID) \
-  FP_RUN=$(RUN_DIR) FP_KEEP_GOING=$(KEEP_GOING) FP_RECORDS=$(RECORD_DIR) FP_VERDICTS=$(VERDICT_DIR) \
+  FP_RUN=$(RUN_DIR) FP_KEEP_GOING=$(output_keep_going) FP_RECORDS=$(RECORD_DIR) FP_VERDICTS=$(VERDICT_DIR) \
   CLANG='$(CLANG)' LLC='$(LLC)' FP_KBUILD_ARGS='$(FP_KBUILD_ARGS)' sh mk/build-output.sh
 # The settings of one driver version's build.
 output_env = FP_DRIVER_VERSION='$(1)' FP_DRIVER_DIR=$(DRVDIR.$(1)) FP_RULES='$(FALCO_RULES)' FP_LAYOUT='$(LAYOUT)' \

@@ -46,6 +46,9 @@ mkdir -p "$runs/$id"
 	trap '' INT TERM HUP
 	while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
 	rm -rf "${work_root:?}/$id"
-	rm -f "$runs/current"
+	# Only if it is still ours: a `make clean` meanwhile takes the lock file with it, and the
+	# next run's current (under a new lock) must survive us, or its restarts would wait on
+	# their own lock.
+	[ "$(cat "$runs/current" 2>/dev/null)" = "$pid $id" ] && rm -f "$runs/current"
 ) </dev/null >/dev/null 2>&1 &
 echo "$id"

@@ -4,7 +4,10 @@
 # headers package including its -common half by absolute path, and linux-kbuild), and the tiny
 # driver tree. Everything make does for the real mirror happens here: InRelease checked, indexes
 # fetched by hash, kernels listed, fragment generated, packages fetched once, probes built,
-# named and checked against the headers, and nothing redone that need not be.
+# named and checked against the headers, and nothing redone that need not be. The kernels are
+# stand-ins (a kbuild Makefile of tests/fixtures/tiny-kernel, no compiler of the kernel's own);
+# the real counterparts are tests/live-debian.bats and tests/kmod.bats, against the Debian
+# mirror's own packages and compilers.
 
 load lib/common
 load lib/aptrepo
@@ -307,6 +310,7 @@ built() {
 	[ ! -e "$d/build/verdicts/${P1#"$W/dist/"}" ]
 	run pmake "$d" -k -j2 MIRROR_debian="file://$BATS_TEST_TMPDIR/repo4" debian
 	echo "$output"
+	[ "$status" -ne 0 ]
 	echo "$output" | grep -q "^  FETCH   file://$BATS_TEST_TMPDIR/repo4/$lost$"
 	# Without -k, the run stops at it, naming it.
 	run pmake "$d" MIRROR_debian="file://$BATS_TEST_TMPDIR/repo4" "$d/dist/${P1#"$W/dist/"}"

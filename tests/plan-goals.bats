@@ -103,3 +103,21 @@ gmake() {
 	[ "$status" -ne 0 ]
 	echo "$output" | grep -qx 'tiny: 2 outputs: 0 built, 0 up to date, 2 failed'
 }
+
+@test "plan: made on every run, so an output removed after a run that planned nothing is planned again" {
+	run gmake "$D" tiny
+	[ "$status" -eq 0 ]
+	# A run with nothing to do: its plan is empty.
+	run gmake "$D" tiny
+	echo "$output"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -qx 'tiny: 2 outputs: 0 built, 2 up to date, 0 failed'
+	grep -qx 'PLANNED.tiny := 0' "$D/build/plan/tiny.mk"
+	# Nothing the plan is made from changes; only dist/ does.
+	rm "$P1"
+	run gmake "$D" tiny
+	echo "$output"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -qx 'tiny: 2 outputs: 1 built, 1 up to date, 0 failed'
+	[ -f "$P1" ]
+}

@@ -161,6 +161,7 @@ EOF
 	grep -q '"GET /index.json ' "$FP_HTTP_LOG"
 	[ -z "$(find "$d/dist" -name 'falco_*' 2>/dev/null)" ]
 	run fpmake "$d" REPO="$FP_HTTP_URL" list-tiny
+	[ "$status" -eq 0 ]
 	[ -z "$(echo "$output" | grep falco_)" ]
 	# The index of this run is the published one, with nothing to upload.
 	run fpmake "$d" REPO="$FP_HTTP_URL" repo
@@ -308,6 +309,7 @@ EOF
 	rm "$r/$DV/x86_64/SHA256SUMS.minisig"
 	run verify "$r"
 	[ "$status" -ne 0 ]
+	echo "$output" | grep -q "BAD     $DV/x86_64/SHA256SUMS is not validly signed"
 
 	fresh
 	cp "$r/$P1" "$r/$DV/x86_64/falco_debian_6.6.6-evil_1.o"
@@ -318,6 +320,10 @@ EOF
 	fresh
 	run verify "$r" "$FIX/other.pub"
 	[ "$status" -ne 0 ]
+	echo "$output" | grep -q "$r/index.json is not validly signed by $FIX/other.pub"
+	# Each refusal above is one of its own: the untouched repository passes.
+	run verify "$r"
+	[ "$status" -eq 0 ]
 }
 
 @test "shards: SHARD=i/N partitions the kernels exactly, by path, and stays stable when kernels are added" {

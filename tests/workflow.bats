@@ -176,3 +176,54 @@ EOF
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | grep -c 'build-output.sh ')" -eq 0 ]
 }
+
+@test "workflow: its merge step, run as written on the shards' artifacts, signs one index of the published and the new probes" {
+	local out=$BATS_TEST_TMPDIR/ci tree=$BATS_TEST_TMPDIR/tree new s
+	mkdir -p "$out" "$BATS_TEST_TMPDIR/debs"
+	# Tonight's listing: the two published kernels and a new one.
+	# shellcheck disable=SC2046
+	listing_line "$FIX/os-release" 9.9.0-3 $(tinykernel_debs "$BATS_TEST_TMPDIR/debs" 9.9.0-3 amd64 9.9.0-3) \
+		>"$BATS_TEST_TMPDIR/new.tsv"
+	cat "$FIX/listing.tsv" "$BATS_TEST_TMPDIR/new.tsv" >"$BATS_TEST_TMPDIR/tonight.tsv"
+	export LISTING=$BATS_TEST_TMPDIR/tonight.tsv
+	new=9.9.9+test/x86_64/falco_debian_9.9.0-3-amd64_1.o
+	old1=9.9.9+test/x86_64/falco_debian_9.9.0-1-amd64_1.o old2=9.9.9+test/x86_64/falco_debian_9.9.0-2-amd64_1.o
+	fp_http_start "$FIX/origin/dist"
+	# The build job: two shards against the published repository, each indexed; its artifact is
+	# its dist/, downloaded by the publish job as shards/probes-<distro>-<index>/.
+	for s in 1 2; do
+		run fpmake "$BATS_TEST_TMPDIR/shard$s" -k REPO="$FP_HTTP_URL" SHARD="$s/2" tiny
+		echo "$output"
+		[ "$status" -eq 0 ]
+		run fpmake "$BATS_TEST_TMPDIR/shard$s" repo
+		[ "$status" -eq 0 ]
+		mkdir -p "$tree/shards"
+		cp -R "$BATS_TEST_TMPDIR/shard$s/dist" "$tree/shards/probes-tiny-$s"
+	done
+	# The new probe was built by exactly one shard.
+	[ "$(find "$tree/shards" -name 'falco_*.o' | wc -l)" -eq 1 ]
+	# The publish job's checkout: the project's files, and shards/ beside them.
+	for f in Makefile mk tools distros; do
+		ln -s "$TOP/$f" "$tree/$f"
+	done
+	tinyrepo_env "$out"
+	export REPO=$FP_HTTP_URL RUNNER_TEMP=$out
+	cp "$FIX/key.key" "$out/minisign.key"
+	cp "$FIX/key.pub" "$out/minisign.pub"
+	line=$(awk -F'\t' '$1 == "publish" && $3 ~ /REPO_MERGE=/ { print $3 }' "$FIX/commands")
+	[ -n "$line" ]
+	run bash -c "cd '$tree' && mkdir -p shards && $line"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# One index of all three probes, signed by the key, and only the new probe to upload.
+	run "$BIN/repo-query" paths "$out/dist/index.json"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' "$old1" "$old2" "$new" | LC_ALL=C sort)" ]
+	minisign -V -q -p "$FIX/key.pub" -m "$out/dist/index.json"
+	[ "$(cat "$out/build/repo/upload-probes.list")" = "$new" ]
+	cmp "$out/dist/$new" "$(find "$tree/shards" -name 'falco_*.o')"
+	# The index's entry for it is the shard's, with the hash of its bytes.
+	run "$BIN/repo-query" show "$out/dist/index.json" "$new"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -qx "sha256=$(fp_sha256 "$out/dist/$new")"
+}
