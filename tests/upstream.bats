@@ -136,11 +136,14 @@ teardown_file() {
 	p=$d/dist/$(path_of 0.28.1 "$t")
 	run lmake "$d" -k FALCO_VERSIONS=0.28.1 "$p"
 	echo "$output"
+	# Named on the command line, its failure fails make, -k or not.
+	[ "$status" -ne 0 ]
 	[ ! -e "$p" ]
 	v=$d/build/verdicts/${p#"$d/dist/"}
 	grep -q '^reason=kbuild failed: .*error' "$v"
 	# As part of the run of a distribution, it is not planned again.
 	run lmake "$d" -k FALCO_VERSIONS=0.28.1 list-debian
+	[ "$status" -eq 0 ]
 	! echo "$output" | grep -qx "$p" || false
 	grep -qF "${p#"$d/dist/"}" "$d/build/plan/debian.report"
 	grep -F "${p#"$d/dist/"}" "$d/build/plan/debian.report" | grep -q 'failed kbuild failed'
