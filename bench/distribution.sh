@@ -22,7 +22,8 @@ make -s -k -j"$jobs" "${args[@]}" debian >/dev/null 2>&1 || true
 xargs -a "$w.dist-list" rm -f
 rm -rf "$w/build/verdicts"
 start=$(date +%s.%N)
-read -r user sys < <({ /usr/bin/time -f '%U %S' make -s -k -j"$jobs" "${args[@]}" debian >/dev/null 2>"$w.dist-err"; } 2>&1 | tail -n 1)
+/usr/bin/time -f '%U %S' -o "$w.dist-time" make -s -k -j"$jobs" "${args[@]}" debian >/dev/null 2>"$w.dist-err" || true
+read -r user sys <"$w.dist-time"
 wall=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 built=0 kbuild=0
 while read -r o; do
