@@ -78,8 +78,10 @@ teardown_file() {
 		file "$p" | grep -q 'ELF 64-bit LSB relocatable, eBPF'
 		[ "$(llvm-readelf -p kernel_version "$p" | sed -n 's/^ *\[ *0\] //p')" = "$r" ]
 	done
-	# Each driver source was downloaded once and checked against its pin.
-	[ "$(grep -c '"GET /9.1.0%2Bdriver.tar.gz ' "$LIBS_LOG")" -eq 1 ]
+	# Each driver source was downloaded at most once (not at all when CACHE, shared by the live
+	# tests, already had it) and checked against its pin.
+	grep '"GET /' "$LIBS_LOG" || true
+	[ "$(grep -c '"GET /9.1.0%2Bdriver.tar.gz ' "$LIBS_LOG")" -le 1 ]
 	grep -qx "tree_sha256=$("$FP_BIN/falco-name" --releases | awk -F'\t' '$1 == "0.43.1" { print $8 }')" \
 		"$U/build/driver/9.1.0+driver/.prepared"
 	# The record names the driver source by the pinned content.
