@@ -84,9 +84,9 @@ fail() {
 	why=$*
 	echo "error: $why" >>"$log"
 	# A full disk, or a run stopped under us, is no fact about the kernel or the driver.
-	if grep -q 'No space left on device' "$log"; then
+	if full=$(disk_full "$log" "$(dirname "$FP_WORK")"); then
 		is_verdict=0
-		why="$why: no space left on device under $(dirname "$FP_WORK")"
+		why="$why: $full"
 	elif [ "${is_verdict:-}" = 1 ] && interrupted "$work"; then
 		is_verdict=0
 		echo "error: the run was stopped meanwhile: no verdict" >>"$log"
@@ -166,7 +166,7 @@ EOF
 # kbuild_failed STATUS: a compiler's error is a verdict, with the log's first error line; a
 # signal or a full disk is not.
 kbuild_failed() {
-	if [ "$1" -gt 128 ] || grep -q 'No space left on device' "$log"; then
+	if [ "$1" -gt 128 ] || disk_full "$log" . >/dev/null; then
 		fail "kbuild did not finish (status $1)"
 	fi
 	first=$(grep -m 1 -E '(error|Error)[: ]' "$log" | sed "s|$work_abs/||g; s|^ *||" | tr '\t' ' ' | cut -c1-200)

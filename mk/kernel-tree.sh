@@ -33,9 +33,9 @@ fail() {
 	why=$*
 	echo "error: $why" >>"$log"
 	# A full disk, or a run stopped under us, is no fact about the packages.
-	if grep -q 'No space left on device' "$log"; then
+	if full=$(disk_full "$log" "$(dirname "$(dirname "$(dirname "$dir")")")"); then
 		verdict=0
-		why="$why: no space left on device under $(dirname "$(dirname "$(dirname "$dir")")")"
+		why="$why: $full"
 	elif interrupted "$dir"; then
 		verdict=0
 	fi

@@ -40,3 +40,10 @@ replace_if_changed() {
 interrupted() {
 	{ [ -n "${FP_MAKE_PID:-}" ] && ! kill -0 "$FP_MAKE_PID" 2>/dev/null; } || { [ -n "${1:-}" ] && [ ! -d "$1" ]; }
 }
+
+# disk_full LOG DIR: whether LOG shows a write failed for want of space, printing the reason to
+# give (the disk under DIR is full). A full disk is no fact about the kernel or the driver: never
+# a verdict.
+disk_full() {
+	grep -q 'No space left on device' "$1" && echo "no space left on device under $2"
+}

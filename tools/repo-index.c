@@ -197,6 +197,14 @@ static void html(FILE *f, const char *s)
 		html_char(f, *s);
 }
 
+/* "A B", each escaped: the matrix's row and column keys, which the search and the tests read. */
+static void html_pair(FILE *f, const char *a, const char *b)
+{
+	html(f, a);
+	fputc(' ', f);
+	html(f, b);
+}
+
 /* A repository path as a relative URL: '+' as %2B, as Falco's loader requests it. */
 static void href(FILE *f, const char *path)
 {
@@ -262,9 +270,7 @@ static void write_matrix(FILE *f, const struct repo_matrix *m)
 	      "<table id=\"matrix\">\n<thead><tr><th>Distribution</th><th>Release</th>", f);
 	for (size_t j = 0; j < m->ncols; j++) {
 		fputs("<th data-col=\"", f);
-		html(f, m->col_release[j]);
-		fputc(' ', f);
-		html(f, m->col_kind[j]);
+		html_pair(f, m->col_release[j], m->col_kind[j]);
 		fputs("\">Falco ", f);
 		html(f, m->col_release[j]);
 		fputs("<br>", f);
@@ -274,9 +280,7 @@ static void write_matrix(FILE *f, const struct repo_matrix *m)
 	fputs("</tr></thead>\n<tbody>\n", f);
 	for (size_t i = 0; i < m->nrows; i++) {
 		fputs("<tr data-row=\"", f);
-		html(f, m->row_distro[i]);
-		fputc(' ', f);
-		html(f, m->row_osrel[i]);
+		html_pair(f, m->row_distro[i], m->row_osrel[i]);
 		fputs("\"><th>", f);
 		html(f, m->row_distro[i]);
 		fputs("</th><th>", f);
@@ -285,9 +289,7 @@ static void write_matrix(FILE *f, const struct repo_matrix *m)
 		for (size_t j = 0; j < m->ncols; j++) {
 			const struct repo_cell *c = &m->cells[i * m->ncols + j];
 			fprintf(f, "<td class=\"cell %s\" data-col=\"", cell_class(c));
-			html(f, m->col_release[j]);
-			fputc(' ', f);
-			html(f, m->col_kind[j]);
+			html_pair(f, m->col_release[j], m->col_kind[j]);
 			fputs("\">", f);
 			if (!c->total) {
 				fputs("&ndash;</td>", f);
