@@ -205,6 +205,9 @@ static void unpack(struct archive *in, const char *dest_label)
 		if (hardlink && !safe_relative_path(hardlink))
 			die_at(archive_path, "entry '%s' is a hard link to '%s', outside %s: refusing the archive", path,
 			    hardlink, dest_label);
+		/* libarchive skips such a link with a warning and takes no data for it after. */
+		if (hardlink && !strcmp(hardlink, path))
+			die_at(archive_path, "entry '%s' is a hard link to itself: refusing the archive", path);
 		within_limits(e, path, ++entries, &total);
 		/* Checked first: an excluded entry still condemns a hostile archive. */
 		if (nexcludes && excluded(path))
