@@ -23,9 +23,9 @@ else
 quiet := quiet_
 Q := @
 endif
-# The first word of MAKEFLAGS holds the single-letter flags (the "-" keeps a leading long option
-# from being read as one).
-make_flags := $(firstword -$(MAKEFLAGS))
+# The first word of MAKEFLAGS holds the single-letter flags, when there are any: otherwise it is
+# a long option (the Makefile's own --no-builtin-rules), whose letters are no flags.
+make_flags := $(filter-out --%,$(firstword -$(MAKEFLAGS)))
 ifneq ($(findstring s,$(make_flags)),)
 quiet := silent_
 endif
