@@ -33,6 +33,15 @@ CACHE ?= cache
 BUILD ?= build
 DIST ?= dist
 KERNELS ?= kernels
+# Each is made absolute here, once, where the run starts: recipes and scripts hand these paths
+# to programs that change directory (kbuild's -C, bubblewrap's binds, time -o, qemu), where a
+# relative one would name another file. A goal may still be named as the user spells it
+# (mk/goals.mk); DIST_AS_GIVEN is how paths are shown back (make list-<distro>).
+DIST_AS_GIVEN := $(patsubst %/,%,$(DIST))
+override CACHE := $(abspath $(CACHE))
+override BUILD := $(abspath $(BUILD))
+override DIST := $(abspath $(DIST))
+override KERNELS := $(abspath $(KERNELS))
 
 # REFRESH=0 builds from the package indexes already downloaded, without asking the mirrors.
 REFRESH ?= 1

@@ -52,7 +52,7 @@ quiet_chk_plan = PLAN    $(D)
 filechk_plan = $(call tool,plan) --distro $(D) --list $(@:.mk=.list) --report $(@:.mk=.report) \
 	$(foreach r,$(SELECTED_RELEASES),--release $(r)) \
 	$(if $(REPO),--published $(REMOTE_PATHS)) $(if $(SHARD),--shard $(SHARD)) \
-	--verdicts $(VERDICT_DIR) --dist $(DIST) --kernel-ids $(IDS_DIR) $(foreach s,$(plan_stamps),--stamp $(s)) \
+	--verdicts $(VERDICT_DIR) --verdict-format $(VERDICT_FORMAT) --dist $(DIST) --kernel-ids $(IDS_DIR) $(foreach s,$(plan_stamps),--stamp $(s)) \
 	$(foreach f,$(OUT_DEPS.$(D)),--dep $(f)) $(foreach k,bpf kmod,$(foreach f,$(OUT_DEPS.$(k)),--kind-dep $(k)=$(f))) \
 	$(if $(filter 1,$(RETRY_FAILED)),--retry-failed) \
 	$(foreach dv,$(SELECTED_DVS),$(KERNELS)/$(dv)/$(D).outputs)
@@ -90,7 +90,7 @@ $(1): $$(PLAN.$(1))
 	@sh mk/summary.sh $(RUN_DIR) $(1) $$(or $$(PLANNED.$(1)),0) $$(or $$(UPTODATE.$(1)),0) $(DIST) $(LOG_DIR) $(BUILD)/plan/$(1).report \
 	  $(if $(FP_QUIET),--quiet)
 list-$(1): $(BUILD)/plan/$(1).list
-	@sed 's|^|$(DIST)/|' $$<
+	@sed 's|^|$(DIST_AS_GIVEN)/|' $$<
 endef
 $(foreach d,$(DISTROS),$(eval $(call distro_goals,$(d))))
 
@@ -102,5 +102,5 @@ all: $(DISTROS)
 # outputs built, verified, failed, unservable and pending (mk/coverage.sh).
 .PHONY: coverage
 coverage:
-	@sh mk/coverage.sh $(DIST) $(VERDICT_DIR) $(BUILD)/listing $(KERNELS) '$(SELECTED_RELEASES)' \
+	@FP_VERDICT_FORMAT=$(VERDICT_FORMAT) sh mk/coverage.sh $(DIST) $(VERDICT_DIR) $(BUILD)/listing $(KERNELS) '$(SELECTED_RELEASES)' \
 	  $(foreach d,$(DISTROS),$(if $(wildcard $(BUILD)/listing/$(d).tsv),$(d)))

@@ -92,7 +92,7 @@ TOOLCHAIN_HISTORY := $(BUILD)/toolchains
 .PHONY: repo index
 index: repo
 # After any build this run's goals ask for, never beside it.
-repo: $(REPO_TOOLS) $(if $(REPO),$(REMOTE_PATHS)) | $(filter-out repo index,$(filter $(DISTROS) all $(DIST)/%,$(MAKECMDGOALS)))
+repo: $(REPO_TOOLS) $(if $(REPO),$(REMOTE_PATHS)) | $(filter-out repo index,$(filter $(DISTROS) all $(DIST)/%,$(GOALS)))
 	@mkdir -p $(REPO_STATE) $(DIST)
 	$(Q)set -e; for m in $(REPO_MERGE); do \
 	  [ -d "$$m" ] || continue; \
@@ -109,7 +109,7 @@ repo: $(REPO_TOOLS) $(if $(REPO),$(REMOTE_PATHS)) | $(filter-out repo index,$(fi
 	  { echo "error: $(REPO_URL)/index.json is not signed by $(SIGNING_PUBKEY)" >&2; exit 1; }; fi)
 	$(Q)if [ -f $(TC.bpf) ]; then mkdir -p $(TOOLCHAIN_HISTORY) && \
 	  cp $(TC.bpf) $(TOOLCHAIN_HISTORY)/$$(sha256sum $(TC.bpf) | cut -d' ' -f1).id; fi
-	$(Q)sh mk/status.sh $(DIST) $(VERDICT_DIR) $(BUILD)/listing $(KERNELS) $(BUILD)/runs '$(STATUS_RELEASES)' \
+	$(Q)FP_VERDICT_FORMAT=$(VERDICT_FORMAT) sh mk/status.sh $(DIST) $(VERDICT_DIR) $(BUILD)/listing $(KERNELS) $(BUILD)/runs '$(STATUS_RELEASES)' \
 	  $(DISTROS) > $(REPO_STATE)/status.tsv.tmp && \
 	  if cmp -s $(REPO_STATE)/status.tsv.tmp $(REPO_STATE)/status.tsv; then rm -f $(REPO_STATE)/status.tsv.tmp; \
 	  else mv -f $(REPO_STATE)/status.tsv.tmp $(REPO_STATE)/status.tsv; fi
@@ -123,9 +123,9 @@ repo: $(REPO_TOOLS) $(if $(REPO),$(REMOTE_PATHS)) | $(filter-out repo index,$(fi
 	    > $(REPO_STATE)/upload-index.list.tmp && \
 	  $(if $(SIGNING_KEY),\
 	    echo "  SIGN    $(DIST)/index.json and $$(echo $$dirs | wc -w) SHA256SUMS" && \
-	    (cd $(DIST) && for f in $$(grep -v '^index.html$$' $(abspath $(REPO_STATE))/upload-index.list.tmp); do \
+	    (cd $(DIST) && for f in $$(grep -v '^index.html$$' $(REPO_STATE)/upload-index.list.tmp); do \
 	      $(MINISIGN) -S -s $(abspath $(SIGNING_KEY)) -t "falco-probes $$f" -m "$$f" </dev/null >/dev/null || exit 1; \
-	      echo "$$f.minisig" >> $(abspath $(REPO_STATE))/upload-index.list.tmp; done) &&) \
+	      echo "$$f.minisig" >> $(REPO_STATE)/upload-index.list.tmp; done) &&) \
 	  mv -f $(REPO_STATE)/upload-index.list.tmp $(REPO_STATE)/upload-index.list
 
 # What the coverage of the index counts: the selected releases' outputs (a driver of one's own:
@@ -145,7 +145,7 @@ summary: | $(call tool,repo-query)
 	@$(call tool,repo-query) summary $(DIST)/index.json $(SUMMARY_FORMAT)
 
 lookup: | $(call tool,falco-name) $(call tool,fetch)
-	$(Q)FP_BIN=$(BIN) sh mk/lookup.sh '$(if $(REPO),$(REPO_URL),file://$(abspath $(DIST)))' \
+	$(Q)FP_BIN=$(BIN) sh mk/lookup.sh '$(if $(REPO),$(REPO_URL),file://$(DIST))' \
 	  '$(call escsq,$(UNAME_R))' '$(call escsq,$(UNAME_V))' '$(call escsq,$(UNAME_M))' '$(call escsq,$(OS_RELEASE))'
 
 # ---- One probe ----
@@ -157,7 +157,7 @@ is-uploaded: | $(REPO_TOOLS)
 rebuild-check: | $(REPO_TOOLS)
 	$(if $(PROBE),,$(error rebuild-check needs PROBE=<repository path>))
 	+$(Q)FP_BIN=$(BIN) FP_MAKE='$(MAKE)' FP_BUILD=$(BUILD) sh mk/rebuild-check.sh \
-	  '$(if $(REPO),$(REPO_URL),file://$(abspath $(DIST)))' '$(PROBE)'
+	  '$(if $(REPO),$(REPO_URL),file://$(DIST))' '$(PROBE)'
 
 verify-repo: | $(REPO_TOOLS)
 	$(if $(REPO),,$(error verify-repo needs REPO=<url or directory>))$(if $(SIGNING_PUBKEY),,$(error verify-repo needs SIGNING_PUBKEY=<minisign public key>))

@@ -9,10 +9,11 @@ ifeq ($(origin WORK_DIR),undefined)
 ifneq ($(NEED_DISTROS),)
 WORK_DIR := $(shell d=/dev/shm; [ -d $$d ] && [ -w $$d ] && \
   [ "$$(df -Pk $$d 2>/dev/null | awk 'NR == 2 { print $$4 }')" -gt 2097152 ] 2>/dev/null && \
-  echo "$$d/falco-probes-$$(id -u)/$$(echo '$(abspath $(BUILD))' | sha256sum | cut -c1-12)")
+  echo "$$d/falco-probes-$$(id -u)/$$(echo '$(BUILD)' | sha256sum | cut -c1-12)")
 endif
 WORK_DIR := $(or $(WORK_DIR),$(BUILD)/work)
 endif
+override WORK_DIR := $(abspath $(WORK_DIR))
 ifneq ($(NEED_DISTROS)$(filter repo index verify%,$(MAKECMDGOALS)),)
 RUN_ID := $(shell sh mk/run.sh $(BUILD) $(WORK_DIR) $$PPID)
 ifeq ($(RUN_ID),busy)
