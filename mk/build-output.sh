@@ -13,17 +13,25 @@
 # version's defaults), and must be OUT's: a driver must never be published under a name that
 # another kernel asks for. --copy publishes SOURCE's bytes under another release's name.
 #
-# Environment (mk/outputs.mk): FP_BIN (tools), FP_WORK (the run's work trees), FP_IDS (kernel
-# identities), FP_DRIVER_DIR (the prepared driver: bpf-unit/, kmod/, .prepared, mk/prepare-
-# driver.sh), FP_DRIVER_VERSION, FP_RULES, FP_LAYOUT, FP_LOGS, FP_RUN (this run's records of what
-# it built and what failed), FP_KEEP_GOING (1 under make -k), CLANG, LLC, FP_KBUILD_ARGS,
-# FP_RECORDS, FP_TOOLCHAIN, FP_CACHE (toolchain roots) and mk/toolchain.sh's.
+# Environment (mk/outputs.mk): FP_CONTEXT, the run's settings (mk/lib.sh sources it: FP_BIN,
+# FP_WORK (the run's work trees), FP_IDS (kernel identities), FP_LOGS, FP_RUN (this run's
+# records of what it built and what failed), FP_RECORDS, FP_VERDICTS, FP_VERDICT_FORMAT,
+# FP_CACHE (toolchain roots), CLANG, LLC, FP_KBUILD_ARGS and mk/toolchain.sh's); and this
+# output's: FP_DRIVER_DIR (the prepared driver: bpf-unit/, kmod/, .prepared, mk/prepare-
+# driver.sh), FP_DRIVER_VERSION, FP_RULES, FP_LAYOUT, FP_TOOLCHAIN, FP_KEEP_GOING (1 under
+# make -k).
 #
 # A failure keeps its log at FP_LOGS/<repository path>.log and leaves no output file behind.
-# A failure the same inputs would repeat (the driver does not compile for this kernel, the
-# headers are another kernel's, the name is wrong) is a verdict, kept at FP_VERDICTS/<repository
-# path> with its reason: tools/plan does not plan the output again until an input changes. An
-# interruption, a full disk or a missing package is no verdict.
+# It is a verdict only on evidence that the same inputs would fail the same way: the build's
+# own diagnostic (tools/build-failure: a compiler, assembler, linker or llc error, modpost's
+# ERROR, kbuild's refusal), the output's checks (the headers are another kernel's, the name is
+# wrong, not an eBPF object, another kernel's vermagic, another module's name) or a known fact
+# (no compiler for that kernel, no module in that driver). A verdict is kept at
+# FP_VERDICTS/<repository path> with its reason and FP_VERDICT_FORMAT: tools/plan does not plan
+# the output again until an input changes. Anything else is a fault (a program that could not
+# start, a path missing outside the driver and the headers, namespaces, a signal, a full disk,
+# an interruption, a missing package): reported with its cause, never recorded, tried again by
+# the next run.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -96,6 +104,7 @@ fail() {
 		v=$FP_VERDICTS/$repo_path
 		mkdir -p "$(dirname "$v")"
 		{
+			echo "format=${FP_VERDICT_FORMAT:?}"
 			echo "result=failed"
 			echo "reason=$why"
 			echo "log=$log"
@@ -107,7 +116,11 @@ fail() {
 		touch "$FP_VERDICTS/.changed"
 	fi
 	printf '%s\t%s\t%s\n' "$out" "$why" "${is_verdict:-0}" >>"$FP_RUN/$distro.failed"
-	echo "  FAILED  $distro $uname_r: $why (log: $log)" >&2
+	if [ "${is_verdict:-}" = 1 ]; then
+		echo "  FAILED  $distro $uname_r: $why (log: $log)" >&2
+	else
+		echo "  FAULT   $distro $uname_r: $why (log: $log; no verdict: tried again next run)" >&2
+	fi
 	[ "${FP_KEEP_GOING:-}" = 1 ] && exit 0
 	exit 1
 }
@@ -163,20 +176,23 @@ $identity
 EOF
 [ "$actual" = "$name" ] || verdict "the headers name this kernel $actual, not $name"
 
-# kbuild_failed STATUS: a compiler's error is a verdict, with the log's first error line; a
-# signal or a full disk is not.
+# kbuild_failed STATUS: a verdict when the build's log says why the driver cannot be made for
+# this kernel (tools/build-failure), with that first diagnostic line; else a fault, with its
+# cause. A signal or a full disk is a fault whatever the log says.
 kbuild_failed() {
 	if [ "$1" -gt 128 ] || disk_full "$log" . >/dev/null; then
 		fail "kbuild did not finish (status $1)"
 	fi
-	first=$(grep -m 1 -E '(error|Error)[: ]' "$log" | sed "s|$work_abs/||g; s|^ *||" | tr '\t' ' ' | cut -c1-200)
-	verdict "kbuild failed${first:+: $first}"
+	found=$("$FP_BIN/build-failure" --path "$work" "$log") || fail "cannot read $log"
+	case $found in
+	verdict"	"*) verdict "kbuild failed: ${found#*	}" ;;
+	*) fail "kbuild could not build it (status $1): ${found#*	}" ;;
+	esac
 }
 
-work_abs=$(cd "$work" && pwd)
 # Build paths must not reach the object: the kernel's work tree (its headers and this copy) maps
 # to one fixed name, so the same inputs give the same bytes in any directory.
-prefix_map="-ffile-prefix-map=$work_abs=/usr/src/falco-probes"
+prefix_map="-ffile-prefix-map=$work=/usr/src/falco-probes"
 # The driver's Makefile writes its objects next to its sources: a private copy per output. Our
 # own make's flags and command-line variables (V, CC, BUILD...) are no business of kbuild's.
 build=$work/build-$FP_DRIVER_VERSION-$kind
@@ -220,7 +236,7 @@ build_kmod() {
 	echo "compiler: $cc${root_id:+ in root $root_id}" >>"$log"
 	run=
 	# (/dev first: the work tree may be below /dev/shm.)
-	[ "$root" = - ] || run="bwrap --bind $root / --dev /dev --proc /proc --tmpfs /tmp --bind $work_abs $work_abs --chdir $build"
+	[ "$root" = - ] || run="bwrap --bind $root / --dev /dev --proc /proc --tmpfs /tmp --bind $work $work --chdir $build"
 	# shellcheck disable=SC2046,SC2086 # the kbuild arguments are words
 	(cd "$build" && $timed $run make -j1 -C "$tree" M="$build" CC="$cc" KCFLAGS="$prefix_map" ${FP_KBUILD_ARGS:-} \
 		$(fact fixup_args) modules) >>"$log" 2>&1 || kbuild_failed $?
@@ -228,12 +244,13 @@ build_kmod() {
 	[ -f "$built" ] || verdict "kbuild made no $module.ko"
 	compiler=$($run "$cc" --version 2>/dev/null | head -n 1)
 	# The module must be for this kernel, and be the driver Falco loads by its name.
-	vermagic=$(modinfo -F vermagic "$built" 2>>"$log")
+	vermagic=$(modinfo -F vermagic "$built" 2>>"$log") || fail "modinfo cannot read $module.ko: $(tail -n 1 "$log")"
 	case $vermagic in
 	"$uname_r "*) ;;
 	*) verdict "the module's vermagic is '$vermagic', not for $uname_r" ;;
 	esac
-	[ "$(modinfo -F name "$built" 2>>"$log")" = "$module" ] || verdict "the module is not named $module"
+	modname=$(modinfo -F name "$built" 2>>"$log") || fail "modinfo cannot read $module.ko: $(tail -n 1 "$log")"
+	[ "$modname" = "$module" ] || verdict "the module is not named $module"
 }
 
 build_$kind

@@ -21,8 +21,15 @@ for d in "$@"; do
 	fi
 	tables=$(ls "$kernels"/*/"$d.outputs" 2>/dev/null || true)
 	# shellcheck disable=SC2086 # the tables are words
-	awk -F'\t' -v d="$d" -v dist="$dist" -v verdicts="$verdicts" -v releases="$releases" '
+	awk -F'\t' -v d="$d" -v dist="$dist" -v verdicts="$verdicts" -v releases="$releases" -v format="${FP_VERDICT_FORMAT:?}" '
 		function exists(f) { return (getline _ < f) >= 0 ? (close(f) || 1) : 0 }
+		# A verdict of the current form (mk/outputs.mk, VERDICT_FORMAT): an older one is void.
+		function verdict(f,   line, ok) {
+			ok = 0
+			while ((getline line < f) > 0) if (line == "format=" format) ok = 1
+			close(f)
+			return ok
+		}
 		function verified(f,   line, r) {
 			r = ""
 			while ((getline line < f) > 0) if (line ~ /^result=/) r = substr(line, 8)
@@ -47,7 +54,7 @@ for d in "$@"; do
 			if (exists(dist "/" $1)) {
 				built[key]++
 				if (verified(dist "/" $1 ".verified") == "PASS") passed[key]++
-			} else if (exists(verdicts "/" $1)) failed[key]++
+			} else if (verdict(verdicts "/" $1)) failed[key]++
 			else pending[key]++
 		}
 		END {

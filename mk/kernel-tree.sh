@@ -14,9 +14,11 @@
 # with a time older than any output, so that making it never makes another output of the kernel
 # out of date. A failure is logged at FP_LOGS/<distro>/<kernel id>.tree.log; under make -k
 # (FP_KEEP_GOING=1) DIR/.tree then holds error=<reason> for the outputs to report (verdict=1
-# where the same packages would fail the same way again: the outputs record it as their
-# verdict; a package that could not be had is no such thing), and the script succeeds;
-# otherwise DIR is removed and it fails. FP_RUN holds this run's download failures.
+# only where the packages themselves say the same would happen again: they hold no build tree
+# where the index says, or another kernel's; the outputs record it as their verdict. A package
+# that could not be had, an extraction or a fixup that failed is a fault), and the script
+# succeeds; otherwise DIR is removed and it fails. FP_CONTEXT is the run's settings (mk/lib.sh:
+# FP_BIN, FP_LOGS, FP_RUN, this run's download failures).
 set -u
 . "$(dirname "$0")/lib.sh"
 id_file=$1 dir=$2
@@ -28,7 +30,7 @@ log=${FP_LOGS:?}/$distro/$kid.tree.log
 mkdir -p "$(dirname "$log")"
 : >"$log"
 
-verdict=1
+verdict=0
 fail() {
 	why=$*
 	echo "error: $why" >>"$log"
@@ -50,6 +52,11 @@ fail() {
 	echo "  FAILED  $distro $uname_r: $why (log: $log)" >&2
 	exit 1
 }
+# verdict REASON: what the packages themselves say, which the same packages would say again.
+verdict() {
+	verdict=1
+	fail "$@"
+}
 trap 'rm -rf "$dir"; exit 130' INT TERM HUP
 
 rm -rf "$dir"
@@ -70,7 +77,6 @@ for a in alpha arc arm arm64 csky hexagon ia64 loongarch m68k microblaze mips ni
 done
 for pkg in "$@"; do
 	if [ ! -f "$pkg" ]; then
-		verdict=0
 		why=$(awk -F'\t' -v p="$pkg" '$1 == p { print $2; exit }' "${FP_RUN:?}/packages.failed" 2>/dev/null)
 		fail "${why:-the package $pkg is not in the cache}"
 	fi
@@ -80,7 +86,7 @@ for pkg in "$@"; do
 done
 root=$(cd "$dir/root" && pwd)
 tree=$root/$kdir
-[ -f "$tree/Makefile" ] || fail "the packages hold no kernel build tree at $kdir"
+[ -f "$tree/Makefile" ] || verdict "the packages hold no kernel build tree at $kdir"
 
 fixup_args=
 if [ -n "${FP_FIXUP:-}" ]; then
@@ -88,7 +94,7 @@ if [ -n "${FP_FIXUP:-}" ]; then
 fi
 
 uts_release=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$tree/include/generated/utsrelease.h" 2>/dev/null)
-[ "$uts_release" = "$uname_r" ] || fail "the headers' UTS_RELEASE is '$uts_release', not $uname_r"
+[ "$uts_release" = "$uname_r" ] || verdict "the headers' UTS_RELEASE is '$uts_release', not $uname_r"
 # uname -v as the kernel prints it, where the headers say; else as far as the index tells.
 uts_version=$(sed -n 's/^#define UTS_VERSION "\(.*\)"/\1/p' "$tree/include/generated/utsversion.h" \
 	"$tree/include/generated/compile.h" 2>/dev/null | head -n 1)

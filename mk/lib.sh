@@ -12,6 +12,16 @@
 fp_script=${0##*/}
 fp_script=${fp_script%.sh}
 
+# The run's context (mk/outputs.mk writes it when make reads its makefiles): the run's settings,
+# every directory absolute, in one file instead of a growing list of variables per script.
+if [ -n "${FP_CONTEXT:-}" ]; then
+	# shellcheck source=/dev/null # written by make for each run
+	. "$FP_CONTEXT" || {
+		printf '%s: cannot read the run context %s\n' "$fp_script" "$FP_CONTEXT" >&2
+		exit 1
+	}
+fi
+
 note() {
 	[ "${FP_QUIET:-}" = 1 ] || printf '  NOTE    %s\n' "$*" >&2
 }

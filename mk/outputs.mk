@@ -25,6 +25,9 @@ IDS_DIR := $(BUILD)/kernels
 # What failed with inputs that would fail the same way again, keyed like dist/ (tools/plan does
 # not plan them again until an input changes, or RETRY_FAILED=1).
 VERDICT_DIR := $(BUILD)/verdicts
+# The form of a verdict file: one written before verdicts needed the build's own evidence
+# (format 2) says nothing tools/plan may keep, and is voided.
+VERDICT_FORMAT := 2
 
 
 # What a probe's bytes depend on besides its packages and the driver tree: the compilers, the
@@ -61,12 +64,53 @@ $(PKG_DIR)/%: | $(call tool,fetch)
 	    printf '%s\t%s\n' $@ "$$why" >> $(RUN_DIR)/packages.failed; [ '$(KEEP_GOING)' = 1 ] || exit $$rc; }; \
 	  rm -f $@.err)
 
-# The make process of this run (the last part of its id, mk/run.sh): a failure seen after it
-# has gone is an interruption, never a verdict.
-MAKE_PID := $(lastword $(subst ., ,$(RUN_ID)))
-KERNEL_TREE = FP_BIN=$(BIN) FP_LOGS=$(LOG_DIR) FP_RUN=$(RUN_DIR) FP_KEEP_GOING=$(KEEP_GOING) FP_MAKE_PID=$(MAKE_PID) \
-  sh mk/kernel-tree.sh
-$(WORK)/%/.tree: | $(call tool,extract)
+# The run's context: the settings every output's scripts read (mk/lib.sh sources it from
+# FP_CONTEXT), its directories absolute (mk/config.mk), written when make reads its makefiles.
+# What differs between outputs (driver version, kind, make -k for this output) is passed to each.
+# FP_MAKE_PID is the make process of this run (the last part of its id, mk/run.sh): a failure
+# seen after it has gone is an interruption, never a verdict.
+RUN_CONTEXT := $(RUN_DIR)/context
+define run_context
+# This run's settings (mk/outputs.mk), for mk/lib.sh to source.
+FP_BIN='$(call escsq,$(BIN))'
+FP_CACHE='$(call escsq,$(CACHE))'
+FP_DIST='$(call escsq,$(DIST))'
+FP_WORK='$(call escsq,$(WORK))'
+FP_IDS='$(call escsq,$(IDS_DIR))'
+FP_LOGS='$(call escsq,$(LOG_DIR))'
+FP_RECORDS='$(call escsq,$(RECORD_DIR))'
+FP_VERDICTS='$(call escsq,$(VERDICT_DIR))'
+FP_VERDICT_FORMAT='$(VERDICT_FORMAT)'
+FP_RUN='$(call escsq,$(RUN_DIR))'
+FP_MAKE_PID='$(call escsq,$(lastword $(subst ., ,$(RUN_ID))))'
+CLANG='$(call escsq,$(CLANG))'
+LLC='$(call escsq,$(LLC))'
+FP_KBUILD_ARGS='$(call escsq,$(FP_KBUILD_ARGS))'
+TOOLCHAINS='$(call escsq,$(foreach t,$(TOOLCHAINS),$(call field,1,$(t))|$(call field,2,$(t))|$(call field,3,$(t))|$($(call field,4,$(t)))))'
+TOOLCHAIN_PACKAGES='$(call escsq,$(TOOLCHAIN_PACKAGES))'
+FP_KEYRING_debian='$(call escsq,$(abspath $(debian_KEYRING)))'
+FP_KEYRING_ubuntu='$(call escsq,$(abspath $(ubuntu_KEYRING)))'
+endef
+ifneq ($(RUN_ID),none)
+$(file >$(RUN_CONTEXT).tmp,$(run_context))
+$(shell mv -f $(RUN_CONTEXT).tmp $(RUN_CONTEXT))
+endif
+
+# Whether this host can make the namespaces a compiler root is entered with (bubblewrap, run as
+# mk/build-output.sh runs it): checked once a run, before any kernel's tree is made, and said
+# once when the run plans kernel modules. Without them a module whose compiler must come from a
+# root is a fault (mk/toolchain.sh reads this file), never a verdict; the rest is built.
+$(RUN_DIR)/namespaces:
+	$(Q)mkdir -p $(@D) && if why=$$(bwrap --bind / / --dev /dev --proc /proc --tmpfs /tmp true 2>&1); then \
+	  echo ok > $@.tmp; else echo "$${why:-bwrap failed}" | head -n 1 > $@.tmp; \
+	  [ -z '$(filter kmod,$(foreach d,$(NEED_DISTROS),$(PLANNED_KINDS.$(d))))' ] || \
+	  printf '  WARN    %s\n' "this host cannot make user namespaces ($$(cat $@.tmp)): a kernel module whose \
+	compiler must come from a root (mk/toolchain.sh) is a fault, tried again next run, not built here; run make \
+	where bubblewrap can make namespaces (README: Kernel modules and their compilers)" >&2; fi; \
+	  mv -f $@.tmp $@
+
+KERNEL_TREE = FP_CONTEXT=$(RUN_CONTEXT) FP_KEEP_GOING=$(KEEP_GOING) sh mk/kernel-tree.sh
+$(WORK)/%/.tree: | $(call tool,extract) $(RUN_DIR)/namespaces
 	$(call run,TREE    $(subst /, ,$*),FP_FIXUP=$($(firstword $(subst /, ,$*))_FIXUP) \
 	  $(KERNEL_TREE) $(IDS_DIR)/$*.id $(@D) $(filter $(PKG_DIR)/%,$|))
 
@@ -74,22 +118,15 @@ $(WORK)/%/.tree: | $(call tool,extract)
 path_dv = $(firstword $(subst /, ,$(patsubst $(DIST)/%,%,$(1))))
 # With -k a failed output lets make go on to the distribution's summary, which fails the run; an
 # output named on the command line in a run without a summary fails make itself.
-output_keep_going = $(if $(filter $(DISTROS) all,$(MAKECMDGOALS)),$(KEEP_GOING),$(if $(filter $@,$(abspath $(MAKECMDGOALS))),,$(KEEP_GOING)))
-BUILD_OUTPUT = FP_BIN=$(BIN) FP_DIST=$(DIST) FP_WORK=$(WORK) FP_IDS=$(IDS_DIR) FP_LOGS=$(LOG_DIR) FP_MAKE_PID=$(MAKE_PID) \
-  FP_RUN=$(RUN_DIR) FP_KEEP_GOING=$(output_keep_going) FP_RECORDS=$(RECORD_DIR) FP_VERDICTS=$(VERDICT_DIR) \
-  CLANG='$(CLANG)' LLC='$(LLC)' FP_KBUILD_ARGS='$(FP_KBUILD_ARGS)' sh mk/build-output.sh
+output_keep_going = $(if $(filter $(DISTROS) all,$(MAKECMDGOALS)),$(KEEP_GOING),$(if $(filter $@,$(GOALS)),,$(KEEP_GOING)))
+BUILD_OUTPUT = FP_CONTEXT=$(RUN_CONTEXT) FP_KEEP_GOING=$(output_keep_going) sh mk/build-output.sh
 # The settings of one driver version's build.
 output_env = FP_DRIVER_VERSION='$(1)' FP_DRIVER_DIR=$(DRVDIR.$(1)) FP_RULES='$(FALCO_RULES)' FP_LAYOUT='$(LAYOUT)' \
   FP_TOOLCHAIN=$(TC.$(2))
 
 # $(call build_output,<d>/<kernel id>,kind,release)
 build_output = $(call run,$(if $(filter kmod,$(2)),KMOD    ,PROBE   )$(firstword $(subst /, ,$(1))) $(call kid_release,$(1)) -> $@,\
-  $(call output_env,$(call path_dv,$@),$(2)) $(TOOLCHAIN_ENV) $(BUILD_OUTPUT) $@ $(1) $(2) $(3))
-# Where the roots of kernels' compilers come from (mk/toolchain.sh).
-# Each spec with its mirror variable's value.
-TOOLCHAIN_ENV = TOOLCHAINS='$(foreach t,$(TOOLCHAINS),$(call field,1,$(t))|$(call field,2,$(t))|$(call field,3,$(t))|$($(call field,4,$(t))))' \
-  TOOLCHAIN_PACKAGES='$(TOOLCHAIN_PACKAGES)' FP_CACHE=$(CACHE) \
-  FP_KEYRING_debian=$(abspath $(debian_KEYRING)) FP_KEYRING_ubuntu=$(abspath $(ubuntu_KEYRING))
+  $(call output_env,$(call path_dv,$@),$(2)) $(BUILD_OUTPUT) $@ $(1) $(2) $(3))
 # $(call copy_output,<d>/<kernel id>,release)
 copy_output = $(call run,COPY    $@,$(call output_env,$(call path_dv,$@),bpf) $(BUILD_OUTPUT) --copy $< $@ $(1) $(2))
 # The uname -r a kernel id names: the id is <os-release name>_<uname -r>.

@@ -23,9 +23,16 @@ for d in "$@"; do
 	# An empty list would throw the count of files off: awk never sees its first line.
 	failed=$(for f in "$runs"/*/"$d.failed"; do [ -s "$f" ] && echo "$f"; done | LC_ALL=C sort)
 	# shellcheck disable=SC2086 # the file lists are words
-	awk -F'\t' -v d="$d" -v dist="$dist" -v verdicts="$verdicts" -v releases="$releases" \
+	awk -F'\t' -v d="$d" -v dist="$dist" -v verdicts="$verdicts" -v releases="$releases" -v format="${FP_VERDICT_FORMAT:?}" \
 		-v nfailed="$(echo $failed | wc -w)" '
 		function exists(f) { return (getline _ < f) >= 0 ? (close(f) || 1) : 0 }
+		# A verdict of the current form (mk/outputs.mk, VERDICT_FORMAT): an older one is void.
+		function verdict(f,   line, ok) {
+			ok = 0
+			while ((getline line < f) > 0) if (line == "format=" format) ok = 1
+			close(f)
+			return ok
+		}
 		function reason(f,   line, r) {
 			r = ""
 			while ((getline line < f) > 0) if (line ~ /^reason=/) r = substr(line, 8)
@@ -54,7 +61,7 @@ for d in "$@"; do
 			a = (osrel "_" ur) in arch ? arch[osrel "_" ur] : "-"
 			if ($5 ~ /^unservable/) { state = "unservable"; r = $5; sub(/^unservable ?/, "", r) }
 			else if (exists(dist "/" $1)) { state = "built"; r = "" }
-			else if (exists(verdicts "/" $1)) { state = "failed"; r = reason(verdicts "/" $1) }
+			else if (verdict(verdicts "/" $1)) { state = "failed"; r = reason(verdicts "/" $1) }
 			else if ($1 in why) { state = "failed"; r = why[$1] }
 			else { state = "pending"; r = "" }
 			printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d, osrel, $2, ur, a, dv, $3, $4, $1, state, clean(r)

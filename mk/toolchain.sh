@@ -18,9 +18,10 @@
 # its packages made again give a root of their own. One make run at a time makes a given root
 # (a lock); a half-made one is never named.
 #
-# Environment: TOOLCHAINS (distros/toolchains.mk's, each with its mirror's URL in place of its
-# variable), TOOLCHAIN_PACKAGES, FP_KEYRING_debian, FP_KEYRING_ubuntu (the keyrings the
-# distributions' archives are signed with).
+# Environment (the run's context, mk/lib.sh): TOOLCHAINS (distros/toolchains.mk's, each with
+# its mirror's URL in place of its variable), TOOLCHAIN_PACKAGES, FP_KEYRING_debian,
+# FP_KEYRING_ubuntu (the keyrings the distributions' archives are signed with), FP_RUN (whose
+# namespaces file says whether this host can enter a root at all).
 set -eu
 . "$(dirname "$0")/lib.sh"
 text=$1 tree=$2 cache=$3
@@ -71,6 +72,10 @@ ubuntu) keyring=${FP_KEYRING_ubuntu:-} ;;
 *) none "distros/toolchains.mk: $spec: no distribution '$dist'" ;;
 esac
 [ -n "$mirror" ] || none "$name: no mirror for $dist $suite"
+# A root is entered through namespaces: a host that cannot make them (mk/outputs.mk checked it
+# for this run) builds no module in one, which is its own fault and no fact about the kernel.
+ns=$(cat "${FP_RUN:-/nonexistent}/namespaces" 2>/dev/null || echo ok)
+[ "$ns" = ok ] || failed "$name must come from a $dist $suite root, and this host cannot make user namespaces ($ns)"
 packages="$name ${TOOLCHAIN_PACKAGES:-make libc6-dev}"
 spec_hash=$(printf '%s\n' "$dist $suite $mirror $packages" "$(cat "$0")" | sha256sum | cut -c1-16)
 dir=$cache/toolchains

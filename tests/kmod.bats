@@ -109,7 +109,7 @@ kmake() {
 	echo "$output"
 	echo "$output" | grep -q "^  KMOD    tiny 9.9.0-3-amd64 -> "
 	echo "$output" | grep -q "^  KMOD    tiny 9.9.0-1-amd64 -> "
-	echo "$output" | grep -q "^  failed: $e/dist/$K3: cannot get the kernel's compiler: gcc-99: mmdebstrap could not make a debian bookworm root from http://127.0.0.1:1/debian"
+	echo "$output" | grep -q "^  fault:  $e/dist/$K3: cannot get the kernel's compiler: gcc-99: mmdebstrap could not make a debian bookworm root from http://127.0.0.1:1/debian"
 	[ ! -e "$e/build/verdicts/$K3" ]
 	cmp "$d/dist/$K1" "$e/dist/$K1"
 }

@@ -38,9 +38,9 @@ recipe() {
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[ ! -e "$D/dist/$P" ]
-	echo "$output" | grep -qF "failed: $D/dist/$P: kbuild did not finish (status 2): no space left on device under "
+	echo "$output" | grep -qF "fault:  $D/dist/$P: kbuild did not finish (status 2): no space left on device under "
 	[ ! -e "$D/build/verdicts/$P" ]
-	echo "$output" | grep -qx 'tiny: 1 outputs: 0 built, 0 up to date, 1 failed'
+	echo "$output" | grep -qx 'tiny: 1 outputs: 0 built, 0 up to date, 1 failed (1 fault: tried again next run)'
 }
 
 @test "no verdict: a kbuild killed by a signal fails naming its status, and keeps no verdict" {
@@ -49,7 +49,7 @@ recipe() {
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[ ! -e "$D/dist/$P" ]
-	echo "$output" | grep -qF "failed: $D/dist/$P: kbuild did not finish (status 137)"
+	echo "$output" | grep -qF "fault:  $D/dist/$P: kbuild did not finish (status 137)"
 	[ ! -e "$D/build/verdicts/$P" ]
 }
 
@@ -75,4 +75,83 @@ recipe() {
 	[ "$status" -eq 0 ]
 	run sh -c '. "$1/mk/lib.sh"; FP_MAKE_PID= interrupted "$2"' sh "$TOP" "$BATS_TEST_TMPDIR/work"
 	[ "$status" -eq 1 ]
+}
+
+@test "no verdict: a compiler that cannot start is a fault, said as one; the next run tries it again" {
+	recipe '/opt/no-such-clang -c probe.c'
+	run fpmake "$D" -k DRIVER_SOURCE="$D/driver" tiny
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[ ! -e "$D/dist/$P" ]
+	echo "$output" | grep -qx 'tiny: 1 outputs: 0 built, 0 up to date, 1 failed (1 fault: tried again next run)'
+	echo "$output" | grep -qF "fault:  $D/dist/$P: kbuild could not build it (status 2): make: /opt/no-such-clang: No such file or directory"
+	[ ! -e "$D/build/verdicts/$P" ]
+	run fpmake "$D" -k DRIVER_SOURCE="$D/driver" tiny
+	echo "$output"
+	echo "$output" | grep -q "^  PROBE   tiny 9.9.0-1-amd64 -> "
+	echo "$output" | grep -qx 'tiny: 1 outputs: 0 built, 0 up to date, 1 failed (1 fault: tried again next run)'
+}
+
+@test "no verdict: modpost's ERROR is the verdict's reason, not make's last line" {
+	recipe '@echo "ERROR: modpost: \"cc_mkenc\" [$(CURDIR)/falco.ko] undefined!" >&2; echo "make[2]: *** [$(KERNELDIR)/scripts/Makefile.modpost:127: Module.symvers] Error 1" >&2; exit 1'
+	run fpmake "$D" -k DRIVER_SOURCE="$D/driver" tiny
+	echo "$output"
+	[ "$status" -ne 0 ]
+	grep -qxF 'reason=kbuild failed: ERROR: modpost: "cc_mkenc" [build-9.9.9+test-bpf/bpf/falco.ko] undefined!' "$D/build/verdicts/$P"
+	grep -qx 'format=2' "$D/build/verdicts/$P"
+	echo "$output" | grep -qx 'tiny: 1 outputs: 0 built, 0 up to date, 1 failed'
+	echo "$output" | grep -qF "  failed: $D/dist/$P: kbuild failed: ERROR: modpost: "
+	run fpmake "$D" -k DRIVER_SOURCE="$D/driver" tiny
+	echo "$output" | grep -qx 'tiny: 1 outputs: 0 built, 0 up to date, 0 failed; 1 failed before with the same inputs (RETRY_FAILED=1 tries them)'
+}
+
+@test "no verdict: a verdict of the format before evidence was needed is void: the output is tried again, once" {
+	recipe '@echo "probe.c:1: error: this driver breaks" >&2; exit 1'
+	run fpmake "$D" -k DRIVER_SOURCE="$D/driver" tiny
+	[ "$status" -ne 0 ]
+	# As an earlier version wrote it: no format line, and the reason make's last line.
+	printf 'result=failed\nreason=kbuild failed: make[1]: *** [Makefile:2: all] Error 1\nlog=x\n' >"$D/build/verdicts/$P"
+	run fpmake "$D" -k DRIVER_SOURCE="$D/driver" tiny
+	echo "$output"
+	echo "$output" | grep -q "^  PROBE   tiny 9.9.0-1-amd64 -> "
+	grep -qx 'reason=kbuild failed: probe.c:1: error: this driver breaks' "$D/build/verdicts/$P"
+	run fpmake "$D" -k DRIVER_SOURCE="$D/driver" tiny
+	! echo "$output" | grep -q "^  PROBE   " || false
+}
+
+# The simulation of a GitHub-hosted job's container (no CAP_SYS_ADMIN, no user namespaces).
+no_namespaces() {
+	bwrap --dev-bind / / --unshare-user --uid 0 --gid 0 --disable-userns --cap-drop CAP_SYS_ADMIN -- "$@"
+}
+
+@test "no verdict: without namespaces, a module whose compiler needs a root is a fault, said once before any tree; the rest is built" {
+	# Kernel 9.9.0-1 is built by this host's gcc-12; 9.9.0-2 by a gcc-14 only a root has.
+	mkdir -p "$D/debs2"
+	{
+		cat "$LISTING"
+		# shellcheck disable=SC2046
+		listing_line "$D/os-release" 9.9.0-2 $(TINY_CC_TEXT="gcc-14 (Debian 14.2.0-19) 14.2.0" \
+			tinykernel_debs "$D/debs2" 9.9.0-2 amd64 9.9.0-2)
+	} >"$D/listing2.tsv"
+	export LISTING=$D/listing2.tsv
+	local k1=9.9.9+kmod/x86_64/falco_debian_9.9.0-1-amd64_1.ko k2=9.9.9+kmod/x86_64/falco_debian_9.9.0-2-amd64_1.ko
+	run no_namespaces make -C "$TOP" --no-print-directory BIN="$FP_BIN" SAN=1 BUILD="$D/build" CACHE="$D/cache" \
+		DIST="$D/dist" KERNELS="$D/kernels" DISTROS=tiny tiny_FAMILY=listing tiny_LISTING="$LISTING" \
+		tiny_NAMES='falco_debian_%' tiny_FIXUP=mk/fixup-debian.sh \
+		DRIVER_SOURCE="$TOP/tests/fixtures/tiny-kmod-driver" -k -j2 tiny
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[ "$(echo "$output" | grep -c 'WARN    this host cannot make user namespaces (bwrap: ')" -eq 1 ]
+	warned=$(echo "$output" | grep -n 'WARN    this host cannot make user namespaces' | cut -d: -f1)
+	first_tree=$(echo "$output" | grep -n '^  TREE ' | head -n 1 | cut -d: -f1)
+	[ "$warned" -lt "$first_tree" ]
+	[ -f "$D/dist/$k1" ] && [ -f "$D/dist/${k1%.ko}.o" ] && [ -f "$D/dist/${k2%.ko}.o" ]
+	[ ! -e "$D/dist/$k2" ]
+	echo "$output" | grep -qx 'tiny: 4 outputs: 3 built, 0 up to date, 1 failed (1 fault: tried again next run)'
+	echo "$output" | grep -qF "  fault:  $D/dist/$k2: cannot get the kernel's compiler: gcc-14 must come from a debian trixie root, and this host cannot make user namespaces (bwrap: "
+	[ -z "$(find "$D/build/verdicts" -type f ! -name .changed 2>/dev/null)" ]
+	# Outside the container, it is planned again.
+	run fpmake "$D" DRIVER_SOURCE="$TOP/tests/fixtures/tiny-kmod-driver" list-tiny
+	echo "$output"
+	echo "$output" | grep -qx "$D/dist/$k2"
 }

@@ -1,7 +1,7 @@
 /* plan: what a run builds of one distribution, as a make fragment.
  *
  *   plan --distro D --list FILE [--report FILE] [--release NAME]... [--published FILE]
- *        [--shard I/N] [--verdicts DIR --dist DIR --kernel-ids DIR [--stamp KEY=FILE]...
+ *        [--shard I/N] [--verdicts DIR [--verdict-format N] --dist DIR --kernel-ids DIR [--stamp KEY=FILE]...
  *        [--dep FILE]... [--retry-failed]] OUTPUTS...
  *
  * OUTPUTS are the output tables tools/kernels-mk writes beside each fragment (one output a
@@ -13,10 +13,14 @@
  * now: an output missing from --dist whose verdict (--verdicts DIR/<path>, mk/build-output.sh)
  * is newer than all of its inputs (its kernel's identity, --kernel-ids DIR/D/<kernel id>.id; the
  * stamps of its driver version and of its kind, --stamp <driver version or kind>=FILE; every
- * --dep) is not tried again, unless --retry-failed; nor is a copy of it.
+ * --dep) and of the current form (a line format=<--verdict-format, default 2>: an older one was
+ * recorded without the build's own evidence) is not tried again, unless --retry-failed; nor is
+ * a copy of it.
  *
  * stdout, for make:
  *   PLAN.<D> := done/<D>/<kernel id> ...     one goal per kernel that has planned outputs
+ *   PLANNED.<D>, UPTODATE.<D>, PLANNED_KINDS.<D>   how many outputs have work, how many not,
+ *                                            and the kinds of that work
  *   done/<D>/<kernel id>: $(DIST)/<path> ... ; $(call done_kernel,<D>/<kernel id>)
  * so that a kernel's work tree is removed once all of its outputs are made (mk/outputs.mk).
  * --list FILE: the planned paths, sorted; --report FILE: what was left out and why, one a line:
@@ -102,7 +106,7 @@ static unsigned long shard_of(const char *s, unsigned long n)
 }
 
 
-static const char *distro, *verdicts, *dist, *kernel_ids;
+static const char *distro, *verdicts, *dist, *kernel_ids, *verdict_format = "2";
 static const char **stamps, **deps, **kind_deps;
 static size_t nstamps, ndeps, nkind_deps;
 static bool retry;
@@ -151,15 +155,20 @@ static char *valid_verdict(const struct row *w)
 		return NULL;
 	char *line = NULL, *why = NULL;
 	size_t cap = 0;
-	while (!why && getline(&line, &cap, f) >= 0)
-		if (!strncmp(line, "reason=", 7)) {
-			line[strcspn(line, "\n")] = 0;
+	bool current = false;
+	while (getline(&line, &cap, f) >= 0) {
+		line[strcspn(line, "\n")] = 0;
+		if (!strncmp(line, "format=", 7))
+			current = !strcmp(line + 7, verdict_format);
+		else if (!why && !strncmp(line, "reason=", 7))
 			why = xstrdup(line + 7);
-		}
+	}
 	free(line);
 	fclose(f);
-	if (!why)
+	if (!why || !current) {
+		free(why);
 		return NULL;
+	}
 	char dv[256];
 	snprintf(dv, sizeof dv, "%.*s", (int)strcspn(w->path, "/"), w->path);
 	char *id = xasprintf("%s/%s/%s.id", kernel_ids, distro, w->kid);
@@ -293,6 +302,8 @@ int main(int argc, char **argv)
 			dist = val;
 		else if (!strcmp(opt, "--kernel-ids"))
 			kernel_ids = val;
+		else if (!strcmp(opt, "--verdict-format"))
+			verdict_format = val;
 		else if (!strcmp(opt, "--stamp")) {
 			if (!strchr(val, '='))
 				die("--stamp %s: expected KEY=FILE", val);
@@ -324,7 +335,7 @@ int main(int argc, char **argv)
 	}
 	if (!distro || !list_path || (verdicts && (!dist || !kernel_ids))) {
 		fprintf(stderr, "usage: plan --distro D --list FILE [--report FILE] [--release NAME]...\n"
-				"            [--published FILE] [--shard I/N] [--verdicts DIR --dist DIR --kernel-ids DIR\n"
+				"            [--published FILE] [--shard I/N] [--verdicts DIR [--verdict-format N] --dist DIR --kernel-ids DIR\n"
 				"            [--stamp KEY=FILE]... [--dep FILE]... [--retry-failed]] OUTPUTS...\n");
 		return 2;
 	}
@@ -443,6 +454,16 @@ int main(int argc, char **argv)
 	 * so a .PHONY line per kernel costs time quadratic in the kernels (1.6 s at 25,000). */
 	printf(".PHONY: $(PLAN.%s)\n", distro);
 	printf("PLANNED.%s := %zu\n", distro, nstale);
+	/* The kinds of work planned (bpf, kmod): a run that builds modules checks first whether it
+	 * can enter their compilers' roots (mk/outputs.mk). */
+	printf("PLANNED_KINDS.%s :=", distro);
+	for (const char *const *k = (const char *const[]){ "bpf", "kmod", NULL }; *k; k++)
+		for (size_t r = 0; r < nrows; r++)
+			if (rows[r].stale && !strcmp(rows[r].kind, *k)) {
+				printf(" %s", *k);
+				break;
+			}
+	putchar('\n');
 	printf("UPTODATE.%s := %zu\n", distro, nrows - nstale);
 
 	char **paths = xrealloc(NULL, (nrows + 1) * sizeof *paths);
