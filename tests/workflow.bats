@@ -71,7 +71,9 @@ assert build["env"]["DISTRO"] == "${{ matrix.distro }}" and build["env"]["SHARD"
 assert wf["env"]["REPO"] == "${{ vars.PROBES_REPO_URL }}"
 for job in (build, publish):
     assert "grep -v '^#' mk/packages.txt | xargs apt-get install" in run(job)
-    assert job["container"] == "debian:12"
+# The build job makes and enters compiler roots: its container may make namespaces.
+assert build["container"] == {"image": "debian:12", "options": "--privileged"}, build["container"]
+assert publish["container"] == "debian:12"
 cache = [s for s in build["steps"] if s.get("uses", "").startswith("actions/cache@")]
 assert len(cache) == 1 and cache[0]["with"]["path"] == "cache/packages", cache
 assert "matrix.distro" in cache[0]["with"]["key"] and "restore-keys" in cache[0]["with"]
@@ -226,4 +228,37 @@ EOF
 	run "$BIN/repo-query" show "$out/dist/index.json" "$new"
 	[ "$status" -eq 0 ]
 	echo "$output" | grep -qx "sha256=$(fp_sha256 "$out/dist/$new")"
+}
+
+@test "workflow: its build step in a container that may not make namespaces warns first, builds what needs no root, records nothing" {
+	local out=$BATS_TEST_TMPDIR/ci
+	mkdir -p "$out" "$BATS_TEST_TMPDIR/debs"
+	# A kernel of this host's gcc-12 and one of a gcc-14 only a root has, for a driver with both kinds.
+	{
+		# shellcheck disable=SC2046
+		listing_line "$FIX/os-release" 9.9.0-1 $(tinykernel_debs "$BATS_TEST_TMPDIR/debs" 9.9.0-1 amd64 9.9.0-1)
+		# shellcheck disable=SC2046
+		listing_line "$FIX/os-release" 9.9.0-5 $(TINY_CC_TEXT="gcc-14 (Debian 14.2.0-19) 14.2.0" \
+			tinykernel_debs "$BATS_TEST_TMPDIR/debs" 9.9.0-5 amd64 9.9.0-5)
+	} >"$BATS_TEST_TMPDIR/listing.tsv"
+	export LISTING=$BATS_TEST_TMPDIR/listing.tsv
+	tinyrepo_env "$out"
+	export DRIVER_SOURCE=$TOP/tests/fixtures/tiny-kmod-driver REPO_INIT=1 REPO=$BATS_TEST_TMPDIR/empty DISTRO=tiny SHARD=1/1
+	mkdir -p "$REPO"
+	line=$(awk -F'\t' '$1 == "build" && $3 ~ /SHARD=/ { print $3 }' "$FIX/commands")
+	[ -n "$line" ]
+	# The container of a GitHub-hosted job without options: no CAP_SYS_ADMIN, no user namespaces.
+	run bwrap --dev-bind / / --unshare-user --uid 0 --gid 0 --disable-userns --cap-drop CAP_SYS_ADMIN -- \
+		bash -c "cd '$TOP' && $line"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	# Said once, before the first kernel's tree, with the remedy.
+	[ "$(echo "$output" | grep -c 'WARN    this host cannot make user namespaces')" -eq 1 ]
+	[ "$(echo "$output" | grep -n 'WARN    this host cannot' | cut -d: -f1)" -lt "$(echo "$output" | grep -n '^  TREE ' | head -n 1 | cut -d: -f1)" ]
+	echo "$output" | grep 'WARN    this host cannot' | grep -q 'README: Kernel modules and their compilers'
+	# Both probes and the gcc-12 module built; the gcc-14 module a fault, and nothing recorded.
+	[ "$(find "$out/dist" -name 'falco_*' | wc -l)" -eq 3 ]
+	echo "$output" | grep -qx 'tiny: 4 outputs: 3 built, 0 up to date, 1 failed (1 fault: tried again next run)'
+	echo "$output" | grep -q "^  fault:  $out/dist/9.9.9+kmod/x86_64/falco_debian_9.9.0-5-amd64_1.ko: .*cannot make user namespaces"
+	[ -z "$(find "$out/build/verdicts" -type f ! -name .changed 2>/dev/null)" ]
 }
