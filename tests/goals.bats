@@ -134,3 +134,48 @@ SRC
 	# Nothing fetched again: the cache survived the clean.
 	! echo "$output" | grep -q '^  FETCH   .*\.deb$' || false
 }
+
+# A tree of the project to run make in, as a clone has it: its own build/, cache/, dist/ and
+# kernels/ (the sources linked, not copied).
+project_tree() {
+	mkdir -p "$1/kernels" "$1/dist"
+	local f
+	for f in Makefile mk tools distros; do
+		ln -s "$TOP/$f" "$1/$f"
+	done
+}
+
+@test "goals: directories relative to the tree (the defaults, or given so) build a probe and a module; a goal is named relative" {
+	source "$TOP/tests/lib/tinyrepo.bash"
+	local t=$BATS_TEST_TMPDIR/tree
+	project_tree "$t"
+	tinyrepo_setup "$BATS_TEST_TMPDIR/tiny" 9.9.0-1 >/dev/null
+	local tiny=(BIN="$FP_BIN" SAN=1 DISTROS=tiny tiny_FAMILY=listing tiny_LISTING="$LISTING" tiny_NAMES='falco_debian_%'
+		tiny_FIXUP=mk/fixup-debian.sh DRIVER_SOURCE="$TOP/tests/fixtures/tiny-kmod-driver")
+	local ko=9.9.9+kmod/x86_64/falco_debian_9.9.0-1-amd64_1.ko
+	# The defaults: build, cache, dist, kernels in the tree; the work trees where make puts them.
+	run bash -c 'cd "$1" && shift && make --no-print-directory "$@" tiny' sh "$t" "${tiny[@]}"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -qx 'tiny: 2 outputs: 2 built, 0 up to date, 0 failed'
+	[ -s "$t/dist/$ko" ] && [ -s "$t/dist/${ko%.ko}.o" ]
+	grep -q '^kbuild-time:' "$t/build/logs/${ko%.ko}.o.log"
+	grep -q '^kbuild-time:' "$t/build/logs/$ko.log"
+	# Each given relative, WORK_DIR too; and one output named by its path relative to make's
+	# directory, as README names one.
+	run bash -c 'cd "$1" && shift && make --no-print-directory "$@" BUILD=b CACHE=c DIST=d KERNELS=k WORK_DIR=w "d/'"$ko"'"' \
+		sh "$t" "${tiny[@]}"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -s "$t/d/$ko" ] && [ ! -e "$t/d/${ko%.ko}.o" ]
+	cmp "$t/d/$ko" "$t/dist/$ko"
+	grep -q '^kbuild-time:' "$t/b/logs/$ko.log"
+	[ -d "$t/c/packages" ] && [ -d "$t/k/9.9.9+kmod" ]
+	# (The run's guardian removes its work trees once make has exited.)
+	for _ in $(seq 1 50); do [ -z "$(ls -A "$t/w" 2>/dev/null)" ] && break; sleep 0.1; done
+	[ -z "$(ls -A "$t/w" 2>/dev/null)" ]
+	# list-<distro> shows the paths as DIST was given.
+	run bash -c 'cd "$1" && shift && make --no-print-directory "$@" DIST=d list-tiny' sh "$t" "${tiny[@]}"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -qx "d/$ko"
+}
