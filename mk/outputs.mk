@@ -110,7 +110,10 @@ $(RUN_DIR)/namespaces:
 	  mv -f $@.tmp $@
 
 KERNEL_TREE = FP_CONTEXT=$(RUN_CONTEXT) FP_KEEP_GOING=$(KEEP_GOING) sh mk/kernel-tree.sh
-$(WORK)/%/.tree: | $(call tool,extract) $(RUN_DIR)/namespaces
+# The tools that an output's scripts run, made before the first kernel's tree: every output
+# needs its tree first.
+OUTPUT_TOOLS := $(call tool,extract) $(call tool,falco-name) $(call tool,build-failure)
+$(WORK)/%/.tree: | $(OUTPUT_TOOLS) $(RUN_DIR)/namespaces
 	$(call run,TREE    $(subst /, ,$*),FP_FIXUP=$($(firstword $(subst /, ,$*))_FIXUP) \
 	  $(KERNEL_TREE) $(IDS_DIR)/$*.id $(@D) $(filter $(PKG_DIR)/%,$|))
 

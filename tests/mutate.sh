@@ -23,6 +23,9 @@ if [ "${1:-}" = --check ]; then
 	shift
 fi
 timeout_s=${MUTATE_TIMEOUT:-180}
+# The live tests in the scratch tree read the falcosecurity/libs archives where the tree's own
+# tests do (beside the project, or FP_LIBS_DIR).
+export FP_LIBS_DIR=${FP_LIBS_DIR:-$(cd "$top/.." && pwd)/shared/libs}
 
 # Parse the list into one record per mutation: fields separated by \x1f, newlines inside a field
 # as \x1e (find and replace may span lines).
@@ -157,6 +160,11 @@ while IFS=$'\x1f' read -r id file find repl tests equiv; do
 			# A filter that selects nothing would pass every mutation: the entry is wrong.
 			if [ "$rc" = 0 ] && [ "$(head -n 1 "$scratch/run.out")" = 1..0 ]; then
 				result=error note="no test matches: ${args[*]#"$tree/tests/"}"
+				break
+			fi
+			# So would tests that all skipped (a live test without what it needs here).
+			if [ "$rc" = 0 ] && ! grep '^ok ' "$scratch/run.out" | grep -vq ' # skip'; then
+				result=error note="every test skipped: ${args[*]#"$tree/tests/"}"
 				break
 			fi
 			if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then

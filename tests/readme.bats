@@ -27,9 +27,15 @@ setup_file() {
 	# The copy: every file git has or would add, and nothing make wrote.
 	export C=$BATS_FILE_TMPDIR/falco-probes
 	mkdir -p "$C"
-	(cd "$TOP" && git ls-files -z --cached --others --exclude-standard |
-		while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
-		tar --null -T - -cf -) | tar -C "$C" -xf -
+	if git -C "$TOP" rev-parse --git-dir >/dev/null 2>&1; then
+		(cd "$TOP" && git ls-files -z --cached --others --exclude-standard |
+			while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
+			tar --null -T - -cf -) | tar -C "$C" -xf -
+	else
+		# A tree that is no git checkout (the mutation campaign's copy): all but make's.
+		tar -C "$TOP" --exclude=./.git --exclude=./build --exclude=./cache -cf - . | tar -C "$C" -xf -
+		find "$C/dist" "$C/kernels" -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
+	fi
 	[ ! -e "$C/build" ] && [ ! -e "$C/cache" ]
 	# README's commands, one a line, from its marked blocks (their comments left out).
 	awk '/^<!-- readme.bats/ { marked = 1; next } marked && /^```/ { inside = !inside; if (!inside) marked = 0; next }
