@@ -95,7 +95,7 @@ fail() {
 	if full=$(disk_full "$log" "$(dirname "$FP_WORK")"); then
 		is_verdict=0
 		why="$why: $full"
-	elif [ "${is_verdict:-}" = 1 ] && interrupted "$work"; then
+	elif interrupted "$work"; then
 		is_verdict=0
 		echo "error: the run was stopped meanwhile: no verdict" >>"$log"
 	fi

@@ -189,7 +189,7 @@ is_module_for() {
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[ ! -e "$k" ]
-	echo "$output" | grep -q "^  FAILED  debian $t: cannot get the kernel's compiler: gcc-14: mmdebstrap could not make a debian trixie root from $FP_HTTP_URL: E: .*"
+	echo "$output" | grep -q "^  FAULT   debian $t: cannot get the kernel's compiler: gcc-14: mmdebstrap could not make a debian trixie root from $FP_HTTP_URL: E: .*"
 	grep -q 'Hash Sum mismatch\|hash sum mismatch\|Hashes of expected file' "$e/build/logs/${k#"$e/dist/"}.log"
 	[ -z "$(ls "$e/cache/toolchains" | grep -v '\.lock$' | grep -v '^gcc-14-')" ]
 	[ ! -e "$e/build/verdicts/${k#"$e/dist/"}" ]
