@@ -5,9 +5,16 @@
 # distribution's gcc accepts the same kernel flags, and the record of each module says which was
 # used.
 #
+# Before gcc 5 a series is named by major and minor (gcc-4.8). The series kernels older than 5.8
+# name (in compile.h, CONFIG_GCC_VERSION or their image's banner): Ubuntu xenial's gcc-5, bionic's
+# gcc-7, focal's gcc-9; CentOS and RHEL 7's 4.8.5, Amazon Linux 2's 7.3.1, RHEL 8's 8.5.
+#
 # name | debian or ubuntu | suite | mirror variable    (the host's own gcc-<N> comes first)
 TOOLCHAINS ?= \
+  gcc-4.8|ubuntu|xenial|MIRROR_ubuntu \
+  gcc-4.9|ubuntu|xenial|MIRROR_ubuntu \
   gcc-5|ubuntu|xenial|MIRROR_ubuntu \
+  gcc-6|ubuntu|bionic|MIRROR_ubuntu \
   gcc-7|ubuntu|bionic|MIRROR_ubuntu \
   gcc-8|ubuntu|bionic|MIRROR_ubuntu \
   gcc-9|ubuntu|focal|MIRROR_ubuntu \
@@ -17,5 +24,8 @@ TOOLCHAINS ?= \
   gcc-13|debian|trixie|MIRROR_debian \
   gcc-14|debian|trixie|MIRROR_debian \
   gcc-15|ubuntu|resolute|MIRROR_ubuntu
-# What a root holds besides the compiler: what kbuild runs for an out-of-tree module.
-TOOLCHAIN_PACKAGES ?= make libc6-dev libelf-dev bc flex bison kmod xz-utils dwarves
+# What a root holds besides the compiler: what kbuild runs for an out-of-tree module, and the
+# shell and utilities its Makefiles call (a root is these packages and their dependencies, no
+# more: mk/toolchain.sh).
+TOOLCHAIN_PACKAGES ?= dpkg base-files base-passwd dash bash coreutils sed grep mawk findutils diffutils gzip tar \
+  libc-bin init-system-helpers make libc6-dev libelf-dev bc flex bison kmod xz-utils dwarves

@@ -56,6 +56,7 @@ record() {
 		echo "toolchain_sha256=$(sha256sum "$FP_TOOLCHAIN" | cut -d' ' -f1)"
 		if [ "$kind" = kmod ]; then
 			echo "kernel_compiler=$(fact cc)"
+			echo "kernel_compiler_from=$(fact cc_from)"
 			echo "compiler=$compiler"
 			echo "toolchain_root=$root_id"
 			echo "module=$module"
@@ -226,6 +227,8 @@ build_kmod() {
 	[ -n "$module" ] || verdict "driver version $FP_DRIVER_VERSION has no kernel module"
 	cp -RL "$FP_DRIVER_DIR/$(sed -n 's/^kmod_dir=//p' "$FP_DRIVER_DIR/.prepared")" "$build" ||
 		fail "cannot copy the driver tree"
+	[ -z "$(fact cc_error)" ] || fail "cannot tell the kernel's compiler: $(fact cc_error)"
+	echo "kernel compiler: $(fact cc) (from $(fact cc_from))" >>"$log"
 	chosen=$(sh "$(dirname "$0")/toolchain.sh" "$(fact cc)" "$tree" "${FP_CACHE:?}" 2>>"$log") || {
 		rc=$?
 		[ "$rc" = 3 ] && verdict "no compiler: $(tail -n 1 "$log")"
@@ -238,7 +241,12 @@ build_kmod() {
 	# (/dev first: the work tree may be below /dev/shm.)
 	[ "$root" = - ] || run="bwrap --bind $root / --dev /dev --proc /proc --tmpfs /tmp --bind $work $work --chdir $build"
 	# shellcheck disable=SC2046,SC2086 # the kbuild arguments are words
-	(cd "$build" && $timed $run make -j1 -C "$tree" M="$build" CC="$cc" KCFLAGS="$prefix_map" ${FP_KBUILD_ARGS:-} \
+	# gcc before 8 has no -ffile-prefix-map: its debug information is mapped all the same.
+	kcflags=$prefix_map
+	case $cc in
+	gcc-[4-7] | gcc-[4-7].*) kcflags="-fdebug-prefix-map=$work=/usr/src/falco-probes" ;;
+	esac
+	(cd "$build" && $timed $run make -j1 -C "$tree" M="$build" CC="$cc" KCFLAGS="$kcflags" ${FP_KBUILD_ARGS:-} \
 		$(fact fixup_args) modules) >>"$log" 2>&1 || kbuild_failed $?
 	built=$build/$module.ko
 	[ -f "$built" ] || verdict "kbuild made no $module.ko"
@@ -250,6 +258,11 @@ build_kmod() {
 	*) verdict "the module's vermagic is '$vermagic', not for $uname_r" ;;
 	esac
 	modname=$(modinfo -F name "$built" 2>>"$log") || fail "modinfo cannot read $module.ko: $(tail -n 1 "$log")"
+	# Older kernels (4.4 among them) keep no name in .modinfo: the kernel takes it from the module's own
+	# struct module (.gnu.linkonce.this_module), whose name follows its state and list (24
+	# bytes on a 64-bit kernel).
+	[ -n "$modname" ] || modname=$(objcopy -O binary -j .gnu.linkonce.this_module "$built" /dev/stdout 2>>"$log" |
+		tail -c +25 | head -c 56 | tr -d '\000')
 	[ "$modname" = "$module" ] || verdict "the module is not named $module"
 }
 

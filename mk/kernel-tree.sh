@@ -10,7 +10,8 @@
 # tree and the root, printing extra kbuild arguments), and its UTS_RELEASE must be the release the
 # index names: a tree of another kernel would give outputs named after the wrong one.
 #
-# Writes DIR/.tree (key=value: root, tree, uname_r, uname_v, uname_v_from, cc, fixup, fixup_args),
+# Writes DIR/.tree (key=value: root, tree, uname_r, uname_v, uname_v_from, cc, cc_from, cc_error,
+# fixup, fixup_args),
 # with a time older than any output, so that making it never makes another output of the kernel
 # out of date. A failure is logged at FP_LOGS/<distro>/<kernel id>.tree.log; under make -k
 # (FP_KEEP_GOING=1) DIR/.tree then holds error=<reason> for the outputs to report (verdict=1
@@ -104,11 +105,51 @@ if [ -z "$uts_version" ]; then
 	echo "note: $tree has no UTS_VERSION; uname -v '$uname_v' from the package index" >>"$log"
 fi
 
-# The compiler the kernel was built with, as its headers name it: kbuild's auto.conf, or the
-# generated autoconf.h where a distribution ships only that (Debian's arch packages).
-cc_text=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"$/\1/p' "$tree/include/config/auto.conf" 2>/dev/null | head -n 1)
-[ -n "$cc_text" ] || cc_text=$(sed -n 's/^#define CONFIG_CC_VERSION_TEXT "\(.*\)"$/\1/p' \
-	"$tree/include/generated/autoconf.h" 2>/dev/null | head -n 1)
+# The compiler the kernel was built with (cc), and what named it (cc_from), the first of:
+# - CONFIG_CC_VERSION_TEXT (Linux 5.8 and later), in kbuild's auto.conf or the generated
+#   autoconf.h where a distribution ships only that (Debian's arch packages);
+# - LINUX_COMPILER in include/generated/compile.h ("gcc version 7.5.0 (Ubuntu 7.5.0-3ubuntu1~18.04)");
+# - CONFIG_GCC_VERSION (Linux 4.18 and later: 80500 is gcc 8.5.0);
+# - the banner of the kernel image package (FP_IMAGE: its sha256, size and URL), downloaded into
+#   the package cache only then (tools/kernel-banner).
+# An image that cannot be had is a fault (cc_error), not a kernel without a compiler.
+config() {
+	{
+		sed -n "s/^$1=\"\{0,1\}\([^\"]*\)\"\{0,1\}\$/\1/p" "$tree/include/config/auto.conf" 2>/dev/null
+		sed -n "s/^#define $1 \"\{0,1\}\([^\"]*\)\"\{0,1\}\$/\1/p" "$tree/include/generated/autoconf.h" 2>/dev/null
+	} | head -n 1
+}
+cc_text=$(config CONFIG_CC_VERSION_TEXT) cc_from=CONFIG_CC_VERSION_TEXT cc_error=
+if [ -z "$cc_text" ]; then
+	cc_text=$(sed -n 's/^#define LINUX_COMPILER "\(.*\)"$/\1/p' "$tree/include/generated/compile.h" 2>/dev/null | head -n 1)
+	cc_from=compile.h
+fi
+if [ -z "$cc_text" ]; then
+	n=$(config CONFIG_GCC_VERSION)
+	case $n in
+	[1-9][0-9][0-9][0-9][0-9] | [1-9][0-9][0-9][0-9][0-9][0-9])
+		cc_text="gcc version $((n / 10000)).$((n / 100 % 100)).$((n % 100))" cc_from=CONFIG_GCC_VERSION ;;
+	esac
+fi
+if [ -z "$cc_text" ] && [ -n "${FP_IMAGE:-}" ]; then
+	cc_from=image
+	# shellcheck disable=SC2086 # three words: sha256, size, URL
+	set -- $FP_IMAGE
+	image=$FP_CACHE/packages/$1
+	if ! "$FP_BIN/fetch" --quiet --retries "${FP_FETCH_RETRIES:-4}" --sha256 "$1" --size "$2" "$3" "$image" 2>>"$log"; then
+		cc_error="cannot download the kernel image $3 to read its compiler: $(tail -n 1 "$log")"
+	else
+		# Only the image itself: the modules and firmware an image package may carry are left out.
+		mkdir -p "$dir/image" &&
+			"$FP_BIN/extract" --quiet --exclude 'lib/modules/*/kernel/*' --exclude 'lib/firmware/*' \
+				--exclude 'usr/*' "$image" "$dir/image" >>"$log" 2>&1 ||
+			fail "cannot extract the kernel image $image"
+		vmlinuz=$(find "$dir/image" -type f \( -path '*/boot/vmlinuz-*' -o -path '*/lib/modules/*/vmlinuz' \) | head -n 1)
+		[ -z "$vmlinuz" ] || cc_text=$("$FP_BIN/kernel-banner" --compiler "$vmlinuz" 2>>"$log")
+		rm -rf "$dir/image"
+	fi
+fi
+[ -n "$cc_text" ] || [ -n "$cc_error" ] || cc_from=
 
 {
 	echo "root=$root"
@@ -117,6 +158,8 @@ cc_text=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"$/\1/p' "$tree/include/confi
 	echo "uname_v=$uts_version"
 	echo "uname_v_from=$from"
 	echo "cc=$cc_text"
+	echo "cc_from=$cc_from"
+	echo "cc_error=$cc_error"
 	if [ -n "${FP_FIXUP:-}" ]; then
 		echo "fixup=$FP_FIXUP $(sha256sum "$FP_FIXUP" | cut -d' ' -f1)"
 		echo "fixup_args=$fixup_args"

@@ -81,6 +81,7 @@ FP_LOGS='$(call escsq,$(LOG_DIR))'
 FP_RECORDS='$(call escsq,$(RECORD_DIR))'
 FP_VERDICTS='$(call escsq,$(VERDICT_DIR))'
 FP_VERDICT_FORMAT='$(VERDICT_FORMAT)'
+FP_FETCH_RETRIES='$(FETCH_RETRIES)'
 FP_RUN='$(call escsq,$(RUN_DIR))'
 FP_MAKE_PID='$(call escsq,$(lastword $(subst ., ,$(RUN_ID))))'
 CLANG='$(call escsq,$(CLANG))'
@@ -112,9 +113,13 @@ $(RUN_DIR)/namespaces:
 KERNEL_TREE = FP_CONTEXT=$(RUN_CONTEXT) FP_KEEP_GOING=$(KEEP_GOING) sh mk/kernel-tree.sh
 # The tools that an output's scripts run, made before the first kernel's tree: every output
 # needs its tree first.
-OUTPUT_TOOLS := $(call tool,extract) $(call tool,falco-name) $(call tool,build-failure)
+OUTPUT_TOOLS := $(call tool,extract) $(call tool,falco-name) $(call tool,build-failure) $(call tool,fetch) \
+  $(call tool,kernel-banner)
+# FP_IMAGE: the kernel's image package (sha256, size, URL), whose banner names the kernel's
+# compiler where its headers do not (fetched then only).
 $(WORK)/%/.tree: | $(OUTPUT_TOOLS) $(RUN_DIR)/namespaces
 	$(call run,TREE    $(subst /, ,$*),FP_FIXUP=$($(firstword $(subst /, ,$*))_FIXUP) \
+	  FP_IMAGE='$(if $(IMG.$*),$(IMG.$*) $(PKG.$(IMG.$*)))' \
 	  $(KERNEL_TREE) $(IDS_DIR)/$*.id $(@D) $(filter $(PKG_DIR)/%,$|))
 
 # The driver version of an output path.

@@ -1,13 +1,16 @@
 #!/bin/sh
-# The compiler a kernel module is built with: its kernel's own (CONFIG_CC_VERSION_TEXT), from
-# this host where it has it and can run the kernel's build tree, else from a private root made
-# of a distribution's signed packages (distros/toolchains.mk):
+# The compiler a kernel module is built with: its kernel's own, from this host where it has it
+# and can run the kernel's build tree, else from a private root made of a distribution's signed
+# packages (distros/toolchains.mk):
 #
-#   toolchain.sh CC_VERSION_TEXT TREE CACHE
+#   toolchain.sh COMPILER TREE CACHE
 #
-# CC_VERSION_TEXT is the compiler as the kernel's headers name it (mk/kernel-tree.sh's "cc"
-# fact). Prints three words: the compiler (gcc-14), the root ("-" for the host), and the root's
-# id ("-" for the host). Exits 3 with the reason on stderr when no compiler can be had: a fact about the
+# COMPILER is the compiler as the kernel names it (mk/kernel-tree.sh's "cc" fact: its
+# CONFIG_CC_VERSION_TEXT, compile.h's LINUX_COMPILER, CONFIG_GCC_VERSION or its image's banner).
+# A series is named as gcc names it: by its major version from gcc 5 on (gcc-14), by major and
+# minor before (gcc-4.8: 4.8 and 4.9 are two compilers). A vendor's build of a series (Red Hat's
+# 4.8.5, Amazon's 7.3.1) takes that series from a root. Prints three words: the compiler
+# (gcc-14), the root ("-" for the host), and the root's id ("-" for the host). Exits 3 with the reason on stderr when no compiler can be had: a fact about the
 # kernel and distros/toolchains.mk (mk/build-output.sh records it as a verdict); exits 1 when a
 # root could not be made (a mirror down, a package whose hash is not its index's): that may pass,
 # and is never recorded.
@@ -36,15 +39,18 @@ failed() {
 	exit 1
 }
 
-[ -n "$text" ] || none "the headers name no compiler (no CONFIG_CC_VERSION_TEXT)"
+[ -n "$text" ] || none "nothing names the kernel's compiler (no CONFIG_CC_VERSION_TEXT, compile.h, CONFIG_GCC_VERSION or image banner)"
 case $text in
 *clang*) family=clang ;;
 *gcc* | *GCC*) family=gcc ;;
 *) none "the kernel was built with '$text', a compiler this project does not know" ;;
 esac
-major=$(printf '%s\n' "$text" | grep -o '[0-9][0-9]*\.[0-9][0-9]*\.[0-9][0-9]*' | head -n 1 | cut -d. -f1)
-[ -n "$major" ] || none "no version in the kernel's compiler '$text'"
-name=$family-$major
+version=$(printf '%s\n' "$text" | grep -o '[0-9][0-9]*\.[0-9][0-9]*\.[0-9][0-9]*' | head -n 1)
+[ -n "$version" ] || none "no version in the kernel's compiler '$text'"
+major=${version%%.*}
+series=$major
+[ "$family" != gcc ] || [ "$major" -ge 5 ] || series=$major.$(echo "$version" | cut -d. -f2)
+name=$family-$series
 
 # The kernel's build tree carries programs (modpost) built for its own distribution's C library:
 # the host must be able to run them.
@@ -53,7 +59,17 @@ runs_here() {
 	! "$tree/scripts/mod/modpost" -h 2>&1 | grep -q 'GLIBC_[0-9.]* not found\|cannot execute'
 }
 
-if command -v "$name" >/dev/null 2>&1 && [ "$("$name" -dumpversion 2>/dev/null | cut -d. -f1)" = "$major" ] && runs_here; then
+# The host's compiler of that name, if it is of that series (gcc -dumpversion says "4.8" or
+# "4.8.5" before gcc 7, the major alone after; -dumpfullversion says it all from gcc 7).
+host_series() {
+	v=$("$name" -dumpfullversion 2>/dev/null || "$name" -dumpversion 2>/dev/null) || return 1
+	case $series in
+	*.*) [ "$(echo "$v" | cut -d. -f1-2)" = "$series" ] ;;
+	*) [ "${v%%.*}" = "$series" ] ;;
+	esac
+}
+
+if command -v "$name" >/dev/null 2>&1 && host_series && runs_here; then
 	echo "$name - -"
 	exit 0
 fi
@@ -76,7 +92,7 @@ esac
 # for this run) builds no module in one, which is its own fault and no fact about the kernel.
 ns=$(cat "${FP_RUN:-/nonexistent}/namespaces" 2>/dev/null || echo ok)
 [ "$ns" = ok ] || failed "$name must come from a $dist $suite root, and this host cannot make user namespaces ($ns)"
-packages="$name ${TOOLCHAIN_PACKAGES:-make libc6-dev}"
+packages="$name ${TOOLCHAIN_PACKAGES:?}"
 spec_hash=$(printf '%s\n' "$dist $suite $mirror $packages" "$(cat "$0")" | sha256sum | cut -c1-16)
 dir=$cache/toolchains
 pointer=$dir/$name-$spec_hash
@@ -94,8 +110,11 @@ if [ ! -f "$pointer" ] || [ ! -d "$dir/$(cat "$pointer")" ]; then
 	# Descriptors it did not open are closed first: apt's hooks write to descriptors mmdebstrap
 	# numbers itself, and one inherited from whatever runs make (a CI runner, a test harness)
 	# can stand in the way.
+	# The root is the packages named and their dependencies (--variant=custom): a suite's
+	# essential set can carry more, which may not install in a user namespace (xenial's has
+	# init, whose systemd's postinst fails calling chfn there).
 	# shellcheck disable=SC2086 # the packages are words
-	perl -MPOSIX -e 'POSIX::close($_) for 3 .. 1023; exec @ARGV or die "$ARGV[0]: $!\n"' mmdebstrap --mode=unshare --variant=apt --skip=essential/unlink --skip=output/dev --skip=output/mknod \
+	perl -MPOSIX -e 'POSIX::close($_) for 3 .. 1023; exec @ARGV or die "$ARGV[0]: $!\n"' mmdebstrap --mode=unshare --variant=custom --skip=essential/unlink --skip=output/dev --skip=output/mknod \
 		${keyring:+--keyring="$keyring"} --components=main,universe --include="$(echo $packages | tr ' ' ',')" \
 		--customize-hook='cd "$1/var/cache/apt/archives" && sha256sum *.deb > "$1/.falco-probes-manifest"' \
 		"$suite" "$tmp/root.tar" "$mirror" >"$tmp/mmdebstrap.log" 2>&1 || {

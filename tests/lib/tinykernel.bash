@@ -1,3 +1,32 @@
+# tinykernel_image_deb OUTDIR ABI FLAVOUR VERSION COMPILER
+#   the kernel's image package, linux-image-<abi>-<flavour>, whose boot/vmlinuz-<abi>-<flavour>
+#   carries the version banner naming COMPILER as a real image does: compressed (gzip) after a
+#   setup part, as a bzImage's payload follows its setup sectors. Prints the .deb's path.
+tinykernel_image_deb() {
+	local out=$1 abi=$2 flavour=$3 version=$4 compiler=$5 stage
+	stage=$(mktemp -d)
+	mkdir -p "$stage/boot" "$stage/DEBIAN"
+	{
+		head -c 4096 /dev/zero | tr '\0' 'S'
+		{
+			head -c 65536 /dev/zero
+			printf 'Linux version %s-%s (tests@tiny) (%s) #1 SMP Debian %s (2026-01-01)\n\0' "$abi" "$flavour" "$compiler" "$version"
+			head -c 65536 /dev/zero
+		} | gzip -n -9
+	} >"$stage/boot/vmlinuz-$abi-$flavour"
+	cat >"$stage/DEBIAN/control" <<CTL
+Package: linux-image-$abi-$flavour
+Version: $version
+Architecture: amd64
+Maintainer: falco-probes tests <tests@invalid>
+Description: Linux $abi for 64-bit PCs (a tiny stand-in)
+CTL
+	local pkg=$out/linux-image-$abi-${flavour}_${version}_amd64.deb
+	SOURCE_DATE_EPOCH=1700000000 dpkg-deb --root-owner-group -Zxz --build "$stage" "$pkg" >/dev/null
+	rm -rf "$stage"
+	echo "$pkg"
+}
+
 # Builds the header packages of a tiny kernel with dpkg-deb, laid out as Debian's are: an arch
 # package whose Makefile includes the shared -common package by absolute path, the -common
 # package, and linux-kbuild. The tree's "kbuild" is the smallest stand-in that compiles
@@ -39,8 +68,15 @@ CTL
 	[ -z "${TINY_UTS_EXTRA:-}" ] || echo "$TINY_UTS_EXTRA" >>"$arch/include/generated/utsrelease.h"
 	echo "#define UTS_VERSION \"$uts_version\"" >"$arch/include/generated/utsversion.h"
 	mkdir -p "$arch/include/config"
-	echo "CONFIG_CC_VERSION_TEXT=\"${TINY_CC_TEXT:-gcc-12 (Debian 12.2.0-14+deb12u1) 12.2.0}\"" \
-		>"$arch/include/config/auto.conf"
+	# A kernel older than 5.8 (TINY_CC_TEXT empty, not unset) has no CONFIG_CC_VERSION_TEXT; it
+	# may name its compiler in compile.h (TINY_COMPILE_H) or CONFIG_GCC_VERSION (TINY_GCC_VERSION).
+	: >"$arch/include/config/auto.conf"
+	[ -z "${TINY_CC_TEXT-gcc-12 (Debian 12.2.0-14+deb12u1) 12.2.0}" ] ||
+		echo "CONFIG_CC_VERSION_TEXT=\"${TINY_CC_TEXT:-gcc-12 (Debian 12.2.0-14+deb12u1) 12.2.0}\"" \
+			>>"$arch/include/config/auto.conf"
+	[ -z "${TINY_GCC_VERSION:-}" ] || echo "CONFIG_GCC_VERSION=$TINY_GCC_VERSION" >>"$arch/include/config/auto.conf"
+	[ -z "${TINY_COMPILE_H:-}" ] || printf '#define UTS_MACHINE "x86_64"\n#define LINUX_COMPILE_BY "tests"\n#define LINUX_COMPILER "%s"\n' \
+		"$TINY_COMPILE_H" >"$arch/include/generated/compile.h"
 	[ -z "${TINY_KERNEL_RELEASE:-}" ] || echo "$TINY_KERNEL_RELEASE" >"$arch/include/config/kernel.release"
 	ln -s "/usr/src/linux-headers-$abi-$flavour" "$stage/arch/lib/modules/$abi-$flavour/build"
 	cat >"$stage/arch/DEBIAN/control" <<CTL

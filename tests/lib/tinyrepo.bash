@@ -7,7 +7,8 @@
 #   fpmake DIR ARGS...          make in the project with DIR/{build,cache,dist,kernels}
 #   tinyrepo_env DIR            exports the same settings as environment variables, for make
 #                               commands run as written (the workflow's)
-#   listing_line OSREL ABI DEB...   one listing line, the packages by file:// URL
+#   listing_line OSREL ABI DEB...   one listing line, the packages by file:// URL (and the image
+#                               package TINY_IMAGE names, if set)
 
 # shellcheck source=tinykernel.bash
 source "${BASH_SOURCE[0]%/*}/tinykernel.bash"
@@ -15,13 +16,15 @@ source "${BASH_SOURCE[0]%/*}/tinykernel.bash"
 source "${BASH_SOURCE[0]%/*}/common.bash"
 
 listing_line() {
-	local osrel=$1 abi=$2 pkgs= d
+	local osrel=$1 abi=$2 pkgs= d image=-
 	shift 2
 	for d in "$@"; do
 		pkgs="$pkgs file://$d|$(sha256sum "$d" | cut -d' ' -f1)|$(stat -c %s "$d")"
 	done
-	printf '%s\tx86_64\t%s-amd64\t#1 SMP PREEMPT_DYNAMIC Debian %s (2026-01-01)\tusr/src/linux-headers-%s-amd64\t%s\t-\n' \
-		"$osrel" "$abi" "$abi" "$abi" "${pkgs# }"
+	# The kernel's image package (tinykernel_image_deb), when the line has one.
+	[ -z "${TINY_IMAGE:-}" ] || image="file://$TINY_IMAGE|$(sha256sum "$TINY_IMAGE" | cut -d' ' -f1)|$(stat -c %s "$TINY_IMAGE")"
+	printf '%s\tx86_64\t%s-amd64\t#1 SMP PREEMPT_DYNAMIC Debian %s (2026-01-01)\tusr/src/linux-headers-%s-amd64\t%s\t%s\n' \
+		"$osrel" "$abi" "$abi" "$abi" "${pkgs# }" "$image"
 }
 
 tinyrepo_setup() {
