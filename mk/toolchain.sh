@@ -53,10 +53,13 @@ series=$major
 name=$family-$series
 
 # The kernel's build tree carries programs (modpost) built for its own distribution's C library:
-# the host must be able to run them.
+# the host must be able to run them. The dynamic loader says "version `GLIBC_2.38' not found"
+# of a newer C library; a program it cannot load at all exits 126 or 127.
 runs_here() {
 	[ ! -x "$tree/scripts/mod/modpost" ] && return 0
-	! "$tree/scripts/mod/modpost" -h 2>&1 | grep -q 'GLIBC_[0-9.]* not found\|cannot execute'
+	rc=0
+	out=$("$tree/scripts/mod/modpost" -h 2>&1) || rc=$?
+	[ "$rc" != 126 ] && [ "$rc" != 127 ] && ! printf '%s\n' "$out" | grep -Eq "GLIBC_[0-9.]+'? not found|cannot execute"
 }
 
 # The host's compiler of that name, if it is of that series (gcc -dumpversion says "4.8" or
@@ -81,10 +84,14 @@ done
 [ -n "$spec" ] || none "no $name for the kernel's compiler '$text' (distros/toolchains.mk names none)"
 rest=${spec#*|}
 dist=${rest%%|*} rest=${rest#*|}
-suite=${rest%%|*} mirror=${rest#*|}
+suites=${rest%%|*} mirror=${rest#*|}
+# The first suite names the root's release; every suite of the list is a source of it (Ubuntu's
+# -updates pocket carries the compilers its kernels were built with: bionic's gcc-7 7.5.0, with
+# asm inline, which 5.4's headers use, where bionic itself has 7.3.0).
+suite=${suites%%,*}
 case $dist in
-debian) keyring=${FP_KEYRING_debian:-} ;;
-ubuntu) keyring=${FP_KEYRING_ubuntu:-} ;;
+debian) keyring=${FP_KEYRING_debian:-} components=main ;;
+ubuntu) keyring=${FP_KEYRING_ubuntu:-} components="main universe" ;;
 *) none "distros/toolchains.mk: $spec: no distribution '$dist'" ;;
 esac
 [ -n "$mirror" ] || none "$name: no mirror for $dist $suite"
@@ -93,7 +100,7 @@ esac
 ns=$(cat "${FP_RUN:-/nonexistent}/namespaces" 2>/dev/null || echo ok)
 [ "$ns" = ok ] || failed "$name must come from a $dist $suite root, and this host cannot make user namespaces ($ns)"
 packages="$name ${TOOLCHAIN_PACKAGES:?}"
-spec_hash=$(printf '%s\n' "$dist $suite $mirror $packages" "$(cat "$0")" | sha256sum | cut -c1-16)
+spec_hash=$(printf '%s\n' "$dist $suites $mirror $packages" "$(cat "$0")" | sha256sum | cut -c1-16)
 dir=$cache/toolchains
 pointer=$dir/$name-$spec_hash
 mkdir -p "$dir"
@@ -113,14 +120,18 @@ if [ ! -f "$pointer" ] || [ ! -d "$dir/$(cat "$pointer")" ]; then
 	# The root is the packages named and their dependencies (--variant=custom): a suite's
 	# essential set can carry more, which may not install in a user namespace (xenial's has
 	# init, whose systemd's postinst fails calling chfn there).
+	set --
+	for s in $(echo "$suites" | tr ',' ' '); do
+		set -- "$@" "deb $mirror $s $components"
+	done
 	# shellcheck disable=SC2086 # the packages are words
 	perl -MPOSIX -e 'POSIX::close($_) for 3 .. 1023; exec @ARGV or die "$ARGV[0]: $!\n"' mmdebstrap --mode=unshare --variant=custom --skip=essential/unlink --skip=output/dev --skip=output/mknod \
-		${keyring:+--keyring="$keyring"} --components=main,universe --include="$(echo $packages | tr ' ' ',')" \
+		${keyring:+--keyring="$keyring"} --include="$(echo $packages | tr ' ' ',')" \
 		--customize-hook='cd "$1/var/cache/apt/archives" && sha256sum *.deb > "$1/.falco-probes-manifest"' \
-		"$suite" "$tmp/root.tar" "$mirror" >"$tmp/mmdebstrap.log" 2>&1 || {
+		"$suite" "$tmp/root.tar" "$@" >"$tmp/mmdebstrap.log" 2>&1 || {
 		# apt's own words (a hash mismatch, a package not found) for the output's log.
 		grep '^E:\|^W:' "$tmp/mmdebstrap.log" | grep -v 'apt-get.*failed' >&2 || true
-		failed "$name: mmdebstrap could not make a $dist $suite root from $mirror: $(grep '^E:' "$tmp/mmdebstrap.log" | tail -n 1)"
+		failed "$name: mmdebstrap could not make a $dist $suites root from $mirror: $(grep '^E:' "$tmp/mmdebstrap.log" | tail -n 1)"
 	}
 	mkdir "$tmp/root"
 	tar -xf "$tmp/root.tar" -C "$tmp/root" --no-same-owner || failed "$name: cannot unpack the $dist $suite root"

@@ -196,6 +196,47 @@ is_module_for() {
 	grep -q '"GET /pool/main/g/gcc-14/gcc-14_' "$FP_HTTP_LOG"
 }
 
+@test "live: a build tree whose modpost this host cannot run (a newer C library) takes the kernel's gcc-12 from a root that can" {
+	live_ready
+	local w=$BATS_TEST_TMPDIR/newer
+	mkdir -p "$w/debs"
+	# A real program of Debian 13's C library (strlcpy is from glibc 2.38; this host has 2.36),
+	# built in a root of Debian 13's gcc-14 made as mk/toolchain.sh makes every root.
+	packages=$(make -s -C "$TOP" print-TOOLCHAIN_PACKAGES)
+	root=$(TOOLCHAINS="gcc-14|debian|trixie|$MIRROR_debian" TOOLCHAIN_PACKAGES=$packages \
+		FP_KEYRING_debian=/usr/share/keyrings/debian-archive-keyring.gpg \
+		sh "$TOP/mk/toolchain.sh" 'gcc-14 (Debian 14.2.0-19) 14.2.0' "$w" "$CACHE" | cut -d' ' -f2)
+	[ -d "$root" ]
+	printf '#include <string.h>\nint main(int c, char **v) { char b[8]; strlcpy(b, v[c - 1], sizeof b); return 0; }\n' >"$w/modpost.c"
+	bwrap --bind "$root" / --dev /dev --proc /proc --tmpfs /tmp --bind "$w" "$w" gcc-14 -O2 -o "$w/modpost" "$w/modpost.c"
+	run "$w/modpost" x
+	echo "$output"
+	[ "$status" -ne 0 ]
+	echo "$output" | grep -q "GLIBC_2.38' not found"
+	# A kernel of gcc-12, which this host has, whose tree carries that modpost: the host's gcc-12
+	# cannot build for it, and gcc-12 comes from a root of Debian 13 (which has gcc-12 too).
+	# shellcheck disable=SC2046
+	TINY_MODPOST=$w/modpost listing_line "$FIX/os-release" 9.9.0-8 $(TINY_MODPOST=$w/modpost \
+		tinykernel_debs "$w/debs" 9.9.0-8 amd64 9.9.0-8) >"$w/listing.tsv"
+	# shellcheck disable=SC2046
+	listing_line "$FIX/os-release" 9.9.0-9 $(tinykernel_debs "$w/debs" 9.9.0-9 amd64 9.9.0-9) >>"$w/listing.tsv"
+	local k8=$DV/x86_64/falco_debian_9.9.0-8-amd64_1.ko k9=$DV/x86_64/falco_debian_9.9.0-9-amd64_1.ko
+	run env LISTING="$w/listing.tsv" bash -c 'source "$1/tests/lib/tinyrepo.bash" && FP_BIN=$2 fp_make "$3" \
+		DISTROS=tiny tiny_FAMILY=listing tiny_LISTING="$LISTING" tiny_NAMES="falco_debian_%" tiny_FIXUP=mk/fixup-debian.sh \
+		DRIVER_SOURCE="$1/tests/fixtures/tiny-kmod-driver" CACHE="$4" MIRROR_debian="$5" \
+		"TOOLCHAINS=gcc-12|debian|trixie|MIRROR_debian" "$3/dist/$6" "$3/dist/$7"' \
+		sh "$TOP" "$BIN" "$w/out" "$CACHE" "$MIRROR_debian" "$k8" "$k9"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	rec=$w/out/build/records/$k8.rec
+	cat "$rec"
+	! grep -qx 'toolchain_root=-' "$rec" || false
+	grep -q '^compiler=gcc-12 (Debian 12\.' "$rec"
+	[ "$(grep '^compiler=' "$rec")" != "compiler=$(gcc-12 --version | head -n 1)" ]
+	# The same kernel with a tree this host runs: this host's gcc-12.
+	grep -qx 'toolchain_root=-' "$w/out/build/records/$k9.rec"
+}
+
 @test "live: an Ubuntu 22.04 module from the official archive, by this host's gcc-11 for the kernel's" {
 	live_ready
 	curl -sfI --max-time 20 http://archive.ubuntu.com/ubuntu/dists/jammy/InRelease >/dev/null ||

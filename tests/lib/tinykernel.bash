@@ -38,6 +38,9 @@ CTL
 # $TINY_CC_TEXT, by default Debian 12's gcc-12); with $TINY_KERNEL_RELEASE set, its
 # include/config/kernel.release says that release instead of the one in utsrelease.h; with
 # $TINY_UTS_EXTRA set, that text ends utsrelease.h (an #error: a kernel the driver fails on).
+# TINY_CC_TEXT empty (a kernel before 5.8) leaves the compiler to $TINY_COMPILE_H (compile.h's
+# LINUX_COMPILER) or $TINY_GCC_VERSION (CONFIG_GCC_VERSION); $TINY_MODPOST is a program the tree
+# carries as scripts/mod/modpost, which its kbuild runs on a module.
 
 tinykernel_debs() {
 	local out=$1 abi=$2 flavour=$3 version=$4
@@ -79,6 +82,12 @@ CTL
 		"$TINY_COMPILE_H" >"$arch/include/generated/compile.h"
 	[ -z "${TINY_KERNEL_RELEASE:-}" ] || echo "$TINY_KERNEL_RELEASE" >"$arch/include/config/kernel.release"
 	ln -s "/usr/src/linux-headers-$abi-$flavour" "$stage/arch/lib/modules/$abi-$flavour/build"
+	# The kernel's own build program (TINY_MODPOST: a program built elsewhere, as a distribution
+	# builds its kbuild's programs against its own C library).
+	if [ -n "${TINY_MODPOST:-}" ]; then
+		mkdir -p "$arch/scripts/mod"
+		cp "$TINY_MODPOST" "$arch/scripts/mod/modpost"
+	fi
 	cat >"$stage/arch/DEBIAN/control" <<CTL
 Package: linux-headers-$abi-$flavour
 Version: $version
