@@ -9,7 +9,7 @@
 #     tools/kmod-read opens its devices, starts a capture and reads its ring buffers.
 #
 #   verify-output.sh [--tables FILE] [--timeout S] [--any-kernel] [--console FILE]
-#                    OUTPUT IMAGE_PACKAGE RESULT
+#                    [--expect-open PATH] OUTPUT IMAGE_PACKAGE RESULT
 #
 # IMAGE_PACKAGE is the kernel's image package (Debian: linux-image-<abi>-<flavour>, already
 # checked against its index); only its /boot/vmlinuz-* is kept. --tables is the driver
@@ -21,7 +21,9 @@
 #
 # RESULT is written atomically as key=value lines (result=PASS|FAIL, kind, kernel,
 # probe_sha256, events_seen, boot_seconds, load_seconds, ...); the VM's console goes to
-# --console FILE (default RESULT.console).
+# --console FILE (default RESULT.console). --expect-open is the file the verifier opens and
+# whose openat event it requires (default /tmp/fp-verify-known, which /init creates; a path that
+# is never there shows what a driver that misses the event is judged).
 # Exit status: 0 PASS, 1 FAIL (RESULT written), 2 not verified (bad input, no kernel in the
 # package, qemu missing, timeout without a verdict; no RESULT written, so make retries).
 #
@@ -31,10 +33,11 @@
 # (default 2G), FP_VERIFY_SMP (default 2).
 set -u
 
-tables= timeout=240 any_kernel= console_out=
+tables= timeout=240 any_kernel= console_out= expect_open=/tmp/fp-verify-known
 while [ $# -gt 0 ]; do
 	case $1 in
 	--tables) tables=$2; shift 2 ;;
+	--expect-open) expect_open=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--any-kernel) any_kernel=--any-kernel; shift ;;
 	--console) console_out=$2; shift 2 ;;
@@ -44,7 +47,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 if [ $# -ne 3 ]; then
-	echo "usage: verify-output.sh [--tables FILE] [--timeout S] [--any-kernel] [--console FILE] OUTPUT IMAGE_PACKAGE RESULT" >&2
+	echo "usage: verify-output.sh [--tables FILE] [--timeout S] [--any-kernel] [--console FILE] [--expect-open PATH] OUTPUT IMAGE_PACKAGE RESULT" >&2
 	exit 2
 fi
 output=$1 image=$2 result=$3
@@ -109,7 +112,7 @@ cp "$busybox" "$root/bin/busybox" && cp "$verifier" "$root/bin/verifier" || die 
 tables_arg=
 if [ -n "$tables" ]; then
 	cp "$tables" "$root/scap.tables" || die "cannot copy $tables"
-	tables_arg="--tables /scap.tables --expect-exec /bin/true --expect-open /tmp/fp-verify-known"
+	tables_arg="--tables /scap.tables --expect-exec /bin/true --expect-open $expect_open"
 fi
 if [ "$kind" = bpf ]; then
 	cp "$output" "$root/probe.o" || die "cannot fill the initramfs"

@@ -386,6 +386,33 @@ newest_bookworm() {
 	grep -qx "probe_kernel_version=$newer" "$out"
 }
 
+@test "live: a driver that delivers no openat event of the file the verifier expects FAILs (probe and module), saying which" {
+	live_setup
+	make "${MAKEARGS[@]}" list-debian >/dev/null
+	release=$(newest_bookworm "$LIVE")
+	dv=$(sed -n 's/^DRIVER_TREE_VERSION := //p' "$LIVE/build/driver/debian-dkms.mk")
+	image_sha=$(awk -F'\t' -v r="$release" '$3 == r { print $7 }' "$LIVE/build/listing/debian.tsv" | cut -d'|' -f2)
+	image=$LIVE/cache/packages/$image_sha
+	probe=$LIVE/dist/$dv/x86_64/falco_debian_${release}_1.o
+	make "${MAKEARGS[@]}" "$probe" "${probe%.o}.ko" "$image" "$LIVE/build/verify/debian-dkms.tables" \
+		"$LIVE/build/verify/bpf-load" "$LIVE/build/verify/kmod-read" >/dev/null
+	# Real drivers in their own kernel, told to expect an openat of a file that is never there:
+	# every other event is real, and that one alone must fail them.
+	for out in "$probe" "${probe%.o}.ko"; do
+		r=$BATS_TEST_TMPDIR/$(basename "$out").verified
+		run env FP_BIN="$BIN" FP_BPF_LOAD="$LIVE/build/verify/bpf-load" FP_KMOD_READ="$LIVE/build/verify/kmod-read" \
+			sh "$TOP/mk/verify-output.sh" --tables "$LIVE/build/verify/debian-dkms.tables" \
+			--expect-open /tmp/fp-never-opened "$out" "$image" "$r"
+		echo "$output"
+		[ "$status" -eq 1 ]
+		echo "$output" | grep -q "FAIL    $(basename "$out") in $release: FAIL event: no matching openat exit event of /tmp/fp-never-opened"
+		grep -qx 'result=FAIL' "$r"
+		grep -qx 'event_openat=missing' "$r"
+		grep -qx 'event_execve_exit=seen' "$r"
+		[ "$(sed -n 's/^events_seen=//p' "$r")" -gt 0 ]
+	done
+}
+
 @test "live: the dkms tree's module (scap, /dev/scapN) passes in the newest bookworm kernel, started per ring" {
 	live_setup
 	make "${MAKEARGS[@]}" list-debian >/dev/null
