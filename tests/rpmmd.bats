@@ -418,3 +418,32 @@ broken_copy() {
 	[ "$status" -eq 0 ]
 	[ -f "$probe" ]
 }
+
+@test "rpmmd-index listing: one repository of kernel-devel for six architectures gives only those asked for" {
+	top=$BATS_TEST_TMPDIR/rpmbuild
+	# The same kernel-devel built by rpmbuild for each architecture (the payload is no compiled
+	# code, so every target builds here), in one repository made by createrepo_c, as a
+	# distribution's multi-architecture trees or a mirror's mixed directory hold them.
+	rpms=()
+	for a in x86_64 aarch64 i686 ppc64le s390x noarch; do
+		rpms+=("$(rpmrepo_build "$top" kernel-devel 5.14.0 570.el9 w9.xzdio "$a")")
+	done
+	rpmrepo_plain "$BATS_TEST_TMPDIR/srv" mixed gz "${rpms[@]}"
+	p=$(primary_of "$BATS_TEST_TMPDIR/srv/mixed")
+	# The primary holds all six.
+	[ "$(zcat "$p" | grep -c '<arch>')" -eq 6 ]
+	archs() { cut -f2 | sort | tr '\n' ' '; }
+	# The default: x86_64 and aarch64.
+	run "$R" listing --repo distros/os-release/centos-9 '$(MIRROR_centos)/9' "$p"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | archs)" = "aarch64 x86_64 " ]
+	echo "$output" | grep -qF '	usr/src/kernels/5.14.0-570.el9.x86_64	$(MIRROR_centos)/9/Packages/kernel-devel-5.14.0-570.el9.x86_64.rpm|'
+	run "$R" listing --arch x86_64 --repo distros/os-release/centos-9 '$(MIRROR_centos)/9' "$p"
+	[ "$(echo "$output" | archs)" = "x86_64 " ]
+	run "$R" listing --arch s390x --arch ppc64le --repo distros/os-release/centos-9 '$(MIRROR_centos)/9' "$p"
+	[ "$(echo "$output" | archs)" = "ppc64le s390x " ]
+	# noarch and i686 are no architecture a kernel of these runs on, unless asked for by name.
+	run "$R" listing --arch i686 --repo distros/os-release/centos-9 '$(MIRROR_centos)/9' "$p"
+	[ "$(echo "$output" | archs)" = "i686 " ]
+}
