@@ -13,7 +13,7 @@ check:
 
 .PHONY: clean
 clean:
-	rm -rf $(BUILD) $(KERNELS)/*/ $(KERNELS)/*.mk $(DIST)/*/ $(WORK_DIR)
+	rm -rf $(BUILD) $(KERNELS)/*/ $(KERNELS)/*.kernels $(DIST)/*/ $(WORK_DIR)
 
 # `make print-WORK_DIR` prints a variable's value as this run computes it.
 print-%:

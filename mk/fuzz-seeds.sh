@@ -207,9 +207,10 @@ kernels-mk | plan)
 			continue
 		fi
 		"$BIN/kernels-mk" outputs --distro "$l" --driver-version 9.1.0+driver --release 0.43.0 --release 0.43.1 --release legacy:0.28:flat:flat:bpf,kmod \
-			--outputs "$tmp/$l.out" "$tmp/$l.tsv" >/dev/null
+			--outputs "$tmp/$l.out" "$tmp/$l.tsv"
+		"$BIN/kernels-mk" kernels --distro "$l" --ids "$tmp/ids" --table "$tmp/$l.kernels" "$tmp/$l.tsv"
 		head -n 20 "$tmp/$l.out" >"$tmp/table"
-		{ cat "$tmp/table"; echo ---; head -n 3 "$tmp/table" | cut -f1; } >"$out/$l.out"
+		{ cat "$tmp/table"; echo ---; head -n 3 "$tmp/table" | cut -f1; echo ---; cat "$tmp/$l.kernels"; } >"$out/$l.out"
 	done
 	;;
 *)

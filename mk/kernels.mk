@@ -1,63 +1,77 @@
-# From listings to a run's plan: the fragments generated from each distribution's listing
-# ($(BUILD)/listing/<d>.tsv, mk/family.mk) and the plan of what this run builds; make
-# regenerates a fragment when its listing or naming settings changed, then restarts.
+# From listings to a run's plan: the tables made from each distribution's listing
+# ($(BUILD)/listing/<d>.tsv, mk/family.mk) and the plan of what this run builds, the make rules
+# of that work alone; make remakes a table when its listing or naming settings changed.
 #
 # The listing: one kernel per line, tab-separated:
 #   os-release file | uname -m | uname -r | uname -v (as far as the index tells) |
 #   kernel build tree under the extraction root | packages <url>|<sha256>|<size> ... |
 #   kernel image packages, same form, or -
 #
-#   kernels/<d>.mk             each kernel's tree, packages and identity (tools/kernels-mk kernels)
-#   kernels/<dv>/<d>.mk        each output of driver version dv (tools/kernels-mk outputs), with
-#                              its table (.outputs) and boot verification rules (.verify.mk)
-#   $(BUILD)/plan/<d>.mk       the outputs this run builds, grouped by kernel (tools/plan): less
-#                              those REPO has, in SHARD; .list holds their paths, .report what
-#                              was left out and why
+#   kernels/<d>.kernels        each kernel: its id and its listing's fields, and its identity
+#                              ($(BUILD)/kernels/<d>/<kernel id>.id) (tools/kernels-mk kernels)
+#   kernels/<dv>/<d>.outputs   each output of driver version dv: path, kernel, kind, releases,
+#                              role (tools/kernels-mk outputs)
+#   $(BUILD)/plan/<d>.mk       the rules of the outputs this run builds, grouped by kernel, and of
+#                              what its goals name (tools/plan): less what REPO has, outside SHARD
+#                              or failed before; .list holds their paths, .report what was left
+#                              out and why
 .PRECIOUS: $(BUILD)/naming/%.id
 
-# The naming settings a driver version's fragments were generated with; rewritten only when
-# they change.
+# The naming settings a driver version's table was made with; rewritten only when they change.
 $(BUILD)/naming/%.id: FORCE
 	$(call filechk,naming)
 filechk_naming = echo '$(RELEASES.$*)'
 
-quiet_chk_kernels_mk = KERNELS $@
-filechk_kernels_mk = mkdir -p $(IDS_DIR)/$(D) && $(call tool,kernels-mk) kernels --distro $(D) --ids $(IDS_DIR)/$(D) $<
-quiet_chk_outputs_mk = KERNELS $@
-filechk_outputs_mk = $(call tool,kernels-mk) outputs --distro $(D) --driver-version '$(DV)' \
-	$(foreach s,$(RELEASES.$(DV)),--release '$(s)') --kinds '$(or $($(D)_KINDS),bpf kmod)' --outputs $(@:.mk=.outputs) --verify $(@:.mk=.verify.mk) $<
+# A table is rewritten only when its text changes (make then sees change, not activity); its
+# stamp says it was made from the listing it has now.
+TABLES := $(BUILD)/tables
+quiet_cmd_kernels_table = KERNELS $(KERNELS)/$(D).kernels
+      cmd_kernels_table = mkdir -p $(IDS_DIR)/$(D) $(KERNELS) $(@D) && $(call tool,kernels-mk) kernels --distro $(D) \
+	--ids $(IDS_DIR)/$(D) --table $(KERNELS)/$(D).kernels $< && touch $@
+quiet_cmd_outputs_table = KERNELS $(KERNELS)/$(DV)/$(D).outputs
+      cmd_outputs_table = mkdir -p $(KERNELS)/$(DV) $(@D) && $(call tool,kernels-mk) outputs --distro $(D) --driver-version '$(DV)' \
+	$(foreach s,$(RELEASES.$(DV)),--release '$(s)') --kinds '$(or $($(D)_KINDS),bpf kmod)' \
+	--outputs $(KERNELS)/$(DV)/$(D).outputs $< && touch $@
 
-# $(call distro_fragments,distro)
-define distro_fragments
-$(KERNELS)/$(1).mk: $(BUILD)/listing/$(1).tsv $(call tool,kernels-mk)
-	$$(call filechk,kernels_mk)
-$(KERNELS)/$(1).mk: D := $(1)
-$(foreach dv,$(SELECTED_DVS),$(eval $(call dv_fragment,$(1),$(dv))))
+# $(call distro_tables,distro)
+define distro_tables
+$(TABLES)/$(1).kernels.stamp: $(BUILD)/listing/$(1).tsv $(call tool,kernels-mk)
+	$$(call cmd,kernels_table)
+$(TABLES)/$(1).kernels.stamp: D := $(1)
+$(KERNELS)/$(1).kernels: $(TABLES)/$(1).kernels.stamp ;
+$(foreach dv,$(SELECTED_DVS),$(eval $(call dv_table,$(1),$(dv))))
 endef
-define dv_fragment
-$(KERNELS)/$(2)/$(1).mk: $(BUILD)/listing/$(1).tsv $(BUILD)/naming/$(2).id $(call tool,kernels-mk) $(wildcard distros/$(1).mk)
-	$$(call filechk,outputs_mk)
-$(KERNELS)/$(2)/$(1).mk: D := $(1)
-$(KERNELS)/$(2)/$(1).mk: DV := $(2)
-# Made by the fragment's rule, with it.
-$(KERNELS)/$(2)/$(1).outputs $(KERNELS)/$(2)/$(1).verify.mk: $(KERNELS)/$(2)/$(1).mk ;
+define dv_table
+$(TABLES)/$(2)/$(1).outputs.stamp: $(BUILD)/listing/$(1).tsv $(BUILD)/naming/$(2).id $(call tool,kernels-mk) $(wildcard distros/$(1).mk)
+	$$(call cmd,outputs_table)
+$(TABLES)/$(2)/$(1).outputs.stamp: D := $(1)
+$(TABLES)/$(2)/$(1).outputs.stamp: DV := $(2)
+$(KERNELS)/$(2)/$(1).outputs: $(TABLES)/$(2)/$(1).outputs.stamp ;
 endef
-$(foreach d,$(NEED_DISTROS),$(eval $(call distro_fragments,$(d))))
+$(foreach d,$(NEED_DISTROS),$(eval $(call distro_tables,$(d))))
+.PRECIOUS: $(KERNELS)/%.kernels $(KERNELS)/%.outputs
 
 # The stamps a verdict is checked against (tools/plan): those that exist; one that does not yet
 # makes every verdict of its outputs void.
 plan_stamps = $(foreach dv,$(SELECTED_DVS),$(if $(wildcard $(DRV.$(dv))),$(dv)=$(DRV.$(dv)))) \
 	$(foreach k,bpf kmod,$(if $(wildcard $(TC.$(k))),$(k)=$(TC.$(k))))
+# What the goals name, for the plan to write the rules of whatever it plans: outputs under
+# $(DIST) (relative to it), their boot verification, packages of the cache.
+verify_goals = $(patsubst $(DIST)/%.verified,%,$(filter $(DIST)/%.verified,$(GOALS)))
+output_goals = $(patsubst $(DIST)/%,%,$(filter-out %.verified,$(dist_goals)))
+package_goals = $(patsubst $(CACHE)/packages/%,%,$(filter $(CACHE)/packages/%,$(GOALS)))
 quiet_chk_plan = PLAN    $(D)
-filechk_plan = $(call tool,plan) --distro $(D) --list $(@:.mk=.list) --report $(@:.mk=.report) \
+filechk_plan = $(call tool,plan) --distro $(D) --kernels $(KERNELS)/$(D).kernels --list $(@:.mk=.list) --report $(@:.mk=.report) \
 	$(foreach r,$(SELECTED_RELEASES),--release $(r)) \
 	$(if $(REPO),--published $(REMOTE_PATHS)) $(if $(SHARD),--shard $(SHARD)) \
 	--verdicts $(VERDICT_DIR) --verdict-format $(VERDICT_FORMAT) --dist $(DIST) --kernel-ids $(IDS_DIR) $(foreach s,$(plan_stamps),--stamp $(s)) \
 	$(foreach f,$(OUT_DEPS.$(D)),--dep $(f)) $(foreach k,bpf kmod,$(foreach f,$(OUT_DEPS.$(k)),--kind-dep $(k)=$(f))) \
 	$(if $(filter 1,$(RETRY_FAILED)),--retry-failed) \
-	$(foreach dv,$(SELECTED_DVS),$(KERNELS)/$(dv)/$(D).outputs)
+	$(foreach g,$(output_goals),--goal '$(g)') $(foreach g,$(verify_goals),--verify-goal '$(g)') \
+	$(foreach g,$(package_goals),--package-goal '$(g)') $(if $(filter verify verify-$(D),$(MAKECMDGOALS)),--verify-all) \
+	$(foreach dv,$(SELECTED_DVS),--outputs '$(dv)=$(KERNELS)/$(dv)/$(D).outputs')
 define distro_plan
-$(BUILD)/plan/$(1).mk: FORCE $(KERNELS)/$(1).mk $(foreach dv,$(SELECTED_DVS),$(KERNELS)/$(dv)/$(1).outputs) \
+$(BUILD)/plan/$(1).mk: FORCE $(KERNELS)/$(1).kernels $(foreach dv,$(SELECTED_DVS),$(KERNELS)/$(dv)/$(1).outputs) \
   $(if $(REPO),$(REMOTE_PATHS)) $(call tool,plan) $(wildcard $(VERDICT_DIR)/.changed) \
   $(foreach s,$(plan_stamps),$(lastword $(subst =, ,$(s)))) $(OUT_DEPS.$(1))
 	$$(call filechk,plan)
@@ -65,22 +79,15 @@ $(BUILD)/plan/$(1).mk: D := $(1)
 $(BUILD)/plan/$(1).list $(BUILD)/plan/$(1).report: $(BUILD)/plan/$(1).mk ;
 endef
 
-# Fragments are made only once the driver versions are known, so that no fragment is made for a
-# version this run does not build. The plan's prerequisites are what must exist before it is
-# made; it is made on every run all the same, with the run's settings (SHARD, REPO, RELEASES,
-# RETRY_FAILED) on its command line (tools/plan stats the outputs
-# against their inputs, as make would) and names only the outputs there is work for; a
-# distribution's rules (tens of megabytes at fleet scale) are read only when there is, or when
-# a goal names an output or its verification: a run with nothing to do reads none of them.
+# Tables are made only once the driver versions are known, so that none is made for a version
+# this run does not build. The plan is made on every run, with the run's settings (SHARD, REPO,
+# RELEASES, RETRY_FAILED, the goals) on its command line (tools/plan stats the outputs against
+# their inputs, as make would), and holds the rules of the work there is and of what the goals
+# name: a run reads rules in proportion to its work, and a run with nothing to do reads none.
 ifneq ($(SELECTED_DVS),)
 $(foreach d,$(NEED_DISTROS),$(eval $(call distro_plan,$(d))))
 include $(foreach d,$(NEED_DISTROS),$(BUILD)/plan/$(d).mk)
-RULE_DISTROS := $(if $(dist_goals)$(NEED_VERIFY),$(NEED_DISTROS),$(foreach d,$(NEED_DISTROS),$(if $(strip $(PLAN.$(d))),$(d))))
-include $(foreach d,$(RULE_DISTROS),$(KERNELS)/$(d).mk $(foreach dv,$(SELECTED_DVS),$(KERNELS)/$(dv)/$(d).mk))
-.SECONDARY: $(foreach d,$(RULE_DISTROS),$(TREES.$(d)))
-ifneq ($(NEED_VERIFY),)
-include $(foreach d,$(NEED_DISTROS),$(foreach dv,$(SELECTED_DVS),$(KERNELS)/$(dv)/$(d).verify.mk))
-endif
+.SECONDARY: $(foreach d,$(NEED_DISTROS),$(TREES.$(d)))
 endif
 
 # $(call distro_goals,distro): what a run builds of a distribution, then a summary.

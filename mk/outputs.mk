@@ -122,8 +122,6 @@ $(WORK)/%/.tree: | $(OUTPUT_TOOLS) $(RUN_DIR)/namespaces
 	  FP_IMAGE='$(if $(IMG.$*),$(IMG.$*) $(PKG.$(IMG.$*)))' \
 	  $(KERNEL_TREE) $(IDS_DIR)/$*.id $(@D) $(filter $(PKG_DIR)/%,$|))
 
-# The driver version of an output path.
-path_dv = $(firstword $(subst /, ,$(patsubst $(DIST)/%,%,$(1))))
 # With -k a failed output lets make go on to the distribution's summary, which fails the run; an
 # output named on the command line in a run without a summary fails make itself.
 output_keep_going = $(if $(filter $(DISTROS) all,$(MAKECMDGOALS)),$(KEEP_GOING),$(if $(filter $@,$(GOALS)),,$(KEEP_GOING)))
@@ -131,13 +129,15 @@ BUILD_OUTPUT = FP_CONTEXT=$(RUN_CONTEXT) FP_KEEP_GOING=$(output_keep_going) sh m
 # The settings of one driver version's build.
 output_env = FP_DRIVER_VERSION='$(1)' FP_DRIVER_DIR=$(DRVDIR.$(1)) FP_RULES='$(FALCO_RULES)' FP_LAYOUT='$(LAYOUT)' \
   FP_TOOLCHAIN=$(TC.$(2))
+# A path under DIST as the user named DIST, for labels.
+shown = $(patsubst $(DIST)/%,$(DIST_AS_GIVEN)/%,$(1))
 
-# $(call build_output,<d>/<kernel id>,kind,release)
-build_output = $(call run,$(if $(filter kmod,$(2)),KMOD    ,PROBE   )$(firstword $(subst /, ,$(1))) $(call kid_release,$(1)) -> $@,\
-  $(call output_env,$(call path_dv,$@),$(2)) $(BUILD_OUTPUT) $@ $(1) $(2) $(3))
-# $(call copy_output,<d>/<kernel id>,release)
-copy_output = $(call run,COPY    $@,$(call output_env,$(call path_dv,$@),bpf) $(BUILD_OUTPUT) --copy $< $@ $(1) $(2))
-# The uname -r a kernel id names: the id is <os-release name>_<uname -r>.
-kid_release = $(patsubst $(firstword $(subst _, ,$(notdir $(1))))_%,%,$(notdir $(1)))
+# The rules tools/plan writes call these, with what they know of the output (nothing is read
+# back out of its path):
+# $(call build_output,distro,kernel id,kind,release,driver version,uname -r)
+build_output = $(call run,$(if $(filter kmod,$(3)),KMOD    ,PROBE   )$(1) $(6) -> $(call shown,$@),\
+  $(call output_env,$(5),$(3)) $(BUILD_OUTPUT) $@ $(1)/$(2) $(3) $(4))
+# $(call copy_output,distro,kernel id,release,driver version)
+copy_output = $(call run,COPY    $(call shown,$@),$(call output_env,$(4),bpf) $(BUILD_OUTPUT) --copy $< $@ $(1)/$(2) $(3))
 # $(call done_kernel,<d>/<kernel id>): every planned output of the kernel is made.
 done_kernel = $(if $(wildcard $(WORK)/$(1)),@rm -rf $(WORK)/$(1) && rmdir $(WORK)/$(dir $(1)) $(WORK) 2>/dev/null || :)

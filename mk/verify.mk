@@ -2,11 +2,11 @@
 # (mk/verify-output.sh): a legacy probe is loaded, attached and watched for events
 # (tools/bpf-load.c), a kernel module is loaded and read from (tools/kmod-read.c).
 #
-#   $(call verify_rule,OUTPUT,IMAGE_SHA256,DISTRO,KIND)
+#   $(call verify_rule,OUTPUT,IMAGE_SHA256,DISTRO,KIND,DRIVER_VERSION)
 #     defines OUTPUT.verified (next to the output, so that the repository index can record it)
 #     from OUTPUT, the kernel's image package, its driver version's tables and the verifier of
 #     KIND (bpf or kmod), and adds it to `verify` and `verify-DISTRO`;
-#     kernels/<driver version>/<d>.verify.mk calls it for each output (tools/kernels-mk).
+#     the plan (tools/plan) calls it for each output a verify goal names (mk/kernels.mk).
 #   make verify            every output that has a verify rule, then a PASS/FAIL summary
 #   make OUTPUT.verified   one output
 #
@@ -65,9 +65,9 @@ $(VERIFY_READER): $(tool_kmod-read_SRCS) $(wildcard tools/*.h) mk/tools.mk mk/ve
 VERIFY_OUTPUT = FP_BIN=$(BIN) FP_BPF_LOAD=$(VERIFY_LOADER) FP_KMOD_READ=$(VERIFY_READER) sh mk/verify-output.sh \
   --timeout $(VERIFY_TIMEOUT)
 
-# $(call verify_rule,output,image package sha256,distro,kind)
+# $(call verify_rule,output,image package sha256,distro,kind,driver version)
 define verify_rule
-$(1).verified: $(1) $(PKG_DIR)/$(2) $(VERIFY_TABLES.$(call path_dv,$(1))) $(VERIFY_TOOL.$(4)) mk/verify-output.sh | $(call tool,extract)
+$(1).verified: $(1) $(PKG_DIR)/$(2) $(VERIFY_TABLES.$(5)) $(VERIFY_TOOL.$(4)) mk/verify-output.sh | $(call tool,extract)
 verify verify-$(3): $(1).verified
 endef
 # The kind is the output's: mk/verify-output.sh tells a module (.ko) from a probe.

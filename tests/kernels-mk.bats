@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
-# tools/kernels-mk writes make text from a listing that came off a mirror: what would change
-# the meaning of that text is refused, naming the line; what make takes literally in a value
-# (a mirror's port) is kept as it is.
+# tools/kernels-mk writes the tables tools/plan makes make text of, from a listing that came off a
+# mirror: what would change the meaning of that text is refused, naming the line; what make takes
+# literally in a value (a mirror's port) is kept as it is, into the plan's rules.
 
 setup() {
 	export TOP=${FP_TOP:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
@@ -11,13 +11,24 @@ setup() {
 
 # line URL: a listing line of one kernel with one package at URL.
 line() {
-	printf 'debian/os-release\tx86_64\t6.1.0-9-amd64\t#1 SMP Debian 6.1.27-1\tusr/src/linux-headers-6.1.0-9-amd64\t%s|%s|1234\t-\n' "$1" "$SHA"
+	printf '%s\tx86_64\t6.1.0-9-amd64\t#1 SMP Debian 6.1.27-1\tusr/src/linux-headers-6.1.0-9-amd64\t%s|%s|1234\t-\n' "$TOP/distros/os-release/debian-12" "$1" "$SHA"
 }
 
 @test "kernels-mk: a mirror URL with a port, or a \$(VARIABLE) mirror, is written as it is" {
+	local t=$BATS_TEST_TMPDIR
+	mkdir -p "$t/dist"
 	for url in 'http://127.0.0.1:8080/pool/l/linux-headers.deb' '$(debian_MIRROR)/pool/l/linux-headers.deb'; do
-		line "$url" >"$BATS_TEST_TMPDIR/listing.tsv"
-		run "$FP_BIN/kernels-mk" kernels --distro debian --ids "$BATS_TEST_TMPDIR/ids" "$BATS_TEST_TMPDIR/listing.tsv"
+		line "$url" >"$t/listing.tsv"
+		run "$FP_BIN/kernels-mk" kernels --distro debian --ids "$t/ids" --table "$t/kernels" "$t/listing.tsv"
+		echo "$output"
+		[ "$status" -eq 0 ]
+		grep -qF "	$url|$SHA|1234	-" "$t/kernels"
+		# The plan of an output of that kernel writes the package as make must read it.
+		run "$FP_BIN/kernels-mk" outputs --distro debian --driver-version 9.1.0+driver --release 0.43.1 \
+			--outputs "$t/outputs" "$t/listing.tsv"
+		[ "$status" -eq 0 ]
+		run "$FP_BIN/plan" --distro debian --kernels "$t/kernels" --list "$t/list" --dist "$t/dist" \
+			--outputs "9.1.0+driver=$t/outputs"
 		echo "$output"
 		[ "$status" -eq 0 ]
 		grep -qxF "PKG.$SHA := 1234 $url" <<<"$output"
@@ -28,7 +39,8 @@ line() {
 	for url in 'http://x/$(HOME).deb' 'http://x/${HOME}.deb' 'http://x/a;b.deb' 'http://x/a#b.deb' \
 		'http://x/$$.deb' '$(debian_MIRROR' 'http://x/a\b.deb' "http://x/a'b.deb" 'http://x/a`b`.deb'; do
 		line "$url" >"$BATS_TEST_TMPDIR/listing.tsv"
-		run "$FP_BIN/kernels-mk" kernels --distro debian --ids "$BATS_TEST_TMPDIR/ids" "$BATS_TEST_TMPDIR/listing.tsv"
+		run "$FP_BIN/kernels-mk" kernels --distro debian --ids "$BATS_TEST_TMPDIR/ids" --table "$BATS_TEST_TMPDIR/kernels" \
+			"$BATS_TEST_TMPDIR/listing.tsv"
 		echo "$url: $output"
 		[ "$status" -ne 0 ]
 		[[ "$output" == *"$BATS_TEST_TMPDIR/listing.tsv:1: "*"a character make cannot take"* ]]

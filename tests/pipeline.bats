@@ -77,15 +77,17 @@ built() {
 	run pmake "$W" FALCO_RULES=0.28 list-debian
 	echo "$output" | grep -qx "$W/dist/$DV/x86_64/falco_debian_9.9.0-1-amd64_1.o"
 	echo "$output" | grep -qx "$W/dist/$DV/x86_64/falco_debian_9.9.0-1-cloud-amd64_1.o"
-	# The kernels' fragment names the shared -common package once, for both flavours.
-	# Eight packages: three -common, four flavours, and the newest linux-kbuild-9.9 for all.
-	[ "$(grep -c '^PKG\.[0-9a-f]\{64\} := [0-9]* ' "$W/kernels/debian.mk")" -eq 8 ]
-	[ "$(grep -c '^PKG\..*/linux-headers-9.9.0-1-common_' "$W/kernels/debian.mk")" -eq 1 ]
-	[ "$(grep '^PKG\..*/linux-kbuild' "$W/kernels/debian.mk" | grep -c '9.9.5-1')" -eq 1 ]
+	# The plan of that run (everything is to be built) names the shared -common package once,
+	# for both flavours. Eight packages: three -common, four flavours, and the newest
+	# linux-kbuild-9.9 for all.
+	plan=$W/build/plan/debian.mk
+	[ "$(grep -c '^PKG\.[0-9a-f]\{64\} := [0-9]* ' "$plan")" -eq 8 ]
+	[ "$(grep -c '^PKG\..*/linux-headers-9.9.0-1-common_' "$plan")" -eq 1 ]
+	[ "$(grep '^PKG\..*/linux-kbuild' "$plan" | grep -c '9.9.5-1')" -eq 1 ]
 	# Each kernel's tree needs its -common, its flavour and linux-kbuild; the trees of both
 	# flavours of 9.9.0-1 name one -common package.
-	common=$(sed -n 's/^PKG\.\([0-9a-f]*\) := .*linux-headers-9.9.0-1-common_.*/\1/p' "$W/kernels/debian.mk")
-	[ "$(grep -c "^\$(WORK)/debian/.*/.tree: |.* \$(PKG_DIR)/$common" "$W/kernels/debian.mk")" -eq 2 ]
+	common=$(sed -n 's/^PKG\.\([0-9a-f]*\) := .*linux-headers-9.9.0-1-common_.*/\1/p' "$plan")
+	[ "$(grep -c "^\$(WORK)/debian/.*/.tree: |.* \$(PKG_DIR)/$common" "$plan")" -eq 2 ]
 }
 
 @test "make -k builds what it can, then a summary with each failure's reason and log" {
@@ -123,12 +125,12 @@ built() {
 @test "a second run with nothing changed builds, downloads and retries nothing" {
 	built
 	pmake "$W" -k debian >/dev/null || true
-	before=$(stat -c %Y "$P1" "$P2" "$W/kernels/$DV/debian.mk")
+	before=$(stat -c %Y "$P1" "$P2" "$W/kernels/$DV/debian.outputs")
 	run pmake "$W" -j2 "$P1" "$P2"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	! echo "$output" | grep -q 'PROBE\|FETCH\|LIST\|KERNELS\|TREE' || false
-	[ "$(stat -c %Y "$P1" "$P2" "$W/kernels/$DV/debian.mk")" = "$before" ]
+	[ "$(stat -c %Y "$P1" "$P2" "$W/kernels/$DV/debian.outputs")" = "$before" ]
 	# The failures are not tried again: nothing failed in this run.
 	run pmake "$W" -k -j2 debian
 	echo "$output"

@@ -290,9 +290,10 @@ without_hashes() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | grep -c '/falco_ubuntu-')" -eq 15 ]
-	# One package entry per package however many kernels share it: the jammy-updates and
-	# jammy-security indexes both list linux-headers-5.15.0-27, built from one file.
-	frag=$d/kernels/ubuntu.mk
+	# One package entry per package however many kernels share it (in the plan of a run that
+	# builds them all): the jammy-updates and jammy-security indexes both list
+	# linux-headers-5.15.0-27, built from one file.
+	frag=$d/build/plan/ubuntu.mk
 	sha=$(sha256sum "$SRV/pool/main/l/linux/linux-headers-5.15.0-27_5.15.0-27.28_all.deb" | cut -c1-64)
 	[ "$(grep -c "^PKG\.$sha := " "$frag")" -eq 1 ]
 	# 15 kernels of two header packages each: one package entry for each.

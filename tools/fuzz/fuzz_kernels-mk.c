@@ -1,6 +1,6 @@
 /* kernels-mk: a kernel listing (mk/kernels.mk's lines) read into kernels and their packages,
- * then both fragments: the kernels' (with their identity files) and the outputs' of a driver
- * version for two Falco releases and a driver of one's own, with its output table. Run from the
+ * then both tables: the kernels' (with their identity files) and the outputs' of a driver
+ * version for two Falco releases and a driver of one's own. Run from the
  * top of the tree, where the listing's os-release paths (distros/os-release/...) are; a listing
  * naming an os-release elsewhere (an absolute path, a '..') is not read, so that nothing outside
  * the tree is opened. Seeds: listings deb-index writes of tests/fixtures (mk/fuzz-seeds.sh). */
@@ -32,11 +32,11 @@ static bool os_releases_inside(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char ids[4200], outputs[4200], verify[4200];
+	static char ids[4200], outputs[4200], kernels[4200];
 	if (!ids[0]) {
 		snprintf(ids, sizeof ids, "%s/ids", fuzz_scratch());
 		snprintf(outputs, sizeof outputs, "%s/outputs.tsv", fuzz_scratch());
-		snprintf(verify, sizeof verify, "%s/verify.mk", fuzz_scratch());
+		snprintf(kernels, sizeof kernels, "%s/kernels.tsv", fuzz_scratch());
 	}
 	if (!os_releases_inside(data, size))
 		return 0;
@@ -50,10 +50,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t got;
 		ks = read_listing(&got);
 		n = got;
-		cmd_kernels("debian", ids, ks, n);
+		cmd_kernels("debian", ids, kernels, ks, n);
 		for (; nrel < 3; nrel++)
 			rel[nrel] = parse_release(specs[nrel], "9.1.0+driver");
-		cmd_outputs("debian", "9.1.0+driver", rel, nrel, outputs, verify, ks, n);
+		cmd_outputs("debian", "9.1.0+driver", rel, nrel, outputs, ks, n);
 	}
 	if (!fuzz_died) {
 		for (size_t k = 0; k < n; k++) {

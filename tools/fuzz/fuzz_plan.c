@@ -1,66 +1,44 @@
-/* plan: output tables (kernels-mk's, one output a line) read with and without a choice of
- * releases, then the whole plan of one table and a published list: the make fragment, the list
- * and the report, for one shard. The input is the table, then a line "---" and the published
- * paths. Verdicts are left out: their paths are the table's, and would have the fuzzer read any
- * file. Seeds: the tables kernels-mk writes of tests/fixtures (mk/fuzz-seeds.sh). */
+/* plan: the tables (kernels-mk's output table and kernel table) read and planned whole: the make
+ * rules of the work, the list and the report, for one shard, with goals. The input is the output
+ * table, a line "---", the published paths, a line "---" and the kernel table. Nothing is built
+ * (the dist directory is empty), so every output is work and its rule is written. Verdicts are
+ * left out: their paths are the table's, and would have the fuzzer read any file. Seeds: the
+ * tables kernels-mk writes of tests/fixtures (mk/fuzz-seeds.sh). */
 #include "fuzz.h"
 
 #include <sys/stat.h>
 
 #include "fuzz-own.h"
+#include "../outputs.c"
 #define main plan_main
 #include "../plan.c"
 #undef main
 
-static void free_rows(struct row *all, size_t n)
-{
-	for (size_t r = 0; r < n; r++) {
-		free(all[r].path), free(all[r].kid), free(all[r].kind), free(all[r].release);
-		free(all[r].role), free(all[r].source);
-	}
-	free(all);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char list[4200], report[4200];
+	static char list[4200], report[4200], dist[4200], table[4300];
 	if (!list[0]) {
 		snprintf(list, sizeof list, "%s/list", fuzz_scratch());
 		snprintf(report, sizeof report, "%s/report", fuzz_scratch());
+		snprintf(dist, sizeof dist, "%s/dist", fuzz_scratch());
+		mkdir(dist, 0755);
 	}
-	const uint8_t *part[2];
-	size_t len[2];
-	size_t n = fuzz_split(data, size, part, len, 2);
-	char *table = (char *)fuzz_file(0, part[0], len[0]);
-	char *published = (char *)fuzz_file(1, n > 1 ? part[1] : (const uint8_t *)"", n > 1 ? len[1] : 0);
-	static char *releases[] = { "0.43.1", "0.44.1" };
+	const uint8_t *part[3];
+	size_t len[3];
+	size_t n = fuzz_split(data, size, part, len, 3);
+	const char *outputs = fuzz_file(0, part[0], len[0]);
+	const char *published = fuzz_file(1, n > 1 ? part[1] : (const uint8_t *)"", n > 1 ? len[1] : 0);
+	const char *kernels = fuzz_file(2, n > 2 ? part[2] : (const uint8_t *)"", n > 2 ? len[2] : 0);
+	snprintf(table, sizeof table, "9.1.0+driver=%s", outputs);
 
-	struct row *volatile all = NULL;
-	volatile size_t nall = 0;
-	for (size_t nr = 0; nr <= 2; nr += 2) {
-		FUZZ_TRY {
-			struct row *rows = NULL;
-			size_t nrows = 0;
-			read_outputs(table, releases, nr, &rows, &nrows);
-			all = rows, nall = nrows;
-			for (size_t r = 0; r < nrows; r++)
-				shard_of(rows[r].source, 4);
-		}
-		if (!fuzz_died)
-			free_rows(all, nall);
-		all = NULL, nall = 0;
-		fuzz_end();
-	}
-
-	char *argv[] = { "plan", "--distro", "debian", "--list", list, "--report", report, "--release", "0.43.1",
-			 "--published", published, "--shard", "2/3", table, NULL };
+	char *argv[] = { "plan", "--distro", "debian", "--kernels", (char *)kernels, "--list", list, "--report", report,
+			 "--dist", dist, "--release", "0.43.1", "--published", (char *)published, "--shard", "2/3",
+			 "--goal", "9.1.0+driver/x86_64/falco_debian_6.1.0-1-amd64_1.o", "--verify-all",
+			 "--package-goal", "0000000000000000000000000000000000000000000000000000000000000000",
+			 "--outputs", table, NULL };
 	FUZZ_TRY {
-		plan_main(14, argv);
+		plan_main((int)(sizeof argv / sizeof *argv) - 1, argv);
 	}
-	distro = verdicts = dist = kernel_ids = NULL;
-	stamps = deps = kind_deps = NULL;
-	nstamps = ndeps = nkind_deps = 0;
-	retry = false;
 	fuzz_end();
 	return 0;
 }
