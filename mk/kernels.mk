@@ -60,16 +60,19 @@ plan_stamps = $(foreach dv,$(SELECTED_DVS),$(if $(wildcard $(DRV.$(dv))),$(dv)=$
 verify_goals = $(patsubst $(DIST)/%.verified,%,$(filter $(DIST)/%.verified,$(GOALS)))
 output_goals = $(patsubst $(DIST)/%,%,$(filter-out %.verified,$(dist_goals)))
 package_goals = $(patsubst $(CACHE)/packages/%,%,$(filter $(CACHE)/packages/%,$(GOALS)))
+# $(call state_args,distro): where what became of a distribution's outputs is read, and what
+# each output's inputs are (tools/outputs.h), for the plan and for tools/output-state alike.
+state_args = --distro $(1) --kernels $(KERNELS)/$(1).kernels --dist $(DIST) --verdicts $(VERDICT_DIR) \
+	--verdict-format $(VERDICT_FORMAT) --kernel-ids $(IDS_DIR) $(foreach s,$(plan_stamps),--stamp $(s)) \
+	$(foreach f,$(OUT_DEPS.$(1)),--dep $(f)) $(foreach k,bpf kmod,$(foreach f,$(OUT_DEPS.$(k)),--kind-dep $(k)=$(f))) \
+	$(foreach dv,$(SELECTED_DVS),$(if $(wildcard $(KERNELS)/$(dv)/$(1).outputs),--outputs '$(dv)=$(KERNELS)/$(dv)/$(1).outputs'))
 quiet_chk_plan = PLAN    $(D)
-filechk_plan = $(call tool,plan) --distro $(D) --kernels $(KERNELS)/$(D).kernels --list $(@:.mk=.list) --report $(@:.mk=.report) \
+filechk_plan = $(call tool,plan) $(call state_args,$(D)) --list $(@:.mk=.list) --report $(@:.mk=.report) \
 	$(foreach r,$(SELECTED_RELEASES),--release $(r)) \
 	$(if $(REPO),--published $(REMOTE_PATHS)) $(if $(SHARD),--shard $(SHARD)) \
-	--verdicts $(VERDICT_DIR) --verdict-format $(VERDICT_FORMAT) --dist $(DIST) --kernel-ids $(IDS_DIR) $(foreach s,$(plan_stamps),--stamp $(s)) \
-	$(foreach f,$(OUT_DEPS.$(D)),--dep $(f)) $(foreach k,bpf kmod,$(foreach f,$(OUT_DEPS.$(k)),--kind-dep $(k)=$(f))) \
 	$(if $(filter 1,$(RETRY_FAILED)),--retry-failed) \
 	$(foreach g,$(output_goals),--goal '$(g)') $(foreach g,$(verify_goals),--verify-goal '$(g)') \
-	$(foreach g,$(package_goals),--package-goal '$(g)') $(if $(filter verify verify-$(D),$(MAKECMDGOALS)),--verify-all) \
-	$(foreach dv,$(SELECTED_DVS),--outputs '$(dv)=$(KERNELS)/$(dv)/$(D).outputs')
+	$(foreach g,$(package_goals),--package-goal '$(g)') $(if $(filter verify verify-$(D),$(MAKECMDGOALS)),--verify-all)
 define distro_plan
 $(BUILD)/plan/$(1).mk: FORCE $(KERNELS)/$(1).kernels $(foreach dv,$(SELECTED_DVS),$(KERNELS)/$(dv)/$(1).outputs) \
   $(if $(REPO),$(REMOTE_PATHS)) $(call tool,plan) $(wildcard $(VERDICT_DIR)/.changed) \
@@ -106,8 +109,8 @@ all: $(DISTROS)
 
 # What the listings hold and what became of it, from the files the last runs left (no mirror is
 # asked): per distribution and release, kernels listed and, per driver version and kind,
-# outputs built, verified, failed, unservable and pending (mk/coverage.sh).
+# outputs built, verified, failed, fault, unservable and pending (tools/output-state).
 .PHONY: coverage
-coverage:
-	@FP_VERDICT_FORMAT=$(VERDICT_FORMAT) sh mk/coverage.sh $(DIST) $(VERDICT_DIR) $(BUILD)/listing $(KERNELS) '$(SELECTED_RELEASES)' \
-	  $(foreach d,$(DISTROS),$(if $(wildcard $(BUILD)/listing/$(d).tsv),$(d)))
+coverage: | $(call tool,output-state)
+	@$(foreach d,$(DISTROS),$(if $(wildcard $(KERNELS)/$(d).kernels),$(call tool,output-state) coverage \
+	  $(call state_args,$(d)) --runs $(BUILD)/runs $(foreach r,$(SELECTED_RELEASES),--release $(r)) &&)) :

@@ -92,7 +92,7 @@ TOOLCHAIN_HISTORY := $(BUILD)/toolchains
 .PHONY: repo index
 index: repo
 # After any build this run's goals ask for, never beside it.
-repo: $(REPO_TOOLS) $(if $(REPO),$(REMOTE_PATHS)) | $(filter-out repo index,$(filter $(DISTROS) all $(DIST)/%,$(GOALS)))
+repo: $(REPO_TOOLS) $(call tool,output-state) $(if $(REPO),$(REMOTE_PATHS)) | $(filter-out repo index,$(filter $(DISTROS) all $(DIST)/%,$(GOALS)))
 	@mkdir -p $(REPO_STATE) $(DIST)
 	$(Q)set -e; for m in $(REPO_MERGE); do \
 	  [ -d "$$m" ] || continue; \
@@ -109,8 +109,8 @@ repo: $(REPO_TOOLS) $(if $(REPO),$(REMOTE_PATHS)) | $(filter-out repo index,$(fi
 	  { echo "error: $(REPO_URL)/index.json is not signed by $(SIGNING_PUBKEY)" >&2; exit 1; }; fi)
 	$(Q)if [ -f $(TC.bpf) ]; then mkdir -p $(TOOLCHAIN_HISTORY) && \
 	  cp $(TC.bpf) $(TOOLCHAIN_HISTORY)/$$(sha256sum $(TC.bpf) | cut -d' ' -f1).id; fi
-	$(Q)FP_VERDICT_FORMAT=$(VERDICT_FORMAT) sh mk/status.sh $(DIST) $(VERDICT_DIR) $(BUILD)/listing $(KERNELS) $(BUILD)/runs '$(STATUS_RELEASES)' \
-	  $(DISTROS) > $(REPO_STATE)/status.tsv.tmp && \
+	$(Q){ $(foreach d,$(DISTROS),$(call tool,output-state) status $(call state_args,$(d)) --runs $(BUILD)/runs \
+	  $(foreach r,$(STATUS_RELEASES),--release $(r)) &&) :; } > $(REPO_STATE)/status.tsv.tmp && \
 	  if cmp -s $(REPO_STATE)/status.tsv.tmp $(REPO_STATE)/status.tsv; then rm -f $(REPO_STATE)/status.tsv.tmp; \
 	  else mv -f $(REPO_STATE)/status.tsv.tmp $(REPO_STATE)/status.tsv; fi
 	$(Q)$(call tool,repo-index) --dist $(DIST) --records $(RECORD_DIR) --status $(REPO_STATE)/status.tsv \

@@ -328,9 +328,14 @@ built() {
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | head -n 1)" = debian ]
 	# Four kernels of Debian 12; two probes built, two failed (verdicts), none verified yet.
-	echo "$output" | grep -Eq "^  debian-12 +4  ${DV//+/\\+} +bpf +2 +0 +2 +0 +0$"
+	echo "$output" | grep -Eq "^  debian-12 +4  ${DV//+/\\+} +bpf +2 +0 +2 +0 +0 +0$"
 	# A lost verdict's output counts as pending again.
 	rm "$d/build/verdicts/${P3#"$W/dist/"}"
 	run pmake "$d" coverage
-	echo "$output" | grep -Eq "^  debian-12 +4  ${DV//+/\\+} +bpf +2 +0 +1 +0 +1$"
+	echo "$output" | grep -Eq "^  debian-12 +4  ${DV//+/\\+} +bpf +2 +0 +1 +0 +0 +1$"
+	# A failure the last run recorded without a verdict (a package the mirror lost) is a fault.
+	mkdir -p "$d/build/runs/99999999T999999.1"
+	printf '%s\t%s\t0\n' "$d/dist/${P3#"$W/dist/"}" "the mirror no longer has x" >"$d/build/runs/99999999T999999.1/debian.failed"
+	run pmake "$d" coverage
+	echo "$output" | grep -Eq "^  debian-12 +4  ${DV//+/\\+} +bpf +2 +0 +1 +1 +0 +0$"
 }

@@ -14,7 +14,7 @@
  * DIR, and two entries for one path with different hashes (a published probe never changes).
  * A record of a probe that is not in DIR is left out: DIR is what gets published.
  * --upload-list writes the paths (relative to DIR) of the probes that are not published yet.
- * --status FILE: this run's coverage (mk/status.sh: what became of every output asked for),
+ * --status FILE: this run's coverage (tools/output-state status: what became of every output asked for),
  * merged with the indexes' "coverage" (a pending output gives way to one some shard tried) into
  * index.json's "coverage" and index.html's matrix and per-kernel tables. --signed yes: make signs
  * the index and SHA256SUMS next, so the page links their signatures. The page's date is the
@@ -302,6 +302,8 @@ static void write_matrix(FILE *f, const struct repo_matrix *m)
 				fprintf(f, "<br><span class=\"verified\">%zu verified</span>", c->verified);
 			if (c->failed)
 				fprintf(f, "<br><span class=\"failed\">%zu failed</span>", c->failed);
+			if (c->fault)
+				fprintf(f, "<br><span class=\"fault\">%zu fault</span>", c->fault);
 			if (c->unservable)
 				fprintf(f, "<br><span class=\"unservable\">%zu unservable</span>", c->unservable);
 			if (c->pending)
@@ -411,7 +413,7 @@ static const char search_js[] =
 	"    if (!n && probes) { out.textContent = q + ': ' + probes + ' probe' + (probes === 1 ? '' : 's'); return; }\n"
 	"    if (!n) { out.textContent = 'No kernel ' + q + ' in this repository.'; return; }\n"
 	"    var parts = [];\n"
-	"    ['built', 'failed', 'unservable', 'pending'].forEach(function (s) { if (states[s]) parts.push(states[s] + ' ' + s); });\n"
+	"    ['built', 'failed', 'fault', 'unservable', 'pending'].forEach(function (s) { if (states[s]) parts.push(states[s] + ' ' + s); });\n"
 	"    out.textContent = Object.keys(kernels).join(', ') + ': ' + n + ' output' + (n === 1 ? '' : 's') + ': ' + parts.join(', ');\n"
 	"  }\n"
 	"  box.addEventListener('input', search);\n"
@@ -449,7 +451,7 @@ static int write_html(FILE *f, const void *ctx)
 	      "td.cell.some { background: #f5c98f; } td.cell.zero { background: #f2a3a3; }\n"
 	      "td.cell.none { background: #f4f4f4; color: #888; }\n"
 	      "tr.failed td.state { color: #a00; font-weight: bold; } tr.unservable td.state { color: #850; }\n"
-	      "tr.pending td.state { color: #666; } tr.built td.state { color: #060; }\n"
+	      "tr.pending td.state { color: #666; } tr.built td.state { color: #060; } tr.fault td.state { color: #a50; }\n"
 	      "tr.hit { outline: 2px solid #36c; }\n"
 	      "#search input { font-size: 110%; width: 22em; }\n"
 	      "</style>\n</head>\n<body>\n<h1>Falco probes</h1>\n", f);

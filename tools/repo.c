@@ -421,7 +421,8 @@ static void add_output(struct repo_index *idx, const struct repo_output *o)
 
 static bool valid_state(const char *s)
 {
-	return !strcmp(s, "built") || !strcmp(s, "failed") || !strcmp(s, "unservable") || !strcmp(s, "pending");
+	return !strcmp(s, "built") || !strcmp(s, "failed") || !strcmp(s, "fault") || !strcmp(s, "unservable") ||
+	       !strcmp(s, "pending");
 }
 
 /* Mirror data (kernel releases, reasons) reaches HTML and markdown: checked as text here. */
@@ -433,7 +434,7 @@ static int check_output(const struct repo_output *o, const char *where, char *er
 	COVERAGE_FIELDS(CHECK)
 #undef CHECK
 	if (!valid_state(o->state))
-		return fail(err, errlen, "%s: state '%s' is none of built, failed, unservable, pending", where, o->state);
+		return fail(err, errlen, "%s: state '%s' is none of built, failed, fault, unservable, pending", where, o->state);
 	if (strcmp(o->path, "-") && !repo_valid_path(o->path))
 		return fail(err, errlen, "%s: '%s' is not a repository path", where, o->path);
 	return 0;
@@ -907,6 +908,8 @@ static void count_cell(const char *release, void *p)
 			cell->verified++;
 	} else if (!strcmp(st, "failed"))
 		cell->failed++;
+	else if (!strcmp(st, "fault"))
+		cell->fault++;
 	else if (!strcmp(st, "unservable"))
 		cell->unservable++;
 	else
@@ -977,7 +980,7 @@ int repo_write_summary(FILE *f, const struct repo_index *idx, bool markdown)
 		repo_free_matrix(&m);
 		return ferror(f) ? -1 : 0;
 	}
-	/* A cell: built/asked, then verified, failed, unservable, pending where any. */
+	/* A cell: built/asked, then verified, failed, fault, unservable, pending where any. */
 	char **text = xcalloc(m.nrows * m.ncols + 1, sizeof *text);
 	for (size_t i = 0; i < m.nrows * m.ncols; i++) {
 		const struct repo_cell *c = &m.cells[i];
@@ -986,9 +989,9 @@ int repo_write_summary(FILE *f, const struct repo_index *idx, bool markdown)
 			continue;
 		}
 		char *t = xasprintf("%zu/%zu", c->built, c->total), *u;
-		const size_t n[] = { c->verified, c->failed, c->unservable, c->pending };
-		const char *what[] = { "verified", "failed", "unservable", "pending" };
-		for (int k = 0; k < 4; k++)
+		const size_t n[] = { c->verified, c->failed, c->fault, c->unservable, c->pending };
+		const char *what[] = { "verified", "failed", "fault", "unservable", "pending" };
+		for (int k = 0; k < 5; k++)
 			if (n[k]) {
 				u = xasprintf("%s%s%zu %s", t, strchr(t, ' ') ? ", " : " (", n[k], what[k]);
 				free(t);
@@ -1022,7 +1025,7 @@ int repo_write_summary(FILE *f, const struct repo_index *idx, bool markdown)
 				fprintf(f, " %s |", text[i * m.ncols + j]);
 			fputc('\n', f);
 		}
-		fputs("\nEach cell: outputs built of those the release asks for (verified, failed, unservable, pending).\n", f);
+		fputs("\nEach cell: outputs built of those the release asks for (verified, failed, fault, unservable, pending).\n", f);
 	} else {
 		size_t w0 = strlen("distribution"), w1 = strlen("release"), *w = xcalloc(m.ncols + 1, sizeof *w);
 		for (size_t i = 0; i < m.nrows; i++) {

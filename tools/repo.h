@@ -37,9 +37,10 @@ struct repo_toolchain {
 };
 
 /* What became of one output a Falco release asks of a listed kernel: index.json's "coverage"
- * (mk/status.sh writes them as TSV lines, one per output, in the order of COVERAGE_FIELDS).
- * state: built, failed (reason: the verdict or the last run's failure), unservable (reason: why
- * no name can serve it; path "-" where there is none), pending (not tried yet). */
+ * (tools/output-state status writes them as TSV lines, one per output, in the order of COVERAGE_FIELDS).
+ * state: built, failed (reason: the verdict), fault (reason: the last run's failure, which was no
+ * verdict: tried again), unservable (reason: why no name can serve it; path "-" where there is
+ * none), pending (not tried yet). */
 struct repo_output {
 	char *distro, *os_release, *kernel, *uname_r, *arch, *driver_version, *kind;
 	char *releases; /* the Falco releases asking for it, comma-separated */
@@ -63,7 +64,7 @@ struct repo_index {
 /* The coverage matrix: a row per distribution and os-release, a column per Falco release and
  * kind, each cell the outputs asked for there and what became of them. */
 struct repo_cell {
-	size_t total, built, verified, failed, unservable, pending;
+	size_t total, built, verified, failed, fault, unservable, pending;
 };
 struct repo_matrix {
 	char **row_distro, **row_osrel;
@@ -79,7 +80,7 @@ int repo_read_index(const char *file, struct repo_index *idx, char *err, size_t 
 /* A key=value file (a .verified verdict) into e->verified, sorted by key. */
 int repo_read_kv(const char *file, struct repo_entry *e, char *err, size_t errlen);
 
-/* Coverage lines (COVERAGE_FIELDS, tab-separated) of mk/status.sh into idx->outputs. */
+/* Coverage lines (COVERAGE_FIELDS, tab-separated) of tools/output-state status into idx->outputs. */
 int repo_read_coverage(const char *file, struct repo_index *idx, char *err, size_t errlen);
 /* One output per kernel, kind, driver version and path: of two, a pending one gives way, else
  * the first added stays. Then sorted by distro, os-release, kernel (version order), path. A
