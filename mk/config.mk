@@ -43,6 +43,12 @@ override BUILD := $(abspath $(BUILD))
 override DIST := $(abspath $(DIST))
 override KERNELS := $(abspath $(KERNELS))
 
+# The run's time, in seconds since 1970: when a kernel a run lists for the first time was first
+# seen (the time to driver of make summary and the index). Taken once, where the run starts.
+ifeq ($(origin RUN_TIME),undefined)
+RUN_TIME := $(shell date +%s)
+endif
+
 # REFRESH=0 builds from the package indexes already downloaded, without asking the mirrors.
 REFRESH ?= 1
 # How often a failed download is tried again (with back-off: 1, 2, 4, 8... seconds).

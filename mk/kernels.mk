@@ -25,9 +25,11 @@ filechk_naming = echo '$(RELEASES.$*)'
 # A table is rewritten only when its text changes (make then sees change, not activity); its
 # stamp says it was made from the listing it has now.
 TABLES := $(BUILD)/tables
+# When a run first listed each kernel (tools/kernels-mk --seen).
+SEEN := $(BUILD)/seen
 quiet_cmd_kernels_table = KERNELS $(KERNELS)/$(D).kernels
-      cmd_kernels_table = mkdir -p $(IDS_DIR)/$(D) $(KERNELS) $(@D) && $(call tool,kernels-mk) kernels --distro $(D) \
-	--ids $(IDS_DIR)/$(D) --table $(KERNELS)/$(D).kernels $< && touch $@
+      cmd_kernels_table = mkdir -p $(IDS_DIR)/$(D) $(KERNELS) $(@D) $(SEEN) && $(call tool,kernels-mk) kernels --distro $(D) \
+	--ids $(IDS_DIR)/$(D) --table $(KERNELS)/$(D).kernels --seen $(SEEN)/$(D).tsv --now $(RUN_TIME) $< && touch $@
 quiet_cmd_outputs_table = KERNELS $(KERNELS)/$(DV)/$(D).outputs
       cmd_outputs_table = mkdir -p $(KERNELS)/$(DV) $(@D) && $(call tool,kernels-mk) outputs --distro $(D) --driver-version '$(DV)' \
 	$(foreach s,$(RELEASES.$(DV)),--release '$(s)') --kinds '$(or $($(D)_KINDS),bpf kmod)' \

@@ -109,7 +109,7 @@ repo: $(REPO_TOOLS) $(call tool,output-state) $(if $(REPO),$(REMOTE_PATHS)) | $(
 	  { echo "error: $(REPO_URL)/index.json is not signed by $(SIGNING_PUBKEY)" >&2; exit 1; }; fi)
 	$(Q)if [ -f $(TC.bpf) ]; then mkdir -p $(TOOLCHAIN_HISTORY) && \
 	  cp $(TC.bpf) $(TOOLCHAIN_HISTORY)/$$(sha256sum $(TC.bpf) | cut -d' ' -f1).id; fi
-	$(Q){ $(foreach d,$(DISTROS),$(call tool,output-state) status $(call state_args,$(d)) --runs $(BUILD)/runs \
+	$(Q){ $(foreach d,$(DISTROS),$(call tool,output-state) status $(call state_args,$(d)) --runs $(BUILD)/runs --seen $(SEEN)/$(d).tsv \
 	  $(foreach r,$(STATUS_RELEASES),--release $(r)) &&) :; } > $(REPO_STATE)/status.tsv.tmp && \
 	  if cmp -s $(REPO_STATE)/status.tsv.tmp $(REPO_STATE)/status.tsv; then rm -f $(REPO_STATE)/status.tsv.tmp; \
 	  else mv -f $(REPO_STATE)/status.tsv.tmp $(REPO_STATE)/status.tsv; fi
@@ -142,7 +142,7 @@ OS_RELEASE ?=
 summary: | $(call tool,repo-query)
 	$(if $(filter text markdown,$(SUMMARY_FORMAT)),,$(error SUMMARY_FORMAT=$(SUMMARY_FORMAT): text or markdown))
 	@[ -f $(DIST)/index.json ] || { echo "error: $(DIST)/index.json does not exist (make repo writes it)" >&2; exit 1; }
-	@$(call tool,repo-query) summary $(DIST)/index.json $(SUMMARY_FORMAT)
+	@$(call tool,repo-query) summary $(DIST)/index.json $(SUMMARY_FORMAT) $(RUN_TIME)
 
 lookup: | $(call tool,falco-name) $(call tool,fetch)
 	$(Q)FP_BIN=$(BIN) sh mk/lookup.sh '$(if $(REPO),$(REPO_URL),file://$(DIST))' \

@@ -46,3 +46,27 @@ line() {
 		[[ "$output" == *"$BATS_TEST_TMPDIR/listing.tsv:1: "*"a character make cannot take"* ]]
 	done
 }
+
+@test "kernels-mk --seen: a kernel keeps the time a run first listed it; a new one gets this run's; one gone is dropped" {
+	local t=$BATS_TEST_TMPDIR
+	line 'http://x/a.deb' >"$t/listing.tsv"
+	run "$FP_BIN/kernels-mk" kernels --distro debian --ids "$t/ids" --table "$t/kernels" --seen "$t/seen" --now 1000 "$t/listing.tsv"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$t/seen")" = "debian-12_6.1.0-9-amd64	1000" ]
+	# A second kernel listed a day later.
+	line 'http://x/a.deb' | sed 's/6\.1\.0-9-amd64/6.1.0-10-amd64/g' >>"$t/listing.tsv"
+	run "$FP_BIN/kernels-mk" kernels --distro debian --ids "$t/ids" --table "$t/kernels" --seen "$t/seen" --now 87400 "$t/listing.tsv"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$t/seen")" = "$(printf 'debian-12_6.1.0-10-amd64\t87400\ndebian-12_6.1.0-9-amd64\t1000')" ]
+	# The first one leaves the listing.
+	sed -i '1d' "$t/listing.tsv"
+	run "$FP_BIN/kernels-mk" kernels --distro debian --ids "$t/ids" --table "$t/kernels" --seen "$t/seen" --now 99999 "$t/listing.tsv"
+	[ "$(cat "$t/seen")" = "debian-12_6.1.0-10-amd64	87400" ]
+	# A malformed file is refused, naming its line; --seen needs --now.
+	printf 'debian-12_6.1.0-10-amd64 87400\n' >"$t/seen"
+	run "$FP_BIN/kernels-mk" kernels --distro debian --ids "$t/ids" --table "$t/kernels" --seen "$t/seen" --now 1 "$t/listing.tsv"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$t/seen:1: expected <kernel id> <seconds since 1970>" ]]
+	run "$FP_BIN/kernels-mk" kernels --distro debian --ids "$t/ids" --table "$t/kernels" --seen "$t/seen" "$t/listing.tsv"
+	[ "$status" -eq 2 ]
+}

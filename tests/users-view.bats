@@ -43,12 +43,13 @@ setup_file() {
 	export A=$FIX/a B=$FIX/b
 	export DVA=9.9.9+test DVB=9.9.8+test
 	export PASS_A=$DVA/x86_64/falco_debian_9.9.0-2-amd64_1.o FAIL_A=$DVA/x86_64/falco_debian_9.9.0-1-amd64_1.o
-	umake "$A" -k tiny tiny2 DRIVER_RELEASE=rel-a >"$FIX/a.log" 2>&1 || true
+	# Two runs a day apart (RUN_TIME: when each first listed the kernels).
+	umake "$A" -k tiny tiny2 DRIVER_RELEASE=rel-a RUN_TIME=1765000000 >"$FIX/a.log" 2>&1 || true
 	# Boot verdicts, as mk/verify-output.sh leaves them beside their probes.
 	printf 'result=PASS\nprobe_sha256=%s\n' "$(sha256sum "$A/dist/$PASS_A" | cut -d' ' -f1)" >"$A/dist/$PASS_A.verified"
 	printf 'result=FAIL\nprobe_sha256=%s\n' "$(sha256sum "$A/dist/$FAIL_A" | cut -d' ' -f1)" >"$A/dist/$FAIL_A.verified"
 	umake "$A" repo DRIVER_RELEASE=rel-a >>"$FIX/a.log" 2>&1 || { cat "$FIX/a.log" >&3; return 1; }
-	umake "$B" -k tiny tiny2 DRIVER_SOURCE="$FIX/driver-b" DRIVER_RELEASE=rel-b >"$FIX/b.log" 2>&1 || true
+	umake "$B" -k tiny tiny2 DRIVER_SOURCE="$FIX/driver-b" DRIVER_RELEASE=rel-b RUN_TIME=1765086400 >"$FIX/b.log" 2>&1 || true
 	umake "$B" repo DRIVER_SOURCE="$FIX/driver-b" DRIVER_RELEASE=rel-b REPO_MERGE="$A/dist" >>"$FIX/b.log" 2>&1 ||
 		{ cat "$FIX/b.log" >&3; return 1; }
 }
@@ -187,7 +188,7 @@ EOF
 @test "users-view: mirror text reaches the page escaped" {
 	local d=$BATS_TEST_TMPDIR/esc
 	mkdir -p "$d/dist"
-	printf 'tiny\tdebian-12\tdebian-12_6.6.6-<b>-amd64\t6.6.6-<b>-amd64\tx86_64\t9.9.9+test\tbpf\trel-a\t-\tfailed\t<script>alert("x")</script> & more\n' >"$d/status.tsv"
+	printf 'tiny\tdebian-12\tdebian-12_6.6.6-<b>-amd64\t6.6.6-<b>-amd64\tx86_64\t9.9.9+test\tbpf\trel-a\t-\tfailed\t<script>alert("x")</script> & more\t\n' >"$d/status.tsv"
 	run "$BIN/repo-index" --dist "$d/dist" --status "$d/status.tsv"
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -198,7 +199,7 @@ EOF
 	printf 'tiny\tdebian-12\n' >>"$d/status.tsv"
 	run "$BIN/repo-index" --dist "$d/dist" --status "$d/status.tsv"
 	[ "$status" -ne 0 ]
-	echo "$output" | grep -q "status.tsv:2: expected 11 tab-separated fields"
+	echo "$output" | grep -q "status.tsv:2: expected 12 tab-separated fields"
 }
 
 @test "make summary: the coverage matrix as text, and as markdown for the job summary" {
@@ -208,10 +209,17 @@ EOF
 	[ "$(echo "$output" | head -n 1 | tr -s ' ')" = "distribution release rel-a bpf rel-b bpf" ]
 	echo "$output" | grep -Eq '^tiny +debian-12 +2/4 \(1 verified, 1 failed, 1 fault\) +2/4 \(1 failed, 1 fault\)$'
 	echo "$output" | grep -Eq '^tiny2 +debian-13 +1/2 \(1 unservable\) +1/2 \(1 unservable\)$'
-	run umake "$B" -s summary DRIVER_SOURCE="$FIX/driver-b" SUMMARY_FORMAT=markdown
+	# Time to driver: the newest kernel still without its drivers, first seen by the earlier run
+	# (the merged index keeps the earliest), three days before this summary.
+	run umake "$B" -s summary DRIVER_SOURCE="$FIX/driver-b" RUN_TIME=1765259200
+	echo "$output"
+	echo "$output" | grep -qx '  tiny: 9.9.0-5-amd64 (debian-12), first seen 2025-12-06 (3 d 0 h ago): 0 pending, 0 failed, 2 fault (2 kernels waiting)'
+	echo "$output" | grep -qx '  tiny2: none: every listed kernel has its drivers'
+	run umake "$B" -s summary DRIVER_SOURCE="$FIX/driver-b" SUMMARY_FORMAT=markdown RUN_TIME=1765259200
 	[ "$status" -eq 0 ]
 	echo "$output" | grep -qx '| distribution | release | Falco rel-a bpf | Falco rel-b bpf |'
 	echo "$output" | grep -qx '| tiny | debian-12 | 2/4 (1 verified, 1 failed, 1 fault) | 2/4 (1 failed, 1 fault) |'
+	echo "$output" | grep -qx '| tiny | 9.9.0-5-amd64 (debian-12) | 2025-12-06 | 3 d 0 h | 0 pending, 0 failed, 2 fault (2 kernels waiting) |'
 	run umake "$B" -s summary DRIVER_SOURCE="$FIX/driver-b" SUMMARY_FORMAT=html
 	[ "$status" -ne 0 ]
 	run umake "$BATS_TEST_TMPDIR/none" summary

@@ -1,6 +1,6 @@
 /* kernels-mk: turn a kernel listing into the tables the plan reads (tools/plan).
  *
- *   kernels-mk kernels --distro D --ids DIR --table FILE LISTING
+ *   kernels-mk kernels --distro D --ids DIR --table FILE [--seen FILE --now EPOCH] LISTING
  *   kernels-mk outputs --distro D --driver-version DV [--release RELEASE]... [--kinds "bpf kmod"]
  *                      --outputs FILE LISTING
  *
@@ -8,7 +8,10 @@
  * listing's fields (os-release, uname -m, uname -r, uname -v, tree, packages <url>|<sha256>|<size>
  * ..., image package or -). DIR/<kid>.id holds the kernel's identity (key=value lines, its
  * packages by hash), rewritten only when it changes: the outputs of a kernel are rebuilt when it
- * changes, and only then.
+ * changes, and only then. --seen FILE keeps when a run first listed each kernel ("<kernel id>
+ * <seconds since 1970>" lines, sorted): a kernel already there keeps its time, a new one gets
+ * EPOCH (the run's), and one no longer listed is dropped; users ask how long a new kernel waits
+ * for its drivers.
  *
  * `outputs` writes FILE (kernels/<DV>/<D>.outputs): for each kernel, each kind of driver and each
  * RELEASE given (a Falco release of the table that asks for driver version DV, or for a driver
@@ -202,6 +205,60 @@ static struct kernel *read_listing(size_t *nkernels)
 
 
 /* ---- kernels ---- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* FILE's "<kernel id> <epoch>" lines, rewritten for the kernels listed now. */
+static void update_seen(const char *path, const char *now, struct kernel *ks, size_t n)
+{
+	char **old = NULL, *line = NULL; /* "<id>\0<epoch>", sorted by id */
+	size_t nold = 0, cap = 0;
+	ssize_t len;
+	FILE *f = fopen(path, "r");
+	if (!f && errno != ENOENT)
+		die_at(path, "%s", strerror(errno));
+	for (long lineno = 1; f && (len = getline(&line, &cap, f)) >= 0; lineno++) {
+		if (len && line[len - 1] == '\n')
+			line[--len] = 0;
+		char *tab = strchr(line, '\t');
+		if (!tab || tab == line || !tab[1] || strspn(tab + 1, "0123456789") != strlen(tab + 1))
+			die_line(path, lineno, "expected <kernel id> <seconds since 1970>");
+		*tab = 0;
+		old = xrealloc(old, (nold + 1) * sizeof *old);
+		old[nold] = xmalloc((size_t)len + 1);
+		memcpy(old[nold++], line, (size_t)len + 1);
+	}
+	if (f) {
+		if (ferror(f))
+			die_at(path, "read error");
+		fclose(f);
+	}
+	free(line);
+	if (nold)
+		qsort(old, nold, sizeof *old, cmp_str);
+	char **ids = xmalloc((n + 1) * sizeof *ids);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = ks[i].id;
+	if (n)
+		qsort(ids, n, sizeof *ids, cmp_str);
+	char *text = NULL;
+	size_t textlen = 0;
+	FILE *m = open_memstream(&text, &textlen);
+	for (size_t i = 0; i < n; i++) {
+		char **hit = nold ? bsearch(&ids[i], old, nold, sizeof *old, cmp_str) : NULL;
+		fprintf(m, "%s\t%s\n", ids[i], hit ? *hit + strlen(*hit) + 1 : now);
+	}
+	fclose(m);
+	replace_file(path, text, textlen);
+	free(text);
+	free(ids);
+	for (size_t i = 0; i < nold; i++)
+		free(old[i]);
+	free(old);
+}
 
 static int cmd_kernels(const char *distro, const char *ids_dir, const char *table_path, struct kernel *ks, size_t n)
 {
@@ -513,7 +570,7 @@ static int cmd_outputs(const char *distro, const char *dv, struct release *rel, 
 
 static _Noreturn void usage(void)
 {
-	fprintf(stderr, "usage: kernels-mk kernels --distro D --ids DIR --table FILE LISTING\n"
+	fprintf(stderr, "usage: kernels-mk kernels --distro D --ids DIR --table FILE [--seen FILE --now EPOCH] LISTING\n"
 			"       kernels-mk outputs --distro D --driver-version DV [--release RELEASE]...\n"
 			"                  [--kinds KINDS] --outputs FILE LISTING\n");
 	exit(2);
@@ -524,7 +581,8 @@ int main(int argc, char **argv)
 	set_prog(argv[0]);
 	if (argc < 2)
 		usage();
-	const char *mode = argv[1], *distro = NULL, *ids = NULL, *dv = NULL, *outputs = NULL, *table = NULL;
+	const char *mode = argv[1], *distro = NULL, *ids = NULL, *dv = NULL, *outputs = NULL, *table = NULL, *seen = NULL,
+		   *now = NULL;
 	struct release *rel = NULL;
 	const char **specs = NULL;
 	size_t nrel = 0, nspecs = 0;
@@ -541,6 +599,13 @@ int main(int argc, char **argv)
 			outputs = val;
 		else if (!strcmp(opt, "--table"))
 			table = val;
+		else if (!strcmp(opt, "--seen"))
+			seen = val;
+		else if (!strcmp(opt, "--now")) {
+			if (!*val || strspn(val, "0123456789") != strlen(val))
+				die("--now %s: not a number of seconds since 1970", val);
+			now = val;
+		}
 		else if (!strcmp(opt, "--kinds")) {
 			distro_kinds[KIND_BPF] = strstr(val, "bpf") != NULL;
 			distro_kinds[KIND_KMOD] = strstr(val, "kmod") != NULL;
@@ -559,8 +624,10 @@ int main(int argc, char **argv)
 	size_t n;
 	struct kernel *ks = read_listing(&n);
 	int rc;
-	if (!strcmp(mode, "kernels") && ids && table) {
+	if (!strcmp(mode, "kernels") && ids && table && !seen == !now) {
 		rc = cmd_kernels(distro, ids, table, ks, n);
+		if (seen)
+			update_seen(seen, now, ks, n);
 	} else if (!strcmp(mode, "outputs") && dv && outputs) {
 		if (!nspecs)
 			specs = xrealloc(specs, sizeof *specs), specs[nspecs++] = "default::-:-:bpf";

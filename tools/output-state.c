@@ -3,11 +3,13 @@
  *
  *   output-state status|coverage --distro D --kernels FILE --dist DIR [--verdicts DIR
  *                [--verdict-format N] --kernel-ids DIR] [--runs DIR] [--stamp KEY=FILE]...
- *                [--dep FILE]... [--kind-dep KIND=FILE]... [--release NAME]... --outputs DV=FILE...
+ *                [--dep FILE]... [--kind-dep KIND=FILE]... [--release NAME]... [--seen FILE]
+ *                --outputs DV=FILE...
  *
  * status: one line per output the releases ask for (all, without --release), tab-separated:
  *   distro, os-release name, kernel id, uname -r, uname -m, driver version, kind, the releases
- *   asking for it (comma-separated), repository path ("-" for none), state, reason
+ *   asking for it (comma-separated), repository path ("-" for none), state, reason, when a run
+ *   first listed its kernel (--seen, tools/kernels-mk: seconds since 1970, or empty)
  * the state built, failed (a verdict that holds: its reason), fault (the last run that tried it
  * failed without a verdict: its reason; tried again next run), unservable (the table's reason) or
  * pending; tabs and control characters of a reason become spaces. tools/repo-index --status
@@ -77,6 +79,64 @@ static void clean(char *s)
 			*s = ' ';
 }
 
+/* --seen's "<kernel id> <epoch>" lines, sorted by id. */
+static char **seen_lines;
+static size_t nseen_lines;
+
+static const char *first_seen(const char *kid)
+{
+	size_t lo = 0, hi = nseen_lines, n = strlen(kid);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strncmp(seen_lines[mid], kid, n);
+		if (!c)
+			c = seen_lines[mid][n] == '\t' ? 0 : (unsigned char)seen_lines[mid][n] - '\t';
+		if (!c)
+			return seen_lines[mid] + n + 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return "";
+}
+
+static int cmp_seen(const void *a, const void *b)
+{
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	size_t nx = strcspn(x, "\t"), ny = strcspn(y, "\t"), n = nx < ny ? nx : ny;
+	int c = strncmp(x, y, n);
+	return c ? c : (nx > ny) - (nx < ny);
+}
+
+static void read_seen(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		if (errno == ENOENT)
+			return; /* no run has listed the distribution with it yet */
+		die_at(path, "%s", strerror(errno));
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	for (long lineno = 1; (len = getline(&line, &cap, f)) >= 0; lineno++) {
+		if (len && line[len - 1] == '\n')
+			line[--len] = 0;
+		char *tab = strchr(line, '\t');
+		if (!tab || tab == line || !tab[1] || strspn(tab + 1, "0123456789") != strlen(tab + 1))
+			die_line(path, lineno, "expected <kernel id> <seconds since 1970>");
+		seen_lines = xrealloc(seen_lines, (nseen_lines + 1) * sizeof *seen_lines);
+		seen_lines[nseen_lines++] = xstrdup(line);
+	}
+	if (ferror(f))
+		die_at(path, "read error");
+	free(line);
+	fclose(f);
+	if (nseen_lines)
+		qsort(seen_lines, nseen_lines, sizeof *seen_lines, cmp_seen);
+}
+
 static void status(const struct tables *t, const struct state_ctx *c)
 {
 	for (size_t i = 0; i < t->nout; i++) {
@@ -87,8 +147,9 @@ static void status(const struct tables *t, const struct state_ctx *c)
 		char *why;
 		enum state s = state_of(c, o, &why);
 		clean(why);
-		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t->distro, osrel_name(k->os_release), o->kid, k->uname_r,
-		       k->uname_m, o->dv, o->kind, o->releases, o->path, state_names[s], why ? why : "");
+		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t->distro, osrel_name(k->os_release), o->kid,
+		       k->uname_r, k->uname_m, o->dv, o->kind, o->releases, o->path, state_names[s], why ? why : "",
+		       first_seen(o->kid));
 		free(why);
 	}
 }
@@ -253,6 +314,8 @@ int main(int argc, char **argv)
 			ctx.kernel_ids = val;
 		else if (!strcmp(opt, "--runs"))
 			ctx.runs = val;
+		else if (!strcmp(opt, "--seen"))
+			read_seen(val);
 		else if (!strcmp(opt, "--stamp") || !strcmp(opt, "--kind-dep") || !strcmp(opt, "--outputs")) {
 			if (!strchr(val, '='))
 				die("%s %s: expected KEY=FILE", opt, val);
@@ -285,6 +348,9 @@ int main(int argc, char **argv)
 		free(ctx.stamps);
 		free(ctx.deps);
 		free(ctx.kind_deps);
+		for (size_t k = 0; k < nseen_lines; k++)
+			free(seen_lines[k]);
+		free(seen_lines);
 		return 0;
 	}
 	if (nreleases)
@@ -313,5 +379,8 @@ int main(int argc, char **argv)
 	free(ctx.stamps);
 	free(ctx.deps);
 	free(ctx.kind_deps);
+	for (size_t k = 0; k < nseen_lines; k++)
+		free(seen_lines[k]);
+	free(seen_lines);
 	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
 }

@@ -6,12 +6,15 @@
  *   repo-query toolchain INDEX SHA   the toolchain text with that SHA-256
  *   repo-query dirs INDEX            every directory that holds probes ("." for the top)
  *   repo-query sums INDEX DIR        the SHA256SUMS that DIR must hold, byte for byte
- *   repo-query summary INDEX text|markdown   the coverage matrix (make summary)
+ *   repo-query summary INDEX text|markdown [NOW]   the coverage matrix and the time to driver,
+ *                                    its ages counted to NOW (seconds since 1970; default now)
+ *                                    (make summary)
  *
  * Exit status: 0, 1 for "not there" (has, show, toolchain), 2 for a usage error or an index
  * that cannot be read (named, with its line), so that "missing" never hides "broken". */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common.h"
 #include "repo.h"
@@ -41,7 +44,8 @@ int main(int argc, char **argv)
 	bool wants_arg = !strcmp(cmd, "has") || !strcmp(cmd, "show") || !strcmp(cmd, "toolchain") ||
 			 !strcmp(cmd, "sums") || !strcmp(cmd, "summary");
 	bool known = wants_arg || !strcmp(cmd, "paths") || !strcmp(cmd, "dirs");
-	if (!known || argc != (wants_arg ? 4 : 3) ||
+	if (!known || (argc != (wants_arg ? 4 : 3) && !(!strcmp(cmd, "summary") && argc == 5)) ||
+	    (argc == 5 && strspn(argv[4], "0123456789") != strlen(argv[4])) ||
 	    (!strcmp(cmd, "summary") && strcmp(arg, "text") && strcmp(arg, "markdown"))) {
 		warn("usage: repo-query %s INDEX%s", cmd, wants_arg ? " ARG" : "");
 		return 2;
@@ -90,7 +94,8 @@ int main(int argc, char **argv)
 		free(dirs);
 	} else if (!strcmp(cmd, "summary")) {
 		repo_settle_coverage(&idx);
-		repo_write_summary(stdout, &idx, !strcmp(arg, "markdown"));
+		repo_write_summary(stdout, &idx, !strcmp(arg, "markdown"),
+				   argc == 5 ? strtoull(argv[4], NULL, 10) : (unsigned long long)time(NULL));
 	} else {
 		repo_write_sums(stdout, &idx, strcmp(arg, ".") ? arg : "");
 	}

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common.h"
 
@@ -429,10 +430,12 @@ static bool valid_state(const char *s)
 static int check_output(const struct repo_output *o, const char *where, char *err, size_t errlen)
 {
 #define CHECK(f)                                                                                   \
-	if (!o->f || !valid_text(o->f) || (!*o->f && strcmp(#f, "reason")))                        \
+	if (!o->f || !valid_text(o->f) || (!*o->f && strcmp(#f, "reason") && strcmp(#f, "first_seen"))) \
 		return fail(err, errlen, "%s: no valid " #f, where);
 	COVERAGE_FIELDS(CHECK)
 #undef CHECK
+	if (strspn(o->first_seen, "0123456789") != strlen(o->first_seen) || strlen(o->first_seen) > 18)
+		return fail(err, errlen, "%s: first_seen '%s' is not a number of seconds", where, o->first_seen);
 	if (!valid_state(o->state))
 		return fail(err, errlen, "%s: state '%s' is none of built, failed, fault, unservable, pending", where, o->state);
 	if (strcmp(o->path, "-") && !repo_valid_path(o->path))
@@ -465,8 +468,12 @@ static int output_from_json(const json_t *v, struct repo_output *o, const char *
 	}
 	fclose(m);
 	o->releases = buf;
+	/* Indexes written before it have no first_seen. */
+	if (!json_object_get(v, "first_seen"))
+		o->first_seen = xstrdup("");
 #define GET(f)                                                                                     \
-	if (strcmp(#f, "releases") && jstr(v, #f, &o->f, where, err, errlen) != 0)                 \
+	if (strcmp(#f, "releases") && !(!strcmp(#f, "first_seen") && o->first_seen) &&             \
+	    jstr(v, #f, &o->f, where, err, errlen) != 0)                                               \
 		return -1;
 	COVERAGE_FIELDS(GET)
 #undef GET
@@ -722,11 +729,11 @@ int repo_read_coverage(const char *file, struct repo_index *idx, char *err, size
 			line[--len] = 0;
 		if (!len)
 			continue;
-		char *part[12];
+		char *part[COVERAGE_NFIELDS + 1];
 		char where[1024];
 		snprintf(where, sizeof where, "%s:%ld", file, lineno);
-		if (split_fields(line, '\t', part, 12) != 11) {
-			rc = fail(err, errlen, "%s: expected 11 tab-separated fields", where);
+		if (split_fields(line, '\t', part, COVERAGE_NFIELDS + 1) != COVERAGE_NFIELDS) {
+			rc = fail(err, errlen, "%s: expected %d tab-separated fields", where, COVERAGE_NFIELDS);
 			break;
 		}
 		struct repo_output o = { .origin = xstrdup(file) };
@@ -783,12 +790,24 @@ void repo_settle_coverage(struct repo_index *idx)
 		struct repo_output *o = &idx->outputs[i];
 		if (kept && !output_key_cmp(&idx->outputs[kept - 1], o)) {
 			struct repo_output *first = &idx->outputs[kept - 1];
+			/* The kernel was first seen by the earliest run that saw it: the published
+			 * index's, or a shard's. */
+			char *seen = NULL;
+			if (*o->first_seen && (!*first->first_seen || strtoull(o->first_seen, NULL, 10) <
+									 strtoull(first->first_seen, NULL, 10)))
+				seen = xstrdup(o->first_seen);
 			/* A shard that did not try it says pending; the one that did knows better. */
 			if (!strcmp(first->state, "pending") && strcmp(o->state, "pending")) {
+				if (!seen && *first->first_seen)
+					seen = xstrdup(first->first_seen);
 				free_output(first);
 				*first = *o;
 			} else
 				free_output(o);
+			if (seen) {
+				free(first->first_seen);
+				first->first_seen = seen;
+			}
 			continue;
 		}
 		if (kept != i)
@@ -971,7 +990,88 @@ static void put_md(FILE *f, const char *s)
 			fputc(*s, f);
 }
 
-int repo_write_summary(FILE *f, const struct repo_index *idx, bool markdown)
+struct repo_waiting *repo_waiting(const struct repo_index *idx, size_t *n)
+{
+	struct repo_waiting *w = NULL;
+	*n = 0;
+	/* The coverage is settled: sorted by distribution, os-release and kernel. */
+	for (size_t i = 0; i < idx->nout;) {
+		const struct repo_output *o = &idx->outputs[i];
+		if (!*n || strcmp(w[*n - 1].distro, o->distro)) {
+			w = xrealloc(w, (*n + 1) * sizeof *w);
+			w[(*n)++] = (struct repo_waiting){ .distro = o->distro };
+		}
+		struct repo_waiting *d = &w[*n - 1];
+		/* One kernel: its outputs, when it was first seen, what it still lacks. */
+		size_t j = i, pending = 0, failed = 0, fault = 0;
+		unsigned long long seen = 0;
+		for (; j < idx->nout && !strcmp(idx->outputs[j].distro, o->distro) &&
+		       !strcmp(idx->outputs[j].kernel, o->kernel);
+		     j++) {
+			const struct repo_output *x = &idx->outputs[j];
+			unsigned long long t = *x->first_seen ? strtoull(x->first_seen, NULL, 10) : 0;
+			if (t && (!seen || t < seen))
+				seen = t;
+			pending += !strcmp(x->state, "pending");
+			failed += !strcmp(x->state, "failed");
+			fault += !strcmp(x->state, "fault");
+		}
+		if (pending + failed + fault) {
+			d->kernels_waiting++;
+			if (!d->kernel || seen > d->first_seen ||
+			    (seen == d->first_seen && strverscmp(o->uname_r, d->uname_r) > 0)) {
+				d->kernel = o->kernel, d->uname_r = o->uname_r, d->os_release = o->os_release;
+				d->first_seen = seen, d->pending = pending, d->failed = failed, d->fault = fault;
+			}
+		}
+		i = j;
+	}
+	return w;
+}
+
+/* The time to driver, after the matrix. */
+static void write_waiting(FILE *f, const struct repo_index *idx, bool markdown, unsigned long long now)
+{
+	size_t n;
+	struct repo_waiting *w = repo_waiting(idx, &n);
+	fputs(markdown ? "\n| distribution | newest kernel without its drivers | first seen | waiting | lacks |\n|---|---|---|---|---|\n"
+		       : "\nTime to driver: the newest listed kernel that still lacks a driver, per distribution\n", f);
+	for (size_t i = 0; i < n; i++) {
+		char date[32] = "not recorded", age[64] = "";
+		if (w[i].first_seen) {
+			time_t t = (time_t)w[i].first_seen;
+			struct tm tm;
+			if (gmtime_r(&t, &tm))
+				strftime(date, sizeof date, "%Y-%m-%d", &tm);
+			unsigned long long s = now > w[i].first_seen ? now - w[i].first_seen : 0;
+			snprintf(age, sizeof age, "%llu d %llu h", s / 86400, s % 86400 / 3600);
+		}
+		char lacks[128] = "";
+		if (w[i].kernel)
+			snprintf(lacks, sizeof lacks, "%zu pending, %zu failed, %zu fault (%zu kernel%s waiting)", w[i].pending,
+				 w[i].failed, w[i].fault, w[i].kernels_waiting, w[i].kernels_waiting == 1 ? "" : "s");
+		if (markdown) {
+			fputs("| ", f);
+			put_md(f, w[i].distro);
+			fputs(" | ", f);
+			if (w[i].kernel) {
+				put_md(f, w[i].uname_r);
+				fputs(" (", f);
+				put_md(f, w[i].os_release);
+				fprintf(f, ") | %s | %s | %s |\n", date, age, lacks);
+			} else
+				fputs("none: every listed kernel has its drivers | | | |\n", f);
+		} else if (w[i].kernel) {
+			fprintf(f, "  %s: %s (%s), first seen %s (%s ago): %s\n", w[i].distro, w[i].uname_r, w[i].os_release,
+				date, *age ? age : "?", lacks);
+		} else {
+			fprintf(f, "  %s: none: every listed kernel has its drivers\n", w[i].distro);
+		}
+	}
+	free(w);
+}
+
+int repo_write_summary(FILE *f, const struct repo_index *idx, bool markdown, unsigned long long now)
 {
 	struct repo_matrix m;
 	repo_matrix(idx, &m);
@@ -1057,5 +1157,6 @@ int repo_write_summary(FILE *f, const struct repo_index *idx, bool markdown)
 		free(head[j]);
 	free(head);
 	repo_free_matrix(&m);
+	write_waiting(f, idx, markdown, now);
 	return ferror(f) ? -1 : 0;
 }

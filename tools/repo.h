@@ -45,12 +45,14 @@ struct repo_output {
 	char *distro, *os_release, *kernel, *uname_r, *arch, *driver_version, *kind;
 	char *releases; /* the Falco releases asking for it, comma-separated */
 	char *path, *state, *reason;
+	char *first_seen; /* when a run first listed its kernel (seconds since 1970), or "" */
 	char *origin;
 	size_t seq;
 };
 #define COVERAGE_FIELDS(X)                                                                         \
 	X(distro) X(os_release) X(kernel) X(uname_r) X(arch) X(driver_version) X(kind) X(releases) \
-	X(path) X(state) X(reason)
+	X(path) X(state) X(reason) X(first_seen)
+#define COVERAGE_NFIELDS 12
 
 struct repo_index {
 	struct repo_entry *entries;
@@ -90,8 +92,19 @@ void repo_settle_coverage(struct repo_index *idx);
 const char *repo_verified_result(const struct repo_entry *e);
 void repo_matrix(const struct repo_index *idx, struct repo_matrix *m);
 void repo_free_matrix(struct repo_matrix *m);
-/* The summary of the matrix as plain text, or as a GitHub-flavoured markdown table. */
-int repo_write_summary(FILE *f, const struct repo_index *idx, bool markdown);
+/* Time to driver: per distribution, the newest listed kernel (by when a run first saw it) that
+ * still lacks a driver a release asks for (pending, failed or fault), with those counts; kernel
+ * NULL where every listed kernel has its drivers. first_seen 0 where no run recorded it. */
+struct repo_waiting {
+	const char *distro, *kernel, *uname_r, *os_release;
+	unsigned long long first_seen;
+	size_t pending, failed, fault, kernels_waiting;
+};
+/* One per distribution of the coverage, sorted by distribution (malloc'd; pointers into idx). */
+struct repo_waiting *repo_waiting(const struct repo_index *idx, size_t *n);
+/* The summary of the matrix as plain text, or as a GitHub-flavoured markdown table, then the
+ * time to driver, its ages counted to now (seconds since 1970). */
+int repo_write_summary(FILE *f, const struct repo_index *idx, bool markdown, unsigned long long now);
 
 /* Adds a copy of e's pointers (ownership moves to idx). */
 void repo_add(struct repo_index *idx, const struct repo_entry *e);
