@@ -97,6 +97,12 @@ EOF
 	(cd "$W/build" && make) >"$LOG" 2>&1 && false
 	classify
 	[[ "$output" == "fault	make: *** No rule to make target '/opt/elsewhere/autoconf.h'"* ]]
+	# A tree's name is a directory, not a prefix: the work tree of kernel 9.9.0-10 is not inside
+	# that of 9.9.0-1, nor is $W-other inside $W.
+	printf 'all: %s-other/include/generated/autoconf.h\n\ttrue\n' "$W" >"$W/build/Makefile"
+	(cd "$W/build" && make) >"$LOG" 2>&1 && false
+	classify
+	[[ "$output" == "fault	make: *** No rule to make target '$W-other/include/generated/autoconf.h'"* ]]
 	# make -C into a tree that is not there.
 	(cd "$W/build" && make -C /opt/no-such-tree) >"$LOG" 2>&1 && false
 	classify

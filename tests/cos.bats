@@ -268,6 +268,24 @@ requests() {
 	echo "$output" | grep -q "its next marker '17162.40.20/' is not past its marker"
 }
 
+@test "cos: a headers archive with two kernel trees is refused: which one is the build's kernel cannot be told" {
+	skip_unless_ready
+	local s=$BATS_TEST_TMPDIR/two
+	mkdir -p "$s"
+	cos_make_headers "$D/deb" "${COS_RELEASE}1" "$UTS1" "$BATS_TEST_TMPDIR/other.tgz"
+	tar -xzf "$D/archives/h1.tgz" -C "$s"
+	tar -xzf "$BATS_TEST_TMPDIR/other.tgz" -C "$s"
+	(cd "$s" && tar -czf - .) >"$BATS_TEST_TMPDIR/two.tgz"
+	run "$FP_BIN/cos-index" headers "$BATS_TEST_TMPDIR/two.tgz"
+	echo "$output"
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"two.tgz: several kernel trees under usr/src/ (linux-headers-"*"which one is the kernel's?"* ]]
+	# Each alone is a kernel.
+	run "$FP_BIN/cos-index" headers "$BATS_TEST_TMPDIR/other.tgz"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'usr/src/linux-headers-%s1\t%s1\t%s' "$COS_RELEASE" "$COS_RELEASE" "$UTS1")" ]
+}
+
 @test "cos: without NextMarker, a truncated listing goes on from its last entry" {
 	skip_unless_ready
 	fp_http_start "$D/bucket" "$TOP/tests/lib/cos-bucket.py" --page-size 1 --no-next-marker

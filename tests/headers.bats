@@ -102,3 +102,18 @@ driver_making() {
 	echo "$output" | grep -qF "failed: $D/dist/$P: kbuild made no probe.o"
 	grep -qx 'reason=kbuild made no probe.o' "$D/build/verdicts/$P"
 }
+
+@test "headers: a tree its distribution's fixup could not prepare is not built from, and is no verdict" {
+	one_kernel "$D" 9.9.0-1
+	# Debian's own preparation, then a failure: the tree looks prepared, and builds.
+	printf '#!/bin/sh\nsh %s/mk/fixup-debian.sh "$@" || exit\necho "fixup: cannot finish preparing $1" >&2\nexit 1\n' \
+		"$TOP" >"$D/fixup.sh"
+	P=$DV/x86_64/falco_debian_9.9.0-1-amd64_1.o
+	run fpmake "$D" -k tiny tiny_FIXUP="$D/fixup.sh"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[ ! -e "$D/dist/$P" ]
+	echo "$output" | grep -qF "fault:  $D/dist/$P: $D/fixup.sh could not prepare "
+	[ ! -e "$D/build/verdicts/$P" ]
+	grep -q 'fixup: cannot finish preparing' "$D"/build/logs/tiny/*.tree.log
+}

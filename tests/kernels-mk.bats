@@ -1,7 +1,10 @@
 #!/usr/bin/env bats
 # tools/kernels-mk writes the tables tools/plan makes make text of, from a listing that came off a
 # mirror: what would change the meaning of that text is refused, naming the line; what make takes
-# literally in a value (a mirror's port) is kept as it is, into the plan's rules.
+# literally in a value (a mirror's port) is kept as it is, into the plan's rules. A name two
+# kernels ask for is built for one of them.
+
+bats_require_minimum_version 1.5.0
 
 setup() {
 	export TOP=${FP_TOP:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
@@ -69,4 +72,33 @@ line() {
 	[[ "$output" == *"$t/seen:1: expected <kernel id> <seconds since 1970>" ]]
 	run "$FP_BIN/kernels-mk" kernels --distro debian --ids "$t/ids" --table "$t/kernels" --seen "$t/seen" "$t/listing.tsv"
 	[ "$status" -eq 2 ]
+}
+
+@test "kernels-mk: a name several kernels ask for is built for one: not a backport (uname -v with '~'), then the first" {
+	local t=$BATS_TEST_TMPDIR r=4.18.0-553.el8.x86_64 n
+	printf 'NAME="CentOS Linux"\nID="centos"\nVERSION_ID="8"\n' >"$t/centos-8"
+	# Falco 0.43.1 names each falco_centos_<uname -r>_1.o: a backport build, listed first, and
+	# two builds of the same release with other packages.
+	n=0
+	for v in '#1~bp SMP Mon Jan 1 00:00:00 UTC 2026' '#1 SMP Mon Jan 1 00:00:00 UTC 2026' '#1 SMP Tue Jan 2 00:00:00 UTC 2026'; do
+		n=$((n + 1))
+		printf '%s\tx86_64\t%s\t%s\tusr/src/kernels/%s\thttp://m/k%s.rpm|%064d|1\t-\n' "$t/centos-8" "$r" "$v" "$r" "$n" "$n"
+	done >"$t/listing.tsv"
+	"$FP_BIN/kernels-mk" kernels --distro centos --ids "$t/ids" --table "$t/kernels" "$t/listing.tsv"
+	run --separate-stderr "$FP_BIN/kernels-mk" outputs --distro centos --driver-version 9.1.0+driver --release 0.43.1 \
+		--kinds bpf --outputs "$t/out.tsv" "$t/listing.tsv"
+	echo "$output"
+	cat "$t/out.tsv"
+	[ "$status" -eq 0 ]
+	local p=9.1.0+driver/x86_64/falco_centos_${r}_1.o k=centos-8_$r
+	# The name is built for the first kernel that is no backport's, and unservable for the others.
+	[ "$(cat "$t/out.tsv")" = "$p	$k	bpf	0.43.1	unservable kernel $k~2 asks for the same name
+$p	$k~2	bpf	0.43.1	build
+$p	$k~3	bpf	0.43.1	unservable kernel $k~2 asks for the same name" ]
+	# One rule for the name in the plan, building it from that kernel.
+	mkdir -p "$t/dist"
+	run "$FP_BIN/plan" --distro centos --kernels "$t/kernels" --list "$t/list" --dist "$t/dist" --outputs "9.1.0+driver=$t/out.tsv"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c "^\$(DIST)/$p:" <<<"$output")" -eq 1 ]
+	grep -qF "\$(call build_output,centos,$k~2,bpf,0.43.1,9.1.0+driver,$r)" <<<"$output"
 }

@@ -111,3 +111,17 @@ compiled_by() {
 	grep -qx "reason=no compiler: nothing names the kernel's compiler (no CONFIG_CC_VERSION_TEXT, compile.h, CONFIG_GCC_VERSION or image banner)" \
 		"$D/build/verdicts/$K"
 }
+
+@test "kmod compiler: a compiler whose root cannot be made (its mirror is down) is a fault, not a verdict" {
+	export TINY_CC_TEXT="gcc-99 (Debian 99.1.0-1) 99.1.0"
+	tinyrepo_setup "$D" 9.9.0-1 >/dev/null
+	# No host has a gcc-99: it must come from a root, from a mirror that does not answer.
+	! command -v gcc-99 || false
+	run kmake "$D" -k "$D/dist/$K" TOOLCHAINS='gcc-99|debian|bookworm|MIRROR_gone' \
+		MIRROR_gone="file://$BATS_TEST_TMPDIR/gone"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[ ! -e "$D/dist/$K" ]
+	echo "$output" | grep -q "FAULT .*cannot get the kernel's compiler: gcc-99: mmdebstrap could not make a debian bookworm root from file://$BATS_TEST_TMPDIR/gone"
+	[ ! -e "$D/build/verdicts/$K" ]
+}

@@ -77,6 +77,32 @@ recipe() {
 	[ "$status" -eq 1 ]
 }
 
+@test "no verdict: a run stopped while a kernel's packages were extracted keeps no verdict on the half-extracted tree" {
+	# The -common package alone: what extract leaves when the run stops before the arch package.
+	mkdir -p "$BATS_TEST_TMPDIR/debs"
+	tinykernel_debs "$BATS_TEST_TMPDIR/debs" 9.9.0-7 amd64 9.9.0-7 >/dev/null
+	local common=$BATS_TEST_TMPDIR/debs/linux-headers-9.9.0-7-common_9.9.0-7_all.deb id=$BATS_TEST_TMPDIR/k.id gone
+	[ -f "$common" ]
+	printf 'distro=tiny\nuname_m=x86_64\nuname_r=9.9.0-7-amd64\nuname_v=#1\nkdir=usr/src/linux-headers-9.9.0-7-amd64\n' >"$id"
+	sleep 0 &
+	gone=$!
+	wait "$gone"
+	tree() {
+		env FP_BIN="$BIN" FP_LOGS="$BATS_TEST_TMPDIR/logs" FP_RUN="$BATS_TEST_TMPDIR/run" FP_KEEP_GOING=1 \
+			FP_MAKE_PID="$1" sh "$TOP/mk/kernel-tree.sh" "$id" "$BATS_TEST_TMPDIR/work/tiny/k" "$common"
+	}
+	# Make gone: an interruption, whatever the tree lacks.
+	run tree "$gone"
+	[ "$status" -eq 0 ]
+	cat "$BATS_TEST_TMPDIR/work/tiny/k/.tree"
+	grep -qx 'error=the packages hold no kernel build tree at usr/src/linux-headers-9.9.0-7-amd64' "$BATS_TEST_TMPDIR/work/tiny/k/.tree"
+	grep -qx 'verdict=0' "$BATS_TEST_TMPDIR/work/tiny/k/.tree"
+	# The same packages in a run still going: they hold no tree, which they would say again.
+	run tree "$$"
+	[ "$status" -eq 0 ]
+	grep -qx 'verdict=1' "$BATS_TEST_TMPDIR/work/tiny/k/.tree"
+}
+
 @test "no verdict: a compiler that cannot start is a fault, said as one; the next run tries it again" {
 	recipe '/opt/no-such-clang -c probe.c'
 	run fpmake "$D" -k DRIVER_SOURCE="$D/driver" tiny

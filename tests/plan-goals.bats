@@ -3,6 +3,8 @@
 # when an input of its rule is newer than it (the driver tree, the toolchain's stamp, the
 # kernel's identity), and a verdict holds only while it is newer than every input. These run the
 # goal, not the outputs by path (make's own rules would rebuild those whatever the plan says).
+# Copies (another release's name for a build) exist only for Falco's own releases, which a
+# custom driver never has: their test runs tools/plan itself on the table tools/kernels-mk writes.
 #
 # Hermetic: tiny kernels from a listing (tests/lib/tinyrepo.bash) and a copy of the tiny driver.
 
@@ -83,6 +85,23 @@ gmake() {
 	[ -f "$P2" ]
 }
 
+@test "plan: a verdict is void once a script its output is made with changes (the distribution's fixup)" {
+	printf 'KERNELDIR ?= /nonexistent\nall:\n\t@echo "error: this driver breaks"; exit 1\n' >"$D/driver/bpf/Makefile"
+	cp "$TOP/mk/fixup-debian.sh" "$D/fixup.sh"
+	run gmake "$D" -k tiny tiny_FIXUP="$D/fixup.sh"
+	[ "$status" -ne 0 ]
+	run gmake "$D" -k tiny tiny_FIXUP="$D/fixup.sh"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -q '^tiny: 2 outputs: 0 built, 0 up to date, 0 failed; 2 failed before with the same inputs'
+	sleep 1
+	echo '# changed' >>"$D/fixup.sh"
+	run gmake "$D" -k tiny tiny_FIXUP="$D/fixup.sh"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	echo "$output" | grep -qx 'tiny: 2 outputs: 0 built, 0 up to date, 2 failed'
+}
+
 @test "plan: an output removed from dist/ is planned again on the next run of the goal" {
 	run gmake "$D" tiny
 	[ "$status" -eq 0 ]
@@ -120,4 +139,34 @@ gmake() {
 	[ "$status" -eq 0 ]
 	echo "$output" | grep -qx 'tiny: 2 outputs: 1 built, 1 up to date, 0 failed'
 	[ -f "$P1" ]
+}
+
+@test "plan: a copy of a failed output (another release's name for the same build) is not planned either" {
+	# Falco 0.32.1 asks for 2.0.0+driver's probe in the flat layout, 0.32.2 for the same bytes
+	# in the arch layout: one build, one copy (tools/kernels-mk).
+	mkdir -p "$D/ids" "$D/kid/tiny" "$D/dist" "$D/v/2.0.0+driver"
+	"$BIN/kernels-mk" kernels --distro tiny --ids "$D/ids" --table "$D/kernels" "$LISTING"
+	"$BIN/kernels-mk" outputs --distro tiny --driver-version 2.0.0+driver --release 0.32.1 --release 0.32.2 \
+		--kinds bpf --outputs "$D/out.tsv" "$LISTING"
+	cat "$D/out.tsv"
+	flat=2.0.0+driver/falco_debian_9.9.0-1-amd64_1.o arch=2.0.0+driver/x86_64/falco_debian_9.9.0-1-amd64_1.o
+	grep -qxF "$arch	os-release_9.9.0-1-amd64	bpf	0.32.2	copy $flat" "$D/out.tsv"
+	cp "$D"/ids/*.id "$D/kid/tiny/"
+	# The build failed after its kernel's identity was written: its verdict holds.
+	touch -d '-1 minute' "$D"/kid/tiny/*.id
+	printf 'format=2\nresult=failed\nreason=kbuild failed: x\n' >"$D/v/$flat"
+	plan() {
+		"$BIN/plan" --distro tiny --kernels "$D/kernels" --list "$D/list" --report "$D/report" --verdicts "$D/v" \
+			--verdict-format 2 --dist "$D/dist" --kernel-ids "$D/kid" "$@" --outputs "2.0.0+driver=$D/out.tsv" >/dev/null
+	}
+	plan
+	cat "$D/list" "$D/report"
+	# Only 9.9.0-2's two names are planned; 9.9.0-1's build and its copy failed before.
+	[ "$(grep -c . "$D/list")" -eq 2 ]
+	! grep -q 9.9.0-1 "$D/list" || false
+	grep -qxF "$flat	os-release_9.9.0-1-amd64	bpf	0.32.1	failed kbuild failed: x" "$D/report"
+	grep -qxF "$arch	os-release_9.9.0-1-amd64	bpf	0.32.2	failed kbuild failed: x" "$D/report"
+	plan --retry-failed
+	grep -qxF "$flat" "$D/list"
+	grep -qxF "$arch" "$D/list"
 }

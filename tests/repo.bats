@@ -148,6 +148,23 @@ EOF
 	echo "$output" | grep -q "$P1: .* has sha256 $sha .*other.json has 0000.*a published probe never changes"
 }
 
+@test "repo: a merged shard whose index names a probe its files lack is refused; no index lists what is not uploaded" {
+	local d=$BATS_TEST_TMPDIR/merge m=$BATS_TEST_TMPDIR/shard
+	cp -R "$FIX/origin/dist" "$m"
+	rm "$m/$P1"
+	run fpmake "$d" repo REPO_MERGE="$m"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	echo "$output" | grep -q "$P1 (from $m/index.json) is neither published nor in $d/dist"
+	[ ! -e "$d/dist/index.json" ]
+	# With the probe there, the same merge is the origin's index.
+	cp "$FIX/origin/dist/$P1" "$m/$P1"
+	run fpmake "$d" repo REPO_MERGE="$m"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q "\"$P1\"" "$d/dist/index.json"
+}
+
 @test "repo: a run against the served repository builds nothing and asks for its index once" {
 	local d=$BATS_TEST_TMPDIR/again
 	fp_http_start "$FIX/origin/dist"
@@ -310,6 +327,16 @@ EOF
 	run verify "$r"
 	[ "$status" -ne 0 ]
 	echo "$output" | grep -q "BAD     $DV/x86_64/SHA256SUMS is not validly signed"
+
+	# Signed by the key, but not this index's: an older publication's SHA256SUMS, say.
+	fresh
+	sed -i "/ ${P1##*/}\$/d" "$r/$DV/x86_64/SHA256SUMS"
+	minisign -S -s "$FIX/key.key" -m "$r/$DV/x86_64/SHA256SUMS" </dev/null >/dev/null
+	minisign -V -q -p "$FIX/key.pub" -m "$r/$DV/x86_64/SHA256SUMS"
+	run verify "$r"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	echo "$output" | grep -q "BAD     $DV/x86_64/SHA256SUMS does not say what index.json says about $DV/x86_64"
 
 	fresh
 	cp "$r/$P1" "$r/$DV/x86_64/falco_debian_6.6.6-evil_1.o"

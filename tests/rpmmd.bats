@@ -202,6 +202,32 @@ primary_of() {
 	[[ "$output" == *"line 2: not an rpm-md repomd.xml (root element <metadata>)"* ]]
 }
 
+@test "rpmmd-index: a primary located outside its repository, or a version no kernel release has, is refused" {
+	repo=$SRV/2/core/2.0/x86_64/c0ffee01
+	# The primary is fetched from where repomd.xml says, below the repository's URL.
+	for href in ../c0ffee02/repodata/x-primary.xml.gz http://elsewhere.invalid/x-primary.xml.gz; do
+		sed "s|<location href=\"repodata/[^\"]*-primary.xml.gz\"|<location href=\"$href\"|" \
+			"$repo/repodata/repomd.xml" >"$BATS_TEST_TMPDIR/repomd.xml"
+		grep -qF "\"$href\"" "$BATS_TEST_TMPDIR/repomd.xml"
+		run "$R" repomd "$BATS_TEST_TMPDIR/repomd.xml"
+		echo "$output"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"repomd.xml: line "*": the primary location '$href' is not a path inside the repository" ]]
+	done
+	# A version becomes the kernel's release, its file names and make's targets: '$(' would
+	# expand there, '/' would climb.
+	p=$(primary_of "$repo")
+	for ver in '4.14.232$(x)' '4.14.232/..' '4.14 232'; do
+		zcat "$p" | sed "s|ver=\"4.14.232\" rel=\"176.381.amzn2\"|ver=\"$ver\" rel=\"176.381.amzn2\"|" \
+			>"$BATS_TEST_TMPDIR/primary.xml"
+		grep -qF "ver=\"$ver\"" "$BATS_TEST_TMPDIR/primary.xml"
+		run "$R" listing --repo x 'http://h/2/core/2.0/x86_64/c0ffee01' "$BATS_TEST_TMPDIR/primary.xml"
+		echo "$output"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"primary.xml: line "*": package kernel"*"-$ver-176.381.amzn2.x86_64: its version holds characters a kernel release cannot" ]]
+	done
+}
+
 @test "make: Amazon Linux 2's listing over HTTP, through mirror.list, written once" {
 	d=$BATS_TEST_TMPDIR
 	run rmake "$d" MIRROR_amazonlinux2="$HTTP_URL" "amazonlinux2_ARCHES=x86_64 aarch64" \

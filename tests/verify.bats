@@ -200,6 +200,15 @@ mini_tables() {
 	echo "$output"
 	[ "$status" -eq 1 ]
 	echo "$output" | grep -q '^FAIL tables: map settings_map holds 16-byte values, the tables 24-byte ones'
+	# Another driver version's tables of the very same layout: the probe's version says so.
+	mini_tables 16
+	sed -i 's/^driver_version 0.0.0-test$/driver_version 0.0.1-other/' "$FIX/mini.tables"
+	grep -qx 'driver_version 0.0.1-other' "$FIX/mini.tables"
+	run "$BIN/bpf-load" --tables "$FIX/mini.tables" --no-attach "$FIX/mini.o"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	echo "$output" | grep -q "mini.o: driver version 0.0.0-test but the tables ($FIX/mini.tables) are for 0.0.1-other"
+	echo "$output" | grep -qx 'result=FAIL'
 	# Tables of a version 1 file, or truncated.
 	mini_tables 16
 	sed -i '1s/.*/fp-scap-tables 1/' "$FIX/mini.tables"
@@ -303,6 +312,49 @@ mini_tables() {
 	run env FP_BIN="$BIN" sh "$TOP/mk/verify-output.sh" "$FIX/probe.bin" "$FIX/not-a-kernel.deb" "$FIX/out/r"
 	[ "$status" -eq 2 ]
 	echo "$output" | grep -q 'probe.bin: neither a probe (.o) nor a kernel module (.ko)'
+}
+
+@test "verify-output.sh: a kernel that crashes while the driver runs is a FAIL whatever the verifier said; a silent VM is no verdict" {
+	source "$TOP/tests/lib/tinykernel.bash"
+	mkdir -p "$FIX/img"
+	image=$(tinykernel_image_deb "$FIX/img" 9.9.0-1 amd64 9.9.0-1 "gcc version 12.2.0")
+	make -C "$TOP" --no-print-directory BUILD="$FIX/b" BIN="$BIN" "$FIX/b/verify/bpf-load" >/dev/null
+	# In place of qemu: what the VM's console (its -serial file) would hold, so that only the
+	# judgement of the console is under test here; the live tests boot real kernels.
+	cat >"$FIX/qemu" <<'EOF'
+#!/bin/sh
+while [ $# -gt 0 ]; do
+	[ "$1" = -serial ] && console=${2#file:}
+	shift
+done
+printf '%s\n' "$FP_TEST_CONSOLE" >"$console"
+EOF
+	chmod +x "$FIX/qemu"
+	passed='fp: boot_seconds=1.00
+fp: uname=9.9.0-1-amd64
+fp: result=PASS
+fp: exit=0'
+	judge() {
+		FP_TEST_CONSOLE=$1 run env FP_BIN="$BIN" FP_BPF_LOAD="$FIX/b/verify/bpf-load" QEMU="$FIX/qemu" \
+			sh "$TOP/mk/verify-output.sh" "$FIX/mini.o" "$image" "$FIX/judged/r"
+		echo "$output"
+	}
+	judge "$passed"
+	[ "$status" -eq 0 ]
+	grep -qx 'result=PASS' "$FIX/judged/r"
+	# The verifier passed, then the kernel oopsed (unloading, or on its way down).
+	judge "$passed
+BUG: kernel NULL pointer dereference, address: 0000000000000008
+Oops: 0000 [#1] PREEMPT SMP NOPTI"
+	[ "$status" -eq 1 ]
+	grep -qx 'result=FAIL' "$FIX/judged/r"
+	grep -qx 'reason=kernel-crash' "$FIX/judged/r"
+	# A console without a result line: no verdict, and nothing written for make to keep.
+	rm -f "$FIX/judged/r"
+	judge 'fp: boot_seconds=1.00'
+	[ "$status" -eq 2 ]
+	echo "$output" | grep -q 'no verdict (qemu status 0, timed out: no)'
+	[ ! -e "$FIX/judged/r" ]
 }
 
 # ---- live: Debian's dkms tree ----
