@@ -58,6 +58,7 @@ fuzz_kernels-mk_TOOL := kernels-mk
 FUZZERS += plan
 fuzz_plan_TOOL := plan
 fuzz_plan_INCLUDES := tools/outputs.c
+fuzz_plan_LDFLAGS := -pthread
 
 fuzz_srcs = tools/fuzz/fuzz_$(1).c \
   $(filter-out tools/$(fuzz_$(1)_TOOL).c $(fuzz_$(1)_INCLUDES),$(tool_$(fuzz_$(1)_TOOL)_SRCS))

@@ -45,16 +45,13 @@ static enum state state_of(const struct state_ctx *c, const struct output *o, ch
 		*why = xstrdup(o->why);
 		return UNSERVABLE;
 	}
-	char *path = xasprintf("%s/%s", c->dist, o->path);
-	struct stat st;
-	bool built = stat(path, &st) == 0;
-	free(path);
-	if (built)
+	if (outputs_mtime(c, o) >= 0)
 		return BUILT;
 	/* A copy's verdict is its source's: it failed with it. */
 	struct output src = *o;
 	src.path = o->source;
 	src.role = ROLE_BUILD;
+	src.mtime = OUTPUT_MTIME_UNKNOWN;
 	if ((*why = outputs_verdict(c, &src)))
 		return FAILED;
 	const char *fault = outputs_fault(c, o);
@@ -363,6 +360,7 @@ int main(int argc, char **argv)
 		outputs_read(&t, dvs[k], tables[k] + strlen(dvs[k]) + 1, releases, nreleases);
 	}
 	outputs_read_faults(&ctx);
+	outputs_prefetch(&ctx, &t);
 	if (!strcmp(mode, "status"))
 		status(&t, &ctx);
 	else

@@ -1,6 +1,10 @@
 /* The outputs of a distribution and what became of each (tools/outputs.h). */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,7 +75,7 @@ static void read_output(char *line, long lineno, void *p)
 		die_line(r->file, lineno, "expected 5 tab-separated fields");
 	if (r->nreleases && !outputs_any_in(r->releases, r->nreleases, field[3]))
 		return;
-	struct output o = { .dv = r->dv, .stale = -1 };
+	struct output o = { .dv = r->dv, .stale = -1, .mtime = OUTPUT_MTIME_UNKNOWN };
 	const char *role = field[4];
 	if (!strcmp(role, "build")) {
 		o.role = ROLE_BUILD;
@@ -176,70 +180,245 @@ void outputs_free(struct tables *t)
 
 /* ---- what became of an output ---- */
 
+/* A plan of 200,000 outputs stats each output and each of its inputs: the inputs most outputs
+ * share (stamps, scripts) are stat'ed once, a kernel's identity once for all of its outputs,
+ * and paths are looked up from their directory's descriptor, not from the root each time. */
+#define MISSING LLONG_MAX
+
+struct kid_time {
+	char *kid;
+	long long t;
+};
+
+struct state_cache {
+	int dist_fd, ids_fd;
+	long long *stamp_t, *dep_t, *kind_dep_t; /* as c->stamps, c->deps, c->kind_deps */
+	struct kid_time *kids;                    /* open addressing, by kernel id */
+	size_t nkids, capkids;
+};
+
 /* The file's modification time in nanoseconds, as make compares them, or -1 when it is not
  * there. */
-static long long mtime_ns(const char *path)
+static long long mtime_at(int dirfd, const char *path)
 {
 	struct stat st;
-	if (stat(path, &st) != 0)
+	if (fstatat(dirfd, path, &st, 0) != 0)
 		return -1;
 	return (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
 }
 
-static const char *value_of(const char **kv, size_t n, const char *key)
+static long long mtime_ns(const char *path)
+{
+	return mtime_at(AT_FDCWD, path);
+}
+
+static size_t path_hash(const char *s)
+{
+	size_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/* The directory's descriptor, or AT_FDCWD with the whole path given (a directory that is not
+ * there yet). */
+static int dir_fd(const char *dir)
+{
+	int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	return fd >= 0 ? fd : AT_FDCWD;
+}
+
+static struct state_cache *cache_of(const struct state_ctx *c)
+{
+	if (c->cache)
+		return c->cache;
+	struct state_cache *k = xcalloc(1, sizeof *k);
+	k->dist_fd = dir_fd(c->dist);
+	char *ids = c->kernel_ids ? xasprintf("%s/%s", c->kernel_ids, c->distro) : NULL;
+	k->ids_fd = dir_fd(ids);
+	free(ids);
+	k->stamp_t = xmalloc((c->nstamps + 1) * sizeof *k->stamp_t);
+	for (size_t i = 0; i < c->nstamps; i++)
+		k->stamp_t[i] = mtime_ns(strchr(c->stamps[i], '=') + 1);
+	k->dep_t = xmalloc((c->ndeps + 1) * sizeof *k->dep_t);
+	for (size_t i = 0; i < c->ndeps; i++)
+		k->dep_t[i] = mtime_ns(c->deps[i]);
+	k->kind_dep_t = xmalloc((c->nkind_deps + 1) * sizeof *k->kind_dep_t);
+	for (size_t i = 0; i < c->nkind_deps; i++)
+		k->kind_dep_t[i] = mtime_ns(strchr(c->kind_deps[i], '=') + 1);
+	((struct state_ctx *)c)->cache = k;
+	return k;
+}
+
+/* The time of a path under dist (or under the ids directory), relative to its descriptor. */
+static long long mtime_under(int fd, const char *dir, const char *rel)
+{
+	if (fd != AT_FDCWD)
+		return mtime_at(fd, rel);
+	char *path = xasprintf("%s/%s", dir, rel);
+	long long t = mtime_ns(path);
+	free(path);
+	return t;
+}
+
+/* The slot of kid in the cache of kernel ids' times (grown as needed). */
+static struct kid_time *kid_slot(struct state_cache *k, const char *kid)
+{
+	if ((k->nkids + 1) * 2 > k->capkids) {
+		size_t cap = k->capkids ? k->capkids * 2 : 1024;
+		struct kid_time *t = xcalloc(cap, sizeof *t);
+		for (size_t i = 0; i < k->capkids; i++)
+			if (k->kids[i].kid) {
+				size_t j = path_hash(k->kids[i].kid) & (cap - 1);
+				while (t[j].kid)
+					j = (j + 1) & (cap - 1);
+				t[j] = k->kids[i];
+			}
+		free(k->kids);
+		k->kids = t;
+		k->capkids = cap;
+	}
+	size_t j = path_hash(kid) & (k->capkids - 1);
+	while (k->kids[j].kid && strcmp(k->kids[j].kid, kid))
+		j = (j + 1) & (k->capkids - 1);
+	return &k->kids[j];
+}
+
+static long long kernel_id_time_set(struct state_cache *k, const char *kid, long long t)
+{
+	struct kid_time *slot = kid_slot(k, kid);
+	if (!slot->kid) {
+		*slot = (struct kid_time){ xstrdup(kid), t };
+		k->nkids++;
+	}
+	return slot->t;
+}
+
+static long long kernel_id_time(const struct state_ctx *c, struct state_cache *k, const char *kid)
+{
+	struct kid_time *slot = kid_slot(k, kid);
+	if (slot->kid)
+		return slot->t;
+	char *rel = xasprintf("%s.id", kid), *dir = xasprintf("%s/%s", c->kernel_ids, c->distro);
+	long long t = mtime_under(k->ids_fd, dir, rel);
+	free(rel);
+	free(dir);
+	return kernel_id_time_set(k, kid, t);
+}
+
+static long long value_time(const char **kv, const long long *t, size_t n, const char *key)
 {
 	size_t len = strlen(key);
-	for (size_t k = 0; k < n; k++)
-		if (!strncmp(kv[k], key, len) && kv[k][len] == '=')
-			return kv[k] + len + 1;
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(kv[i], key, len) && kv[i][len] == '=')
+			return t[i];
+	return -2; /* no such input */
+}
+
+/* The newest of o's inputs but its work tree (its kernel's identity, its driver version's and
+ * its kind's stamps, the distribution's and the kind's scripts), MISSING when one is not there. */
+static long long newest_input(const struct state_ctx *c, const struct output *o)
+{
+	struct state_cache *k = cache_of(c);
+	long long newest = kernel_id_time(c, k, o->kid);
+	if (newest < 0)
+		return MISSING;
+	long long ts[] = { value_time(c->stamps, k->stamp_t, c->nstamps, o->dv),
+			   value_time(c->stamps, k->stamp_t, c->nstamps, o->kind) };
+	for (size_t i = 0; i < 2; i++) {
+		if (ts[i] == -1)
+			return MISSING;
+		if (ts[i] > newest)
+			newest = ts[i];
+	}
+	for (size_t i = 0; i < c->ndeps; i++) {
+		if (k->dep_t[i] < 0)
+			return MISSING;
+		if (k->dep_t[i] > newest)
+			newest = k->dep_t[i];
+	}
+	size_t kl = strlen(o->kind);
+	for (size_t i = 0; i < c->nkind_deps; i++)
+		if (!strncmp(c->kind_deps[i], o->kind, kl) && c->kind_deps[i][kl] == '=') {
+			if (k->kind_dep_t[i] < 0)
+				return MISSING;
+			if (k->kind_dep_t[i] > newest)
+				newest = k->kind_dep_t[i];
+		}
+	return newest;
+}
+
+/* ---- reading every time at once ---- */
+
+struct prefetch {
+	const struct state_ctx *c;
+	struct state_cache *k;
+	struct tables *t;
+	size_t from, to; /* a share of the outputs */
+	long long *kid_t; /* per kernel of t->kernels */
+	size_t kfrom, kto;
+};
+
+static void *prefetch_share(void *p)
+{
+	struct prefetch *f = p;
+	for (size_t i = f->from; i < f->to; i++)
+		f->t->out[i].mtime = mtime_under(f->k->dist_fd, f->c->dist, f->t->out[i].path);
+	char *dir = f->c->kernel_ids ? xasprintf("%s/%s", f->c->kernel_ids, f->c->distro) : NULL;
+	for (size_t i = f->kfrom; i < f->kto && dir; i++) {
+		char *rel = xasprintf("%s.id", f->t->kernels[i].id);
+		f->kid_t[i] = mtime_under(f->k->ids_fd, dir, rel);
+		free(rel);
+	}
+	free(dir);
 	return NULL;
 }
 
-/* Every input of o's rule but its work tree: its kernel's identity, its driver version's and
- * its kind's stamps, the distribution's and the kind's scripts. fn returns true to stop. */
-static bool each_input(const struct state_ctx *c, const struct output *o, bool (*fn)(const char *file, void *ctx),
-		       void *ctx)
+void outputs_prefetch(const struct state_ctx *c, struct tables *t)
 {
-	char *id = xasprintf("%s/%s/%s.id", c->kernel_ids, c->distro, o->kid);
-	const char *files[] = { id, value_of(c->stamps, c->nstamps, o->dv), value_of(c->stamps, c->nstamps, o->kind) };
-	bool stopped = false;
-	for (size_t k = 0; k < 3 && !stopped; k++)
-		stopped = files[k] && fn(files[k], ctx);
-	free(id);
-	for (size_t k = 0; k < c->ndeps && !stopped; k++)
-		stopped = fn(c->deps[k], ctx);
-	for (size_t k = 0; k < c->nkind_deps && !stopped; k++) {
-		size_t kl = strlen(o->kind);
-		if (!strncmp(c->kind_deps[k], o->kind, kl) && c->kind_deps[k][kl] == '=')
-			stopped = fn(c->kind_deps[k] + kl + 1, ctx);
+	struct state_cache *k = cache_of(c);
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nthreads = n < 1 ? 1 : n > 8 ? 8 : (size_t)n;
+	long long *kid_t = xmalloc((t->nkernels + 1) * sizeof *kid_t);
+	struct prefetch *f = xcalloc(nthreads, sizeof *f);
+	pthread_t *th = xcalloc(nthreads, sizeof *th);
+	for (size_t i = 0; i < nthreads; i++) {
+		f[i] = (struct prefetch){ c, k, t, t->nout * i / nthreads, t->nout * (i + 1) / nthreads, kid_t,
+					  t->nkernels * i / nthreads, t->nkernels * (i + 1) / nthreads };
+		/* One share here, the others beside it; where a thread cannot start, here too. */
+		if (i == 0 || pthread_create(&th[i], NULL, prefetch_share, &f[i]) != 0) {
+			th[i] = 0;
+			if (i)
+				prefetch_share(&f[i]);
+		}
 	}
-	return stopped;
+	prefetch_share(&f[0]);
+	for (size_t i = 1; i < nthreads; i++)
+		if (th[i])
+			pthread_join(th[i], NULL);
+	if (c->kernel_ids)
+		for (size_t i = 0; i < t->nkernels; i++)
+			(void)kernel_id_time_set(k, t->kernels[i].id, kid_t[i]);
+	free(kid_t);
+	free(f);
+	free(th);
 }
 
-/* Stops at an input that is not there or is newer than *(long long *)ctx. */
-static bool newer_than(const char *file, void *ctx)
+long long outputs_mtime(const struct state_ctx *c, const struct output *o)
 {
-	long long t = mtime_ns(file);
-	return t < 0 || t > *(long long *)ctx;
-}
-
-/* Stops at an input that is not there or not older than *(long long *)ctx. */
-static bool not_older_than(const char *file, void *ctx)
-{
-	long long t = mtime_ns(file);
-	return t < 0 || t >= *(long long *)ctx;
+	struct output *w = (struct output *)o;
+	if (w->mtime == OUTPUT_MTIME_UNKNOWN)
+		w->mtime = mtime_under(cache_of(c)->dist_fd, c->dist, o->path);
+	return w->mtime;
 }
 
 char *outputs_verdict(const struct state_ctx *c, const struct output *o)
 {
 	if (o->role != ROLE_BUILD || !c->verdicts)
 		return NULL;
-	char *path = xasprintf("%s/%s", c->dist, o->path);
-	long long built = mtime_ns(path);
-	free(path);
-	if (built >= 0)
+	if (outputs_mtime(c, o) >= 0)
 		return NULL; /* there: make decides whether it is up to date */
-	path = xasprintf("%s/%s", c->verdicts, o->path);
+	char *path = xasprintf("%s/%s", c->verdicts, o->path);
 	long long when = mtime_ns(path);
 	FILE *f = when >= 0 ? fopen(path, "r") : NULL;
 	free(path);
@@ -257,7 +436,9 @@ char *outputs_verdict(const struct state_ctx *c, const struct output *o)
 	}
 	free(line);
 	fclose(f);
-	if (!why || !current || each_input(c, o, not_older_than, &when)) {
+	/* It holds while every input is older than it. */
+	long long inputs = newest_input(c, o);
+	if (!why || !current || inputs == MISSING || inputs >= when) {
 		free(why);
 		return NULL;
 	}
@@ -266,10 +447,11 @@ char *outputs_verdict(const struct state_ctx *c, const struct output *o)
 
 bool outputs_build_stale(const struct state_ctx *c, const struct output *o)
 {
-	char *path = xasprintf("%s/%s", c->dist, o->path);
-	long long out = mtime_ns(path);
-	free(path);
-	return out < 0 || each_input(c, o, newer_than, &out);
+	long long out = outputs_mtime(c, o);
+	if (out < 0)
+		return true;
+	long long inputs = newest_input(c, o);
+	return inputs == MISSING || inputs > out;
 }
 
 /* ---- the runs' failures ---- */
@@ -411,6 +593,19 @@ char *outputs_verified(const struct state_ctx *c, const struct output *o)
 
 void outputs_free_ctx(struct state_ctx *c)
 {
+	struct state_cache *k = c->cache;
+	if (k) {
+		if (k->dist_fd != AT_FDCWD)
+			close(k->dist_fd);
+		if (k->ids_fd != AT_FDCWD)
+			close(k->ids_fd);
+		for (size_t i = 0; i < k->capkids; i++)
+			free(k->kids[i].kid);
+		free(k->kids);
+		free(k->stamp_t), free(k->dep_t), free(k->kind_dep_t);
+		free(k);
+		c->cache = NULL;
+	}
 	for (size_t i = 0; i < c->nfaults; i++)
 		free(c->fault_paths[i]), free(c->fault_why[i]);
 	free(c->fault_paths), free(c->fault_why);

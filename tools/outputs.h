@@ -29,7 +29,9 @@ struct output {
 	char *source;                    /* the path compiled (itself for a build, "-" if unservable) */
 	char *why;                       /* an unservable output's reason */
 	int stale;                       /* -1 not known yet, else a bool (outputs_stale) */
+	long long mtime;                 /* its file's (outputs_mtime), once read */
 };
+#define OUTPUT_MTIME_UNKNOWN (-2)
 
 struct table_package {
 	char *url, *sha256, *size;
@@ -71,6 +73,7 @@ struct state_ctx {
 	 * read by outputs_read_faults. */
 	char **fault_paths, **fault_why;
 	size_t nfaults;
+	struct state_cache *cache; /* the inputs' times, once read */
 };
 
 /* The reason of o's verdict when it holds (of the current form, newer than every input o has
@@ -78,6 +81,11 @@ struct state_ctx {
 char *outputs_verdict(const struct state_ctx *c, const struct output *o);
 /* Whether make would remake o's output: it is missing, or an input is newer or not there. */
 bool outputs_build_stale(const struct state_ctx *c, const struct output *o);
+/* The modification time of o's file under dist in nanoseconds, -1 when it is not there. */
+long long outputs_mtime(const struct state_ctx *c, const struct output *o);
+/* Reads the times of every output of t and of every kernel's identity at once, on as many
+ * threads as there are processors: a no-op run of 200,000 outputs is mostly these stats. */
+void outputs_prefetch(const struct state_ctx *c, struct tables *t);
 /* Reads every run's failure list of the distribution (RUNS/<id>/<D>.failed, oldest first), so
  * that an output's last failure is known; a later success makes it none. */
 void outputs_read_faults(struct state_ctx *c);

@@ -379,6 +379,7 @@ int main(int argc, char **argv)
 		/* The outputs keep a pointer to their driver version: kept until the end. */
 		tables[k] = dv;
 	}
+	outputs_prefetch(&ctx, &t);
 	bool *asked = xcalloc(t.nout + 1, sizeof *asked);
 	for (size_t r = 0; r < t.nout; r++)
 		asked[r] = !nreleases || outputs_any_in(releases, nreleases, t.out[r].releases);
@@ -446,14 +447,8 @@ int main(int argc, char **argv)
 			struct output *src = (struct output *)build_of(&w, o->source);
 			if (src && src->stale < 0)
 				src->stale = outputs_build_stale(&ctx, src);
-			char *path = xasprintf("%s/%s", ctx.dist, o->path), *from = xasprintf("%s/%s", ctx.dist, o->source);
-			struct stat so, sf;
-			bool out = stat(path, &so) == 0, in = stat(from, &sf) == 0;
-			long long tout = out ? (long long)so.st_mtim.tv_sec * 1000000000LL + so.st_mtim.tv_nsec : -1;
-			long long tin = in ? (long long)sf.st_mtim.tv_sec * 1000000000LL + sf.st_mtim.tv_nsec : -1;
-			o->stale = !src || src->stale || !out || !in || tin > tout;
-			free(path);
-			free(from);
+			long long tout = outputs_mtime(&ctx, o), tin = src ? outputs_mtime(&ctx, src) : -1;
+			o->stale = !src || src->stale || tout < 0 || tin < 0 || tin > tout;
 		}
 		nstale += o->stale;
 	}
@@ -557,6 +552,7 @@ int main(int argc, char **argv)
 	for (size_t k = 0; k < nfailed; k++)
 		free(failed[k].why);
 	free(failed);
+	outputs_free_ctx(&ctx);
 	free(ctx.stamps);
 	free(ctx.deps);
 	free(ctx.kind_deps);
