@@ -74,7 +74,8 @@ filechk_plan = $(call tool,plan) $(call state_args,$(D)) --list $(@:.mk=.list) -
 	$(if $(REPO),--published $(REMOTE_PATHS)) $(if $(SHARD),--shard $(SHARD)) \
 	$(if $(filter 1,$(RETRY_FAILED)),--retry-failed) \
 	$(foreach g,$(output_goals),--goal '$(g)') $(foreach g,$(verify_goals),--verify-goal '$(g)') \
-	$(foreach g,$(package_goals),--package-goal '$(g)') $(if $(filter verify verify-$(D),$(MAKECMDGOALS)),--verify-all)
+	$(foreach g,$(package_goals),--package-goal '$(g)') $(if $(filter verify verify-$(D),$(MAKECMDGOALS)),--verify-all) \
+	$(if $(MAKECMDGOALS),$(if $(filter-out list-% coverage,$(MAKECMDGOALS)),,--list-only))
 define distro_plan
 $(BUILD)/plan/$(1).mk: FORCE $(KERNELS)/$(1).kernels $(foreach dv,$(SELECTED_DVS),$(KERNELS)/$(dv)/$(1).outputs) \
   $(if $(REPO),$(REMOTE_PATHS)) $(call tool,plan) $(wildcard $(VERDICT_DIR)/.changed) \

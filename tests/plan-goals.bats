@@ -170,3 +170,16 @@ gmake() {
 	grep -qxF "$flat" "$D/list"
 	grep -qxF "$arch" "$D/list"
 }
+
+@test "plan: a listing run lists every planned path and plans no rule; the next run plans its own" {
+	run gmake "$D" list-tiny
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | grep '^/')" = "$(printf '%s\n' "$P1" "$P2")" ]
+	! grep -q '^done/' "$D/build/plan/tiny.mk"
+	grep -qx 'PLANNED.tiny := 0' "$D/build/plan/tiny.mk"
+	run gmake "$D" tiny
+	echo "$output"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -qx 'tiny: 2 outputs: 2 built, 0 up to date, 0 failed'
+}

@@ -4,7 +4,7 @@
  *        [--published FILE] [--shard I/N] [--verdicts DIR [--verdict-format N] --dist DIR
  *        --kernel-ids DIR [--stamp KEY=FILE]... [--dep FILE]... [--kind-dep KIND=FILE]...
  *        [--retry-failed]] [--goal PATH]... [--verify-goal PATH]... [--verify-all]
- *        [--package-goal SHA256]... --outputs DV=FILE...
+ *        [--package-goal SHA256]... [--list-only] --outputs DV=FILE...
  *
  * The tables are tools/kernels-mk's (tools/outputs.h): --kernels kernels/<D>.kernels, and per
  * driver version DV its kernels/<DV>/<D>.outputs. An output is planned when one of its releases
@@ -26,6 +26,8 @@
  * path: make decides), --verify-goal (its boot verification, mk/verify.mk's verify_rule, with the
  * output's own rule), --verify-all (every output that has a kernel image) and --package-goal (a
  * package of the cache, PKG.<sha256>).
+ * --list-only: no rule at all, for a run that only lists (make list-<D>): the next run then does
+ * not read a listing run's rules before it makes its own plan.
  * --list FILE: the planned paths, sorted; --report FILE: what was left out and why, one a line:
  *   <path> <kernel id> <kind> <release> published|unservable <reason>|failed <reason>
  * Both are replaced only when their text changes. Exit 1 on a malformed table, naming its line. */
@@ -283,7 +285,7 @@ int main(int argc, char **argv)
 	const char *distro = NULL, *list_path = NULL, *report_path = NULL, *published_path = NULL, *kernels_path = NULL;
 	struct state_ctx ctx = { .verdict_format = "2" };
 	unsigned long shard_i = 0, shard_n = 0;
-	bool retry = false, verify_all = false;
+	bool retry = false, verify_all = false, list_only = false;
 	char **releases = NULL, **goals = NULL, **verify_goals = NULL, **package_goals = NULL;
 	size_t nreleases = 0, ngoals = 0, nverify_goals = 0, npackage_goals = 0;
 	const char **tables = NULL;
@@ -296,8 +298,8 @@ int main(int argc, char **argv)
 			i--; /* takes no value */
 			continue;
 		}
-		if (!strcmp(opt, "--verify-all")) {
-			verify_all = true;
+		if (!strcmp(opt, "--verify-all") || !strcmp(opt, "--list-only")) {
+			*(!strcmp(opt, "--verify-all") ? &verify_all : &list_only) = true;
 			i--;
 			continue;
 		}
@@ -379,7 +381,8 @@ int main(int argc, char **argv)
 		/* The outputs keep a pointer to their driver version: kept until the end. */
 		tables[k] = dv;
 	}
-	outputs_prefetch(&ctx, &t);
+	if (!list_only)
+		outputs_prefetch(&ctx, &t);
 	bool *asked = xcalloc(t.nout + 1, sizeof *asked);
 	for (size_t r = 0; r < t.nout; r++)
 		asked[r] = !nreleases || outputs_any_in(releases, nreleases, t.out[r].releases);
@@ -438,8 +441,11 @@ int main(int argc, char **argv)
 			w.builds[w.nbuilds++] = &t.out[r];
 	if (w.nbuilds)
 		qsort(w.builds, w.nbuilds, sizeof *w.builds, cmp_out_paths);
-	size_t nstale = 0;
-	for (size_t r = 0; r < nrows; r++) {
+	/* A listing run plans no work: the list still holds every planned path. */
+	size_t nplan = list_only ? 0 : nrows, nstale = 0;
+	if (list_only)
+		ngoals = nverify_goals = npackage_goals = 0, verify_all = false;
+	for (size_t r = 0; r < nplan; r++) {
 		struct output *o = rows[r];
 		if (o->role == ROLE_BUILD) {
 			o->stale = outputs_build_stale(&ctx, o);
@@ -456,7 +462,7 @@ int main(int argc, char **argv)
 	printf("# Planned by tools/plan: do not edit.\n");
 	printf("PLAN.%s :=", distro);
 	const char *last = NULL;
-	for (size_t r = 0; r < nrows; r++)
+	for (size_t r = 0; r < nplan; r++)
 		if (rows[r]->stale && (!last || strcmp(rows[r]->kid, last))) {
 			printf(" \\\n  done/%s/%s", distro, rows[r]->kid);
 			last = rows[r]->kid;
@@ -464,7 +470,7 @@ int main(int argc, char **argv)
 	putchar('\n');
 	/* One goal per kernel with work, naming its stale outputs (rows are sorted by kernel). */
 	const char *open_kid = NULL;
-	for (size_t r = 0; r < nrows; r++) {
+	for (size_t r = 0; r < nplan; r++) {
 		if (!rows[r]->stale)
 			continue;
 		if (!open_kid || strcmp(open_kid, rows[r]->kid)) {
@@ -480,7 +486,7 @@ int main(int argc, char **argv)
 	/* One .PHONY for all: make checks each new prerequisite of a target against those it has,
 	 * so a .PHONY line per kernel costs time quadratic in the kernels (1.6 s at 25,000). */
 	printf(".PHONY: $(PLAN.%s)\n", distro);
-	for (size_t r = 0; r < nrows; r++)
+	for (size_t r = 0; r < nplan; r++)
 		if (rows[r]->stale)
 			write_rule(&w, rows[r]);
 	/* What the goals name: make decides what to do with it. */
@@ -502,12 +508,12 @@ int main(int argc, char **argv)
 		}
 	write_images(&w);
 	printf("PLANNED.%s := %zu\n", distro, nstale);
-	printf("UPTODATE.%s := %zu\n", distro, nrows - nstale);
+	printf("UPTODATE.%s := %zu\n", distro, nplan - nstale);
 	/* The kinds of work planned (bpf, kmod): a run that builds modules checks first whether it
 	 * can enter their compilers' roots (mk/outputs.mk). */
 	printf("PLANNED_KINDS.%s :=", distro);
 	for (const char *const *k = (const char *const[]){ "bpf", "kmod", NULL }; *k; k++)
-		for (size_t r = 0; r < nrows; r++)
+		for (size_t r = 0; r < nplan; r++)
 			if (rows[r]->stale && !strcmp(rows[r]->kind, *k)) {
 				printf(" %s", *k);
 				break;
