@@ -4,24 +4,26 @@
 # failed), survived (every test passed) or error (the mutation does not apply, or the tools do
 # not build with it), then the kill rate. Exits 1 when any mutation survived or was an error.
 #
-#   tests/mutate.sh [--check] [ID...]
+#   tests/mutate.sh [--check|--applies] [ID...]
 #
 # --check only verifies that every mutation applies (its text occurs exactly once) and, for the
-# tools, compiles. IDs select mutations (default: all). MUTATE_DIR (default a new temporary
-# directory, removed at the end) holds the scratch tree; MUTATE_TIMEOUT (default 180) bounds one
-# mutation's tests, a run past it counting as killed (timeout).
+# tools, compiles; --applies only that it applies (seconds: make check runs it). IDs select
+# mutations (default: all). MUTATE_LIST names another list (default tests/mutations.txt).
+# MUTATE_DIR (default a new temporary directory, removed at the end) holds the scratch tree;
+# MUTATE_TIMEOUT (default 180) bounds one mutation's tests, a run past it counting as killed
+# (timeout).
 #
 # A mutation the C compiler rejects is an error, not killed: it says nothing of the tests, and
 # the list must hold only mutations that build (--check verifies that). The scratch tree is the
 # working tree's tracked and untracked-but-not-ignored files, so tests being written are used.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-list=$top/tests/mutations.txt
-check=
-if [ "${1:-}" = --check ]; then
-	check=1
-	shift
-fi
+list=${MUTATE_LIST:-$top/tests/mutations.txt}
+check= applies_only=
+case ${1:-} in
+--check) check=1 && shift ;;
+--applies) check=1 applies_only=1 && shift ;;
+esac
 timeout_s=${MUTATE_TIMEOUT:-180}
 # The live tests in the scratch tree read the falcosecurity/libs archives where the tree's own
 # tests do (beside the project, or FP_LIBS_DIR).
@@ -104,12 +106,15 @@ mkdir -p "$tree"
 	exit 2
 }
 bin=$tree/build/san/bin
-echo "mutate: building the sanitizer tools in $tree" >&2
-make -s -C "$tree" SAN=1 BIN="$bin" tools >"$scratch/build.log" 2>&1 || {
-	cat "$scratch/build.log" >&2
-	echo "mutate: the unmutated tools do not build" >&2
-	exit 2
-}
+mkdir -p "$bin"
+if [ -z "$applies_only" ]; then
+	echo "mutate: building the sanitizer tools in $tree" >&2
+	make -s -C "$tree" SAN=1 BIN="$bin" tools >"$scratch/build.log" 2>&1 || {
+		cat "$scratch/build.log" >&2
+		echo "mutate: the unmutated tools do not build" >&2
+		exit 2
+	}
+fi
 cp -a "$bin" "$scratch/bin.orig"
 
 selected() {
@@ -141,6 +146,8 @@ while IFS=$'\x1f' read -r id file find repl tests equiv; do
 	result= note=
 	if ! mutate "$target" "$find" "$repl" 2>"$log"; then
 		result=error note="stale: $(cat "$log")"
+	elif [ -n "$applies_only" ]; then
+		result=applies
 	elif [[ $file == tools/* ]] && ! make -s -C "$tree" SAN=1 BIN="$bin" tools </dev/null >>"$log" 2>&1; then
 		result=error note="the tools do not build with it (log: $log)"
 	elif [ -n "$check" ]; then
@@ -204,7 +211,7 @@ while IFS=$'\t' read -r id file result secs note; do
 done <"$results"
 echo
 if [ -n "$check" ]; then
-	echo "mutate: $((n - errors)) of $n mutations apply and build; $equivalent equivalent"
+	echo "mutate: $((n - errors)) of $n mutations apply$([ -n "$applies_only" ] || echo ' and build'); $equivalent equivalent"
 	[ "$errors" = 0 ]
 	exit
 fi

@@ -183,3 +183,38 @@ gmake() {
 	[ "$status" -eq 0 ]
 	echo "$output" | grep -qx 'tiny: 2 outputs: 2 built, 0 up to date, 0 failed'
 }
+
+@test "plan: a copy (another release's name for the same build) is planned when missing or older than its build, not otherwise" {
+	mkdir -p "$D/ids" "$D/kid/tiny" "$D/dist/2.0.0+driver/x86_64"
+	"$BIN/kernels-mk" kernels --distro tiny --ids "$D/ids" --table "$D/kernels" "$LISTING"
+	"$BIN/kernels-mk" outputs --distro tiny --driver-version 2.0.0+driver --release 0.32.1 --release 0.32.2 \
+		--kinds bpf --outputs "$D/out.tsv" "$LISTING"
+	cp "$D"/ids/*.id "$D/kid/tiny/"
+	touch -d '-3 minutes' "$D"/kid/tiny/*.id
+	k1=2.0.0+driver/falco_debian_9.9.0-1-amd64_1.o k2=2.0.0+driver/falco_debian_9.9.0-2-amd64_1.o
+	for k in "$k1" "$k2"; do
+		echo build >"$D/dist/$k"
+		echo build >"$D/dist/${k%/*}/x86_64/${k##*/}"
+		touch -d '-2 minutes' "$D/dist/$k"
+		touch -d '-1 minute' "$D/dist/${k%/*}/x86_64/${k##*/}"
+	done
+	plan() {
+		"$BIN/plan" --distro tiny --kernels "$D/kernels" --list "$D/list" --report "$D/report" --dist "$D/dist" \
+			--kernel-ids "$D/kid" --outputs "2.0.0+driver=$D/out.tsv" >"$D/plan.mk"
+	}
+	plan
+	grep -qx 'PLANNED.tiny := 0' "$D/plan.mk"
+	[ "$(grep -c . "$D/list")" -eq 4 ]
+	# The build was made again (newer than its copy): the copy only is planned.
+	touch "$D/dist/$k1"
+	plan
+	cat "$D/plan.mk"
+	grep -qx 'PLANNED.tiny := 1' "$D/plan.mk"
+	grep -qxF "done/tiny/os-release_9.9.0-1-amd64: \$(DIST)/2.0.0+driver/x86_64/falco_debian_9.9.0-1-amd64_1.o ; \$(call done_kernel,tiny/os-release_9.9.0-1-amd64)" "$D/plan.mk"
+	# A copy removed is planned again.
+	touch -d '-2 minutes' "$D/dist/$k1"
+	rm "$D/dist/2.0.0+driver/x86_64/falco_debian_9.9.0-2-amd64_1.o"
+	plan
+	grep -qx 'PLANNED.tiny := 1' "$D/plan.mk"
+	grep -q "^done/tiny/os-release_9.9.0-2-amd64: \$(DIST)/2.0.0+driver/x86_64/falco_debian_9.9.0-2-amd64_1.o ;" "$D/plan.mk"
+}
