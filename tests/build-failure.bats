@@ -154,3 +154,64 @@ EOF
 	run "$BF"
 	[ "$status" -eq 2 ]
 }
+
+@test "build-failure: a linker of another architecture, and the driver's configure finding the toolchain broken, are faults" {
+	# The host's ld given an arm64 kernel's emulation (a cross-build without its cross linker).
+	printf 'int f(void) { return 0; }\n' >"$W/build/f.c"
+	kbuild 'gcc -c $(CURDIR)/f.c -o $(CURDIR)/f.o && ld -m aarch64linux -r -o $(CURDIR)/m.o $(CURDIR)/f.o'
+	classify
+	[[ "$output" == "fault	"*"unrecognised emulation mode: aarch64linux"* ]]
+	# falcosecurity/libs' configure/0__SANITY: an empty module does not build, then $(error).
+	printf 'all:\n\t@echo "[configure-kmod] Build system is broken, please see above errors"\n$(error The build system is broken, please see above errors)\n' \
+		>"$W/build/Makefile.inc"
+	printf 'include Makefile.inc\n' >"$W/build/Makefile"
+	(cd "$W/build" && make -j1) >"$LOG" 2>&1 && false
+	cat "$LOG"
+	classify
+	[[ "$output" == "fault	"*"The build system is broken, please see above errors"* ]]
+}
+
+@test "build-failure: kbuild's refusal of a build directory that is not there is a fault" {
+	# Linux 7's Makefile, given a KBUILD_OUTPUT that does not exist (as Debian's 7.x headers name
+	# their installed path), with an external module.
+	printf 'KBUILD_EXTMOD := x\nKBUILD_OUTPUT := /usr/src/linux-headers-0.0.0-none\nifdef KBUILD_EXTMOD\n    objtree := $(realpath $(KBUILD_OUTPUT))\n    $(if $(objtree),,$(error specified kernel directory "$(KBUILD_OUTPUT)" does not exist))\nendif\nall: ;\n' \
+		>"$W/build/Makefile"
+	(cd "$W/build" && make -j1) >"$LOG" 2>&1 && false
+	cat "$LOG"
+	classify
+	[[ "$output" == "fault	"*'specified kernel directory "/usr/src/linux-headers-0.0.0-none" does not exist'* ]]
+}
+
+@test "build-failure: a configure check's own errors (falcosecurity/libs' configure/) are never the reason" {
+	# As the driver's Makefile prints a check: its module's build output, which fails where the
+	# kernel lacks what it tests, its first line prefixed, then the Makefile's next message.
+	mkdir -p "$W/build/check"
+	printf '#include <no_such_header.h>\nint f(void) { return missing_field; }\n' >"$W/build/check/test.c"
+	printf 'all:\n\t$(CC) -c test.c -o test.o\n\tno-such-cross-gcc-14 --version\n' >"$W/build/check/Makefile"
+	printf 'int main(void) { return missing_symbol; }\n' >"$W/build/main.c"
+	cat >"$W/build/Makefile" <<'MK'
+define newline
+
+
+endef
+OUT := $(shell make -C check 2>&1 | tr '\n' '@')
+$(info [configure-kmod] Build output for HAS_TEST:)
+$(info [configure-kmod] $(subst @,$(newline),$(OUT)))
+$(info [configure-kmod] Build system is sane)
+all:
+	gcc -c $(CURDIR)/main.c -o $(CURDIR)/main.o
+MK
+	(cd "$W/build" && make -j1) >"$LOG" 2>&1 && false
+	cat "$LOG"
+	grep -q 'no_such_header.h' "$LOG"
+	classify
+	[[ "$output" == "verdict	build/main.c:1:25: error: "*"missing_symbol"* ]]
+	# The same checks, and a build that fails without a diagnostic: a fault, not the check's error.
+	printf 'all:\n\t@exit 1\n' >>"$W/build/Makefile"
+	sed -i '/^all:$/,/main.o$/d' "$W/build/Makefile"
+	(cd "$W/build" && make -j1) >"$LOG" 2>&1 && false
+	cat "$LOG"
+	classify
+	[[ "$output" == "fault	"* ]]
+	[[ "$output" != *no_such_header* ]]
+}

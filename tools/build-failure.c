@@ -40,6 +40,13 @@ static const char *const fault_patterns[] = {
 	"Resource temporarily unavailable|Too many open files|Input/output error|Stale file handle",
 	"^(/usr/bin/)?time: ",
 	"(Terminated|Killed|Interrupt|Hangup|Segmentation fault|Bus error|Aborted)( \\(core dumped\\))?$",
+	/* a program of another architecture's toolchain than the kernel's (a cross-build's linker
+	 * missing), and the driver's own configure saying it cannot build even an empty module:
+	 * the toolchain, never the kernel */
+	"unrecognised emulation mode|The build system is broken",
+	/* kbuild told of a build directory that is not there (a tree not relocated where it was
+	 * extracted): this pipeline's, never the kernel's */
+	"specified kernel directory \"[^\"]*\" does not exist",
 	/* make's report of a program that could not run (126, 127) or died of a signal (128 + n) */
 	"\\] Error (12[6-9]|1[3-9][0-9]|2[0-9][0-9])$",
 };
@@ -129,10 +136,18 @@ static bool in_trees(const struct classifier *c, const char *path)
 
 enum kind { NONE, EVIDENCE, FAULT };
 
-/* What one line of the log says. */
-static enum kind classify_line(const struct classifier *c, const char *line)
+/* What one line of the log says. In a configure check's output (in_check) only the machine's
+ * faults count: the check's errors, a header or program it looks for that is not there, are
+ * what it asks, and no reason of the build's. */
+static enum kind classify_line(const struct classifier *c, const char *line, bool in_check)
 {
 	regmatch_t m[2];
+	if (in_check) {
+		for (size_t i = 0; i < sizeof fault_patterns / sizeof *fault_patterns; i++)
+			if (matches(&c->fault[i], line) && !matches(&c->missing, line))
+				return FAULT;
+		return NONE;
+	}
 	if (regexec(&c->no_rule, line, 2, m, 0) == 0) {
 		char *target = xstrndup(line + m[1].rm_so, (size_t)(m[1].rm_eo - m[1].rm_so));
 		bool ours = in_trees(c, target);
@@ -187,13 +202,26 @@ static int classify(const struct classifier *c, FILE *f, enum kind *kind, char *
 	char *line = NULL, *first_evidence = NULL, *first_fault = NULL;
 	size_t cap = 0;
 	ssize_t len;
+	/* falcosecurity/libs' configure checks (configure/<CHECK>/, from 6.0) each build a module
+	 * or probe that fails where a kernel lacks what it tests; the driver's Makefile prints
+	 * their output (its first line also prefixed) after "[configure-kmod] Build output for
+	 * HAS_<CHECK>:" (or -bpf), until the Makefile's next message: another check's output,
+	 * "Setting HAS_...", "Build system is sane" (or broken). */
+	bool in_check = false;
 	while ((len = getline(&line, &cap, f)) >= 0) {
 		if (len && line[len - 1] == '\n')
 			line[--len] = 0;
 		if (len && line[len - 1] == '\r')
 			line[--len] = 0;
+		if (!strncmp(line, "[configure-", 11)) {
+			if (strstr(line, "] Build output for HAS_"))
+				in_check = true;
+			else if (strstr(line, "] Setting HAS_") || strstr(line, "] Build system is ") ||
+				 strstr(line, "] Including "))
+				in_check = false;
+		}
 		/* A NUL inside a line ends it here: what follows is no diagnostic. */
-		switch (classify_line(c, line)) {
+		switch (classify_line(c, line, in_check)) {
 		case FAULT:
 			if (!first_fault)
 				first_fault = reason_of(c, line);
