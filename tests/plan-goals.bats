@@ -218,3 +218,23 @@ gmake() {
 	grep -qx 'PLANNED.tiny := 1' "$D/plan.mk"
 	grep -q "^done/tiny/os-release_9.9.0-2-amd64: \$(DIST)/2.0.0+driver/x86_64/falco_debian_9.9.0-2-amd64_1.o ;" "$D/plan.mk"
 }
+
+@test "plan: the shards of a run report each output once, what is unservable among them: their summaries add up" {
+	mkdir -p "$D/ids" "$D/kid/tiny" "$D/dist"
+	# A second os-release whose hosts print the same uname -r and -v: one name for two kernels.
+	printf 'NAME="Debian GNU/Linux"\nID=debian\nVERSION_ID="11"\n' >"$D/os-release-11"
+	{ cat "$LISTING"; sed "s|^[^\t]*|$D/os-release-11|" "$LISTING"; } >"$D/listing2.tsv"
+	"$BIN/kernels-mk" kernels --distro tiny --ids "$D/ids" --table "$D/kernels" "$D/listing2.tsv"
+	"$BIN/kernels-mk" outputs --distro tiny --driver-version 2.0.0+driver --release 0.32.1 --release 0.32.2 \
+		--kinds bpf --outputs "$D/out.tsv" "$D/listing2.tsv" 2>/dev/null
+	[ "$(grep -c '	unservable ' "$D/out.tsv")" -ge 2 ]
+	plan() {
+		"$BIN/plan" --distro tiny --kernels "$D/kernels" --list "$D/list.$1" --report "$D/report.$1" --dist "$D/dist" \
+			--kernel-ids "$D/kid" --outputs "2.0.0+driver=$D/out.tsv" ${2:+--shard "$2"} >/dev/null
+	}
+	plan all
+	for i in 1 2 3; do plan "$i" "$i/3"; done
+	[ -s "$D/report.all" ]
+	[ "$(cat "$D"/report.[123] | LC_ALL=C sort)" = "$(LC_ALL=C sort "$D/report.all")" ]
+	[ "$(cat "$D"/list.[123] | LC_ALL=C sort)" = "$(LC_ALL=C sort "$D/list.all")" ]
+}

@@ -411,6 +411,10 @@ int main(int argc, char **argv)
 		struct output *o = &t.out[r];
 		if (!asked[r])
 			continue;
+		/* A shard reports only its own outputs: the shards' summaries add up to the whole (an
+		 * output is in the shard of what it is made from; an unservable one, of its path). */
+		if (shard_n && shard_of(o->role == ROLE_UNSERVABLE ? o->path : o->source, shard_n) != shard_i)
+			continue;
 		if (o->role == ROLE_UNSERVABLE) {
 			fprintf(rep, "%s\t%s\t%s\t%s\tunservable %s\n", o->path, o->kid, o->kind, o->releases, o->why);
 			continue;
@@ -424,8 +428,6 @@ int main(int argc, char **argv)
 			fprintf(rep, "%s\t%s\t%s\t%s\tpublished\n", o->path, o->kid, o->kind, o->releases);
 			continue;
 		}
-		if (shard_n && shard_of(o->source, shard_n) != shard_i)
-			continue;
 		rows[nrows++] = o;
 	}
 	fclose(rep);
