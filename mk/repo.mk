@@ -62,7 +62,7 @@ $(REMOTE_INDEX): $(if $(MAKE_RESTARTS),,FORCE) | $(REPO_TOOLS)
 quiet_cmd_remote_index =
       cmd_remote_index = mkdir -p $(@D) && $(call tool,fetch) --quiet --refresh '$(REPO_URL)/index.json' $@; rc=$$?; \
 	if [ $$rc -eq 4 ] && [ '$(REPO_INIT)' = 1 ]; then \
-	  printf '{"format": "falco-probes-index/1", "probes": []}\n' > $@; \
+	  printf '{"format": "falco-probes-index/2", "probes": []}\n' > $@; \
 	elif [ $$rc -eq 4 ]; then \
 	  echo "error: $(REPO_URL)/index.json does not exist; REPO_INIT=1 publishes a new repository" >&2; exit 1; \
 	elif [ $$rc -ne 0 ]; then \

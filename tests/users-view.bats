@@ -93,7 +93,16 @@ chrome() {
 	/usr/bin/python3 - "$B/dist/index.json" <<'EOF'
 import json, sys
 idx = json.load(open(sys.argv[1]))
-cov = idx["coverage"]
+assert idx["format"] == "falco-probes-index/2", idx["format"]
+# The compact form: a kernel once, a request once, an output per row naming both.
+c = idx["coverage"]
+assert c["kernel_fields"] == ["distro", "os_release", "kernel", "uname_r", "arch", "first_seen"], c
+assert c["request_fields"] == ["driver_version", "kind", "releases"], c
+assert c["output_fields"] == ["kernel", "request", "path", "state", "reason"], c
+cov = [dict(zip(c["kernel_fields"], c["kernels"][o[0]])) | dict(zip(c["request_fields"], c["requests"][o[1]]))
+       | dict(zip(c["output_fields"][2:], o[2:])) for o in c["outputs"]]
+assert len(c["kernels"]) == 6 and len(c["requests"]) == 2, (c["kernels"], c["requests"])
+assert all(isinstance(k[5], int) for k in c["kernels"]), c["kernels"]
 by = {}
 for o in cov:
     by.setdefault((o["releases"][0], o["uname_r"], o["kernel"]), o)
@@ -178,7 +187,7 @@ EOF
 	grep -q '<a href="9.9.8%2Btest/x86_64/SHA256SUMS.minisig">signature</a>' "$d/dist/index.html"
 	[ -f "$d/dist/9.9.8+test/x86_64/SHA256SUMS.minisig" ]
 	# The merged coverage (rel-a's, from the merged index) stays when the index is made again.
-	grep -q '"releases": \["rel-a"\]' "$d/dist/index.json"
+	grep -q '\["9.9.9+test", "bpf", \["rel-a"\]\]' "$d/dist/index.json"
 	cp "$d/dist/index.html" "$BATS_TEST_TMPDIR/before.html"
 	run umake "$d" repo DRIVER_SOURCE="$FIX/driver-b" DRIVER_RELEASE=rel-b REPO_MERGE="$A/dist" SIGNING_KEY="$d/key.key"
 	[ "$status" -eq 0 ]
