@@ -380,7 +380,7 @@ EOF
 	[ "$status" -eq 0 ]
 }
 
-@test "index.html: headless Chromium shows every probe per distribution and kernel, with its hash" {
+@test "probes.html: headless Chromium shows every probe per distribution and kernel, with its hash" {
 	local chromium
 	chromium=$(command -v chromium || command -v chromium-browser) || {
 		echo "chromium is not installed (mk/packages.txt lists it)" >&2
@@ -391,9 +391,16 @@ EOF
 		--disable-component-update --disable-sync --no-first-run --user-data-dir="$prof" \
 		--dump-dom "file://$FIX/origin/dist/index.html"
 	[ "$status" -eq 0 ]
+	echo "$output" | grep -q '<p id="summary">4 probes for 1 distribution\.'
+	# The front page names the distribution's page of probes, and lists none itself.
+	echo "$output" | grep -q '<a href="coverage/tiny/probes.html">tiny</a> (4)'
+	[ "$(echo "$output" | grep -c '<tr data-path=')" -eq 0 ]
+	run timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --disable-background-networking \
+		--disable-component-update --disable-sync --no-first-run --user-data-dir="$prof" \
+		--dump-dom "file://$FIX/origin/dist/coverage/tiny/probes.html"
+	[ "$status" -eq 0 ]
 	dom=$output
 	echo "$dom" | grep -q '<h2 id="tiny">tiny</h2>'
-	echo "$dom" | grep -q '<p id="summary">4 probes for 1 distribution\.'
 	[ "$(echo "$dom" | grep -c '<tr data-path=')" -eq 4 ]
 	local p sha
 	while read -r p; do
@@ -402,14 +409,15 @@ EOF
 		release=$(basename "$p" | cut -d_ -f3)
 		# One row per probe: its kernel release, a link to it as Falco requests it, its hash.
 		echo "$dom" | grep "<tr data-path=\"$p\" " | grep "<td>$release</td>" |
-			grep "href=\"${p//+/%2B}\"" | grep -q "<td class=\"sha256\">$sha</td>"
+			grep "href=\"../../${p//+/%2B}\"" | grep -q "<td class=\"sha256\">$sha</td>"
+		[ -f "$FIX/origin/dist/coverage/tiny/../../$p" ]
 	done < <("$BIN/repo-query" paths "$FIX/origin/dist/index.json")
 	# Kernels in version order within the distribution.
 	[ "$(echo "$dom" | grep -o '<tr data-path="[^"]*"' | cut -d_ -f4)" = "$(printf '9.9.0-%s-amd64\n' 1 2 3 4)" ]
 	# And it renders: a screenshot that is not blank.
 	run timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --disable-background-networking \
 		--disable-component-update --disable-sync --no-first-run --user-data-dir="$prof" \
-		--window-size=1200,800 --screenshot="$BATS_TEST_TMPDIR/page.png" "file://$FIX/origin/dist/index.html"
+		--window-size=1200,800 --screenshot="$BATS_TEST_TMPDIR/page.png" "file://$FIX/origin/dist/coverage/tiny/probes.html"
 	[ "$status" -eq 0 ]
 	[ "$(stat -c %s "$BATS_TEST_TMPDIR/page.png")" -gt 10000 ]
 }
@@ -546,7 +554,7 @@ probes = {p["path"]: p for p in json.load(open(sys.argv[1]))["probes"]}
 assert probes[sys.argv[2]]["verified"] == {"events_seen": "12", "probe_sha256": probes[sys.argv[2]]["sha256"], "result": "PASS"}
 assert sum("verified" in p for p in probes.values()) == 1
 PY
-	grep "<tr data-path=\"$P1\" " "$d/dist/index.html" | grep -q '<td>PASS</td></tr>'
+	grep "<tr data-path=\"$P1\" " "$d/dist/coverage/tiny/probes.html" | grep -q '<td>PASS</td></tr>'
 	# The verdicts are not probes: SHA256SUMS names the four probes only.
 	[ "$(wc -l <"$d/dist/$DV/x86_64/SHA256SUMS")" -eq 4 ]
 }

@@ -135,6 +135,17 @@ bool repo_valid_sha256(const char *s);
 /* The directory part of a path ("" for none); malloc'd. */
 char *repo_dirname(const char *path);
 
+/* The pages (tools/repo-pages.c): DIST/index.html, the front page, small at any number of
+ * kernels, and what grows with them in DIST/coverage/: search.js (every kernel's name and page),
+ * per distribution and os-release a page of its kernels and scripts of their outputs, per
+ * distribution a page of its probes. run_time is the pages' date and their "now", so that the
+ * same inputs give the same bytes; signed_repo: link the signatures make writes next. Each file
+ * goes through a temporary name and a rename; a page or script of coverage/ that this run did not
+ * write is removed. *written: the files written, relative to DIST, index.html last (malloc'd,
+ * also on an error). Returns 0, or -1 with a message naming the file in err. */
+int repo_write_pages(const char *dist, const struct repo_index *idx, unsigned long long run_time, bool signed_repo,
+		     char ***written, size_t *nwritten, char *err, size_t errlen);
+
 /* Output. Each writes to f and returns 0, or -1 on a write error. */
 int repo_write_json(FILE *f, const struct repo_index *idx);
 /* The SHA256SUMS of one directory (sha256sum's format, names relative to it). */
