@@ -489,7 +489,8 @@ for bad in (99, 4, -1, "0", None):
 case(r'coverage.outputs\[1\]: request must be the index of a row of coverage.requests \(1 rows\)', lambda i, c: c["outputs"][1].__setitem__(1, 1))
 case(r'coverage.outputs\[2\]: an output is an array of 5 fields', lambda i, c: c["outputs"][2].pop())
 case(r'coverage.outputs\[2\]: an output is an array of 5 fields', lambda i, c: c["outputs"][2].append(""))
-case(r'coverage.requests\[0\]: a release must be a string without a comma', lambda i, c: c["requests"][0].__setitem__(2, ["a,b"]))
+case(r'coverage.requests\[0\]: a release must be a name without a comma', lambda i, c: c["requests"][0].__setitem__(2, ["a,b"]))
+case(r'coverage.requests\[0\]: a release must be a name without a comma', lambda i, c: c["requests"][0].__setitem__(2, ["a", ""]))
 case(r'coverage.requests\[0\]: "releases" must be an array', lambda i, c: c["requests"][0].__setitem__(2, "rel"))
 case(r'coverage.outputs\[0\]: no valid releases', lambda i, c: c["requests"][0].__setitem__(2, []))
 case(r"coverage.outputs\[1\]: state 'done' is none of built", lambda i, c: c["outputs"][1].__setitem__(3, "done"))
@@ -525,7 +526,7 @@ EOF
 			{ echo "$f: wanted /$want/, said: $output"; return 1; }
 		n=$((n + 1))
 	done
-	[ "$n" -eq 33 ]
+	[ "$n" -eq 34 ]
 	# The unbroken index reads; as /1 wrote it, it says the same, and is written again as the same /2.
 	run "$BIN/repo-query" summary "$o" text 1765000000
 	[ "$status" -eq 0 ]

@@ -453,10 +453,11 @@ static int releases_from_json(const json_t *rel, char **out, const char *where, 
 	FILE *m = open_memstream(&buf, &len);
 	const json_t *r;
 	json_array_foreach(rel, k, r) {
-		if (!json_is_string(r) || strchr(json_string_value(r), ',')) {
+		/* Kept comma-separated: an empty name or a comma would come back as other releases. */
+		if (!json_is_string(r) || !*json_string_value(r) || strchr(json_string_value(r), ',')) {
 			fclose(m);
 			free(buf);
-			return fail(err, errlen, "%s: a release must be a string without a comma", where);
+			return fail(err, errlen, "%s: a release must be a name without a comma", where);
 		}
 		fprintf(m, "%s%s", k ? "," : "", json_string_value(r));
 	}
