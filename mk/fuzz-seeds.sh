@@ -159,11 +159,29 @@ repo)
 		} >"$r/$p.rec"
 	done
 	echo "clang 14" >"$tmp/toolchain"
-	"$BIN/repo-index" --dist "$d" --records "$r" --toolchain "$tmp/toolchain" >/dev/null
+	# The coverage too (tools/output-state status lines): built, failed with its reason, a kernel
+	# with no first_seen, an unservable name without a path, two releases of one request.
+	{
+		printf 'debian\tdebian-12\tdebian-12_6.1.0-%s-amd64\t6.1.0-%s-amd64\tx86_64\t%s\tbpf\t0.43.0,0.43.1\t%s/x86_64/falco_debian_6.1.0-%s-amd64_1.o\tbuilt\t\t1765000000\n' \
+			1 1 "$dv" "$dv" 1 2 2 "$dv" "$dv" 2
+		printf 'debian\tdebian-12\tdebian-12_6.1.0-3-amd64\t6.1.0-3-amd64\tx86_64\t%s\tbpf\t0.43.1\t%s/x86_64/falco_debian_6.1.0-3-amd64_1.o\tfailed\tkbuild failed: probe.c:1: error: "x"\t\n' "$dv" "$dv"
+		printf 'debian\tdebian-13\tdebian-13_6.12.0-1-amd64\t6.12.0-1-amd64\tx86_64\t%s\tkmod\t0.44.1\t-\tunservable\tthe name of another kernel\t1765086400\n' "$dv"
+	} >"$tmp/status.tsv"
+	"$BIN/repo-index" --dist "$d" --records "$r" --toolchain "$tmp/toolchain" --status "$tmp/status.tsv" >/dev/null
 	for k in 1 2; do
 		p=$dv/x86_64/falco_debian_6.1.0-$k-amd64_1.o
 		{ cat "$d/index.json"; echo ---; cat "$r/$p.rec"; echo ---; cat "$d/$p.verified"; } >"$out/index-$k"
 	done
+	# An index as falco-probes-index/1 wrote its coverage, which published repositories hold.
+	cat >"$out/index-1-format" <<-'EOF'
+		{"format": "falco-probes-index/1", "probes": [], "toolchains": {}, "coverage": [
+		  {"distro": "debian", "os_release": "debian-12", "kernel": "debian-12_6.1.0-3-amd64", "uname_r": "6.1.0-3-amd64",
+		   "arch": "x86_64", "driver_version": "9.1.0+driver", "kind": "bpf", "releases": ["0.43.0", "0.43.1"],
+		   "path": "-", "state": "failed", "reason": "kbuild failed", "first_seen": "1765000000"},
+		  {"distro": "debian", "os_release": "debian-12", "kernel": "debian-12_6.1.0-4-amd64", "uname_r": "6.1.0-4-amd64",
+		   "arch": "x86_64", "driver_version": "9.1.0+driver", "kind": "kmod", "releases": ["0.43.1"],
+		   "path": "9.1.0+driver/x86_64/falco_debian_6.1.0-4-amd64_1.ko", "state": "pending", "reason": ""}]}
+	EOF
 	;;
 bpf-load)
 	clang -O2 -g -target bpf -DKERNEL_RELEASE='"6.1.0-50-amd64"' -c tests/fixtures/legacy-probe/probe.c \

@@ -1,9 +1,11 @@
 # The probe repository: $(DIST) as Falco's DRIVERS_REPO, described by index.json (every probe
-# and the SHA-256 of every input it was built from), index.html, a SHA256SUMS per directory, and
-# minisign signatures; building only what a published repository lacks; shards.
+# and the SHA-256 of every input it was built from), index.html and the pages of coverage/, a
+# SHA256SUMS per directory, and minisign signatures; building only what a published repository
+# lacks; shards.
 #
-#   make repo                       (or `make index`) index.json, index.html, SHA256SUMS from
-#                                   the records in $(BUILD)/records; signed when SIGNING_KEY is set
+#   make repo                       (or `make index`) index.json, index.html, coverage/,
+#                                   SHA256SUMS from the records in $(BUILD)/records and what
+#                                   became of every output; signed when SIGNING_KEY is set
 #   make REPO=<url|dir> debian      builds only the probes that REPO's index.json lacks: one
 #                                   request for the index, never one per probe
 #   make REPO=<url|dir> repo        the index of REPO's probes and the new ones together; the
@@ -62,7 +64,7 @@ $(REMOTE_INDEX): $(if $(MAKE_RESTARTS),,FORCE) | $(REPO_TOOLS)
 quiet_cmd_remote_index =
       cmd_remote_index = mkdir -p $(@D) && $(call tool,fetch) --quiet --refresh '$(REPO_URL)/index.json' $@; rc=$$?; \
 	if [ $$rc -eq 4 ] && [ '$(REPO_INIT)' = 1 ]; then \
-	  printf '{"format": "falco-probes-index/1", "probes": []}\n' > $@; \
+	  printf '{"format": "falco-probes-index/2", "probes": []}\n' > $@; \
 	elif [ $$rc -eq 4 ]; then \
 	  echo "error: $(REPO_URL)/index.json does not exist; REPO_INIT=1 publishes a new repository" >&2; exit 1; \
 	elif [ $$rc -ne 0 ]; then \
@@ -84,6 +86,11 @@ endif
 endif
 
 # ---- The index ----
+# $(BUILD)/repo/upload-index.list: what the publish job uploads after the probes: every
+# SHA256SUMS, the pages of coverage/ (upload-pages.list, from repo-index), index.json, index.html
+# and the signatures. Signed: index.json and the SHA256SUMS, which say what the probes are. The
+# pages (index.html, coverage/*.html, coverage/*.js) only show what index.json says, as a web
+# page does: they are not signed, and nothing reads them to decide what to trust.
 # Other shards' outputs: a directory brings its probes (copied into $(DIST); an existing file
 # must be the same bytes) and its index.json; a file is an index.json.
 repo_merge_index = $(if $(filter %.json,$(1)),$(1),$(1)/index.json)
@@ -117,13 +124,13 @@ repo: $(REPO_TOOLS) $(call tool,output-state) $(if $(REPO),$(REMOTE_PATHS)) | $(
 	  --signed $(if $(SIGNING_KEY),yes,no) \
 	  $$(for t in $(TOOLCHAIN_HISTORY)/*.id; do [ -f "$$t" ] && printf ' --toolchain %s' "$$t"; done) \
 	  $(if $(REPO),--published $(REMOTE_INDEX)) $(foreach m,$(REPO_MERGE),--merge $(call repo_merge_index,$(m))) \
-	  --upload-list $(REPO_STATE)/upload-probes.list
+	  --upload-list $(REPO_STATE)/upload-probes.list --page-list $(REPO_STATE)/upload-pages.list
 	$(Q)dirs=$$($(call tool,repo-query) dirs $(DIST)/index.json) && \
-	  { for d in $$dirs; do echo "$$d/SHA256SUMS"; done | sed 's|^\./||'; echo index.json; echo index.html; } \
-	    > $(REPO_STATE)/upload-index.list.tmp && \
+	  { for d in $$dirs; do echo "$$d/SHA256SUMS"; done | sed 's|^\./||'; cat $(REPO_STATE)/upload-pages.list; \
+	    echo index.json; echo index.html; } > $(REPO_STATE)/upload-index.list.tmp && \
 	  $(if $(SIGNING_KEY),\
 	    echo "  SIGN    $(DIST)/index.json and $$(echo $$dirs | wc -w) SHA256SUMS" && \
-	    (cd $(DIST) && for f in $$(grep -v '^index.html$$' $(REPO_STATE)/upload-index.list.tmp); do \
+	    (cd $(DIST) && for f in $$(grep -v -e '^index.html$$' -e '^coverage/' $(REPO_STATE)/upload-index.list.tmp); do \
 	      $(MINISIGN) -S -s $(abspath $(SIGNING_KEY)) -t "falco-probes $$f" -m "$$f" </dev/null >/dev/null || exit 1; \
 	      echo "$$f.minisig" >> $(REPO_STATE)/upload-index.list.tmp; done) &&) \
 	  mv -f $(REPO_STATE)/upload-index.list.tmp $(REPO_STATE)/upload-index.list

@@ -14,6 +14,9 @@ setup_file() {
 	export FIX=$BATS_FILE_TMPDIR
 	# shellcheck source=lib/tinyrepo.bash
 	source "$TOP/tests/lib/tinyrepo.bash"
+	# Every run here lists the kernels at one time (make's RUN_TIME, which the coverage keeps as
+	# when each kernel was first seen), so that indexes made apart can be compared byte for byte.
+	export RUN_TIME=1765000000
 	tinyrepo_setup "$FIX" 9.9.0-1 9.9.0-2 9.9.0-3 9.9.0-4
 	minisign -G -W -p "$FIX/key.pub" -s "$FIX/key.key" </dev/null >/dev/null
 	minisign -G -W -p "$FIX/other.pub" -s "$FIX/other.key" </dev/null >/dev/null
@@ -55,7 +58,7 @@ probe_paths() {
 import hashlib, json, os, sys
 o, debs = sys.argv[1], set(open(sys.argv[2]).read().split())
 idx = json.load(open(o + "/dist/index.json"))
-assert idx["format"] == "falco-probes-index/1"
+assert idx["format"] == "falco-probes-index/2"
 toolchain = open(o + "/build/toolchain/bpf.id", "rb").read()
 tsha = hashlib.sha256(toolchain).hexdigest()
 assert idx["toolchains"] == {tsha: toolchain.decode()}, idx["toolchains"]
@@ -404,7 +407,7 @@ EOF
 	[ "$status" -eq 0 ]
 }
 
-@test "index.html: headless Chromium shows every probe per distribution and kernel, with its hash" {
+@test "probes.html: headless Chromium shows every probe per distribution and kernel, with its hash" {
 	local chromium
 	chromium=$(command -v chromium || command -v chromium-browser) || {
 		echo "chromium is not installed (mk/packages.txt lists it)" >&2
@@ -415,9 +418,16 @@ EOF
 		--disable-component-update --disable-sync --no-first-run --user-data-dir="$prof" \
 		--dump-dom "file://$FIX/origin/dist/index.html"
 	[ "$status" -eq 0 ]
+	echo "$output" | grep -q '<p id="summary">4 probes for 1 distribution\.'
+	# The front page names the distribution's page of probes, and lists none itself.
+	echo "$output" | grep -q '<a href="coverage/tiny/probes.html">tiny</a> (4)'
+	[ "$(echo "$output" | grep -c '<tr data-path=')" -eq 0 ]
+	run timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --disable-background-networking \
+		--disable-component-update --disable-sync --no-first-run --user-data-dir="$prof" \
+		--dump-dom "file://$FIX/origin/dist/coverage/tiny/probes.html"
+	[ "$status" -eq 0 ]
 	dom=$output
 	echo "$dom" | grep -q '<h2 id="tiny">tiny</h2>'
-	echo "$dom" | grep -q '<p id="summary">4 probes for 1 distribution\.'
 	[ "$(echo "$dom" | grep -c '<tr data-path=')" -eq 4 ]
 	local p sha
 	while read -r p; do
@@ -426,14 +436,15 @@ EOF
 		release=$(basename "$p" | cut -d_ -f3)
 		# One row per probe: its kernel release, a link to it as Falco requests it, its hash.
 		echo "$dom" | grep "<tr data-path=\"$p\" " | grep "<td>$release</td>" |
-			grep "href=\"${p//+/%2B}\"" | grep -q "<td class=\"sha256\">$sha</td>"
+			grep "href=\"../../${p//+/%2B}\"" | grep -q "<td class=\"sha256\">$sha</td>"
+		[ -f "$FIX/origin/dist/coverage/tiny/../../$p" ]
 	done < <("$BIN/repo-query" paths "$FIX/origin/dist/index.json")
 	# Kernels in version order within the distribution.
 	[ "$(echo "$dom" | grep -o '<tr data-path="[^"]*"' | cut -d_ -f4)" = "$(printf '9.9.0-%s-amd64\n' 1 2 3 4)" ]
 	# And it renders: a screenshot that is not blank.
 	run timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --disable-background-networking \
 		--disable-component-update --disable-sync --no-first-run --user-data-dir="$prof" \
-		--window-size=1200,800 --screenshot="$BATS_TEST_TMPDIR/page.png" "file://$FIX/origin/dist/index.html"
+		--window-size=1200,800 --screenshot="$BATS_TEST_TMPDIR/page.png" "file://$FIX/origin/dist/coverage/tiny/probes.html"
 	[ "$status" -eq 0 ]
 	[ "$(stat -c %s "$BATS_TEST_TMPDIR/page.png")" -gt 10000 ]
 }
@@ -466,6 +477,94 @@ EOF
 	[ "$status" -eq 2 ]
 }
 
+@test "repo-query: falco-probes-index/2's compact coverage is read strictly, naming file and entry; /1 still reads" {
+	local o=$FIX/origin/dist/index.json t=$BATS_TEST_TMPDIR n=0 f want
+	grep -q '"format": "falco-probes-index/2"' "$o"
+	# Each broken copy, and what the refusal must say.
+	/usr/bin/python3 - "$o" "$t" <<'EOF'
+import copy, json, sys
+src, out = sys.argv[1:]
+idx = json.load(open(src))
+c = idx["coverage"]
+assert len(c["kernels"]) == 4 and len(c["requests"]) == 1 and len(c["outputs"]) == 4, c
+cases = []
+def case(want, edit=None, text=None):
+    i = copy.deepcopy(idx)
+    if edit:
+        edit(i, i["coverage"])
+    cases.append((want, text(json.dumps(i)) if text else json.dumps(i, indent=1)))
+def setc(i, c, k, v): c[k] = v
+case(r'coverage" must be an object', lambda i, c: i.update(coverage=[]))
+case(r'coverage: "extra" is no member', lambda i, c: setc(i, c, "extra", 1))
+case(r'coverage: "kernel_fields" must be \["distro", "os_release"', lambda i, c: c["kernel_fields"].reverse())
+case(r'coverage: "output_fields" must be \["kernel", "request"', lambda i, c: c.pop("output_fields"))
+case(r'coverage: "requests" must be an array', lambda i, c: setc(i, c, "requests", {}))
+case(r'coverage.kernels\[1\]: a row is an array of 6 fields', lambda i, c: c["kernels"][1].pop())
+case(r'coverage.kernels\[0\]: uname_r must be a string', lambda i, c: c["kernels"][0].__setitem__(3, 5))
+for bad in (-1, "1765000000", 1.5, 10**18):
+    case(r'coverage.kernels\[2\]: first_seen must be null or a whole number', lambda i, c, b=bad: c["kernels"][2].__setitem__(5, b))
+def dup_kernel(i, c):
+    c["kernels"].append(list(c["kernels"][0]))
+    c["outputs"].append([4, 0, "-", "pending", ""])
+case(r'coverage.kernels\[4\] repeats coverage.kernels\[0\]', dup_kernel)
+def dup_request(i, c):
+    c["requests"].append(list(c["requests"][0]))
+    c["outputs"][1][1] = 1
+case(r'coverage.requests\[1\] repeats coverage.requests\[0\]', dup_request)
+for bad in (99, 4, -1, "0", None):
+    case(r'coverage.outputs\[3\]: kernel must be the index of a row of coverage.kernels \(4 rows\)', lambda i, c, b=bad: c["outputs"][3].__setitem__(0, b))
+case(r'coverage.outputs\[1\]: request must be the index of a row of coverage.requests \(1 rows\)', lambda i, c: c["outputs"][1].__setitem__(1, 1))
+case(r'coverage.outputs\[2\]: an output is an array of 5 fields', lambda i, c: c["outputs"][2].pop())
+case(r'coverage.outputs\[2\]: an output is an array of 5 fields', lambda i, c: c["outputs"][2].append(""))
+case(r'coverage.requests\[0\]: a release must be a name without a comma', lambda i, c: c["requests"][0].__setitem__(2, ["a,b"]))
+case(r'coverage.requests\[0\]: a release must be a name without a comma', lambda i, c: c["requests"][0].__setitem__(2, ["a", ""]))
+case(r'coverage.requests\[0\]: "releases" must be an array', lambda i, c: c["requests"][0].__setitem__(2, "rel"))
+case(r'coverage.outputs\[0\]: no valid releases', lambda i, c: c["requests"][0].__setitem__(2, []))
+case(r"coverage.outputs\[1\]: state 'done' is none of built", lambda i, c: c["outputs"][1].__setitem__(3, "done"))
+case(r"coverage.outputs\[0\]: '../x.o' is not a repository path", lambda i, c: c["outputs"][0].__setitem__(2, "../x.o"))
+case(r'coverage.outputs\[0\]: no valid reason', lambda i, c: c["outputs"][0].__setitem__(4, "a\u0007b"))
+case(r'coverage.outputs\[[0-9]\]: no valid distro', lambda i, c: c["kernels"][2].__setitem__(0, ""))
+def unnamed(i, c):
+    c["kernels"].append(["tiny", "debian-12", "nobody", "1.0", "x86_64", None])
+case(r'coverage.kernels\[4\]: no output names it', unnamed)
+def unnamed_request(i, c):
+    c["requests"].append(["1.0", "kmod", ["r"]])
+case(r'coverage.requests\[1\]: no output names it', unnamed_request)
+case(r'duplicate object key', text=lambda t: t.replace('"kernels": [', '"kernels": [], "kernels": [', 1))
+case(r'"coverage" must be an array', lambda i, c: i.update(format="falco-probes-index/1"))
+case(r'"format" is neither "falco-probes-index/2" nor "falco-probes-index/1"', lambda i, c: i.update(format="falco-probes-index/3"))
+for n, (want, text) in enumerate(cases):
+    open("%s/bad-%d.json" % (out, n), "w").write(text)
+    open("%s/bad-%d.want" % (out, n), "w").write(want)
+# The same index as /1 wrote it: a coverage object per output.
+v1 = copy.deepcopy(idx)
+v1["format"] = "falco-probes-index/1"
+v1["coverage"] = [dict(zip(c["kernel_fields"], c["kernels"][o[0]])) | dict(zip(c["request_fields"], c["requests"][o[1]]))
+                  | dict(zip(c["output_fields"][2:], o[2:])) for o in c["outputs"]]
+for o in v1["coverage"]:
+    o["first_seen"] = "" if o["first_seen"] is None else str(o["first_seen"])
+json.dump(v1, open(out + "/v1.json", "w"), indent=2)
+EOF
+	for f in "$t"/bad-*.json; do
+		want=$(cat "${f%.json}.want")
+		run "$BIN/repo-query" paths "$f"
+		[ "$status" -eq 2 ] || { echo "$f: read ($status): $output"; return 1; }
+		echo "$output" | grep -Eq "$(basename "$f")(:[0-9]+:[0-9]+)?: .*$want" ||
+			{ echo "$f: wanted /$want/, said: $output"; return 1; }
+		n=$((n + 1))
+	done
+	[ "$n" -eq 34 ]
+	# The unbroken index reads; as /1 wrote it, it says the same, and is written again as the same /2.
+	run "$BIN/repo-query" summary "$o" text 1765000000
+	[ "$status" -eq 0 ]
+	[ "$("$BIN/repo-query" summary "$t/v1.json" text 1765000000)" = "$output" ]
+	mkdir -p "$t/again"
+	run "$BIN/repo-index" --dist "$t/again" --published "$t/v1.json"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	cmp "$o" "$t/again/index.json"
+}
+
 @test "repo: a boot verification's verdict (PROBE.verified) goes into the index with its probe, a stale one does not" {
 	local d=$BATS_TEST_TMPDIR/verdict
 	mkdir -p "$d"
@@ -483,7 +582,7 @@ probes = {p["path"]: p for p in json.load(open(sys.argv[1]))["probes"]}
 assert probes[sys.argv[2]]["verified"] == {"events_seen": "12", "probe_sha256": probes[sys.argv[2]]["sha256"], "result": "PASS"}
 assert sum("verified" in p for p in probes.values()) == 1
 PY
-	grep "<tr data-path=\"$P1\" " "$d/dist/index.html" | grep -q '<td>PASS</td></tr>'
+	grep "<tr data-path=\"$P1\" " "$d/dist/coverage/tiny/probes.html" | grep -q '<td>PASS</td></tr>'
 	# The verdicts are not probes: SHA256SUMS names the four probes only.
 	[ "$(wc -l <"$d/dist/$DV/x86_64/SHA256SUMS")" -eq 4 ]
 }

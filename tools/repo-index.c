@@ -1,22 +1,25 @@
 /* repo-index: write a probe repository's index files from the records of its probes.
  *
  *   repo-index --dist DIR [--records DIR] [--toolchain FILE]... [--published INDEX]
- *              [--merge INDEX]... [--upload-list FILE] [--status FILE] [--signed yes|no]
+ *              [--merge INDEX]... [--upload-list FILE] [--page-list FILE] [--status FILE]
+ *              [--signed yes|no]
  *
  * The entries are the published repository's index (--published: what is already online),
  * other indexes to merge (--merge: the outputs of other shards) and the records of the probes
  * built here (--records: mk/build-probe.sh's <repo path>.rec files). Writes DIR/index.json,
- * DIR/index.html and a SHA256SUMS in every directory that holds probes, each sorted by path,
- * so the same entries always give the same bytes.
+ * a SHA256SUMS in every directory that holds probes, each sorted by path, and the pages:
+ * DIR/index.html and DIR/coverage/ (tools/repo-pages.c), so the same entries always give the
+ * same bytes.
  *
  * Refuses (exit 1, naming each): a probe file in DIR that no entry names, a file whose bytes
  * differ from its entry's sha256 or size, an entry that is neither published nor present in
  * DIR, and two entries for one path with different hashes (a published probe never changes).
  * A record of a probe that is not in DIR is left out: DIR is what gets published.
- * --upload-list writes the paths (relative to DIR) of the probes that are not published yet.
+ * --upload-list writes the paths (relative to DIR) of the probes that are not published yet;
+ * --page-list those of the pages' files but index.html (coverage/...), which make uploads too.
  * --status FILE: this run's coverage (tools/output-state status: what became of every output asked for),
  * merged with the indexes' "coverage" (a pending output gives way to one some shard tried) into
- * index.json's "coverage" and index.html's matrix and per-kernel tables. --signed yes: make signs
+ * index.json's "coverage", index.html's matrix and the pages of kernels. --signed yes: make signs
  * the index and SHA256SUMS next, so the page links their signatures. The page's date is the
  * newest input's, so that the same inputs give the same bytes. */
 #define _XOPEN_SOURCE 700
@@ -127,8 +130,10 @@ static char *read_text(const char *path)
 	return buf;
 }
 
-/* The run's time on the page: the newest input, so that the same inputs give the same bytes. */
+/* The run's time on the pages: the newest input, so that the same inputs give the same bytes. */
 static time_t input_time;
+/* make signs the index and every SHA256SUMS right after: the front page links their signatures. */
+static bool signed_repo;
 static void newest(const char *file)
 {
 	struct stat st;
@@ -177,394 +182,29 @@ static int write_upload(FILE *f, const void *ctx)
 	return ferror(f) ? -1 : 0;
 }
 
-/* ---- index.html ---- */
+/* The pages' files (relative to DIST), for --page-list: npages of the nwritten. */
+static char **pages;
+static size_t npages, nwritten;
 
-static void html_char(FILE *f, char c)
-{
-	switch (c) {
-	case '&': fputs("&amp;", f); break;
-	case '<': fputs("&lt;", f); break;
-	case '>': fputs("&gt;", f); break;
-	case '"': fputs("&quot;", f); break;
-	case '\'': fputs("&#39;", f); break;
-	default: fputc(c, f);
-	}
-}
-
-static void html(FILE *f, const char *s)
-{
-	for (; *s; s++)
-		html_char(f, *s);
-}
-
-/* "A B", each escaped: the matrix's row and column keys, which the search and the tests read. */
-static void html_pair(FILE *f, const char *a, const char *b)
-{
-	html(f, a);
-	fputc(' ', f);
-	html(f, b);
-}
-
-/* A repository path as a relative URL: '+' as %2B, as Falco's loader requests it. */
-static void href(FILE *f, const char *path)
-{
-	for (; *path; path++)
-		if (*path == '+')
-			fputs("%2B", f);
-		else
-			fputc(*path, f);
-}
-
-static int by_distro_kernel(const void *a, const void *b)
-{
-	const struct repo_entry *x = *(const struct repo_entry *const *)a, *y = *(const struct repo_entry *const *)b;
-	int c = strcmp(x->distro, y->distro);
-	if (!c)
-		c = strverscmp(x->kernel_release, y->kernel_release);
-	if (!c)
-		c = strverscmp(x->kernel_version, y->kernel_version);
-	if (!c)
-		c = strcmp(x->driver_version, y->driver_version);
-	if (!c)
-		c = strcmp(x->arch, y->arch);
-	return c ? c : strcmp(x->path, y->path);
-}
-
-/* What the page says of the run: the newest of the inputs it was made from, and whether the
- * index and every SHA256SUMS are signed (make signs them right after). */
-static time_t run_time;
-static bool signed_repo;
-
-/* An id for a row of the matrix: distro and os-release, as a fragment a link can name. */
-static void row_id(FILE *f, const char *distro, const char *osrel)
-{
-	fputs("k-", f);
-	for (const char *s = distro; *s; s++)
-		fputc(strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-", *s) ? *s : '_', f);
-	fputc('-', f);
-	for (const char *s = osrel; *s; s++)
-		fputc(strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-", *s) ? *s : '_', f);
-}
-
-/* The share built, in five colours: none asked, none built, some, most, all. */
-static const char *cell_class(const struct repo_cell *c)
-{
-	if (!c->total)
-		return "none";
-	if (c->built == c->total)
-		return "all";
-	if (c->built * 2 >= c->total)
-		return "most";
-	return c->built ? "some" : "zero";
-}
-
-static void write_matrix(FILE *f, const struct repo_matrix *m)
-{
-	fputs("<h2 id=\"coverage\">Coverage</h2>\n", f);
-	if (!m->nrows) {
-		fputs("<p>No listed kernel is described here: the index holds probes only.</p>\n", f);
-		return;
-	}
-	fputs("<p>Each cell: the outputs built of those the Falco release asks for the distribution's listed "
-	      "kernels, and how many passed the boot check. A cell links to its kernels.</p>\n"
-	      "<table id=\"matrix\">\n<thead><tr><th>Distribution</th><th>Release</th>", f);
-	for (size_t j = 0; j < m->ncols; j++) {
-		fputs("<th data-col=\"", f);
-		html_pair(f, m->col_release[j], m->col_kind[j]);
-		fputs("\">Falco ", f);
-		html(f, m->col_release[j]);
-		fputs("<br>", f);
-		html(f, m->col_kind[j]);
-		fputs("</th>", f);
-	}
-	fputs("</tr></thead>\n<tbody>\n", f);
-	for (size_t i = 0; i < m->nrows; i++) {
-		fputs("<tr data-row=\"", f);
-		html_pair(f, m->row_distro[i], m->row_osrel[i]);
-		fputs("\"><th>", f);
-		html(f, m->row_distro[i]);
-		fputs("</th><th>", f);
-		html(f, m->row_osrel[i]);
-		fputs("</th>", f);
-		for (size_t j = 0; j < m->ncols; j++) {
-			const struct repo_cell *c = &m->cells[i * m->ncols + j];
-			fprintf(f, "<td class=\"cell %s\" data-col=\"", cell_class(c));
-			html_pair(f, m->col_release[j], m->col_kind[j]);
-			fputs("\">", f);
-			if (!c->total) {
-				fputs("&ndash;</td>", f);
-				continue;
-			}
-			fputs("<a href=\"#", f);
-			row_id(f, m->row_distro[i], m->row_osrel[i]);
-			fprintf(f, "\"><span class=\"built\">%zu/%zu built</span>", c->built, c->total);
-			if (c->verified)
-				fprintf(f, "<br><span class=\"verified\">%zu verified</span>", c->verified);
-			if (c->failed)
-				fprintf(f, "<br><span class=\"failed\">%zu failed</span>", c->failed);
-			if (c->fault)
-				fprintf(f, "<br><span class=\"fault\">%zu fault</span>", c->fault);
-			if (c->unservable)
-				fprintf(f, "<br><span class=\"unservable\">%zu unservable</span>", c->unservable);
-			if (c->pending)
-				fprintf(f, "<br><span class=\"pending\">%zu pending</span>", c->pending);
-			fputs("</a></td>", f);
-		}
-		fputs("</tr>\n", f);
-	}
-	fputs("</tbody>\n</table>\n", f);
-}
-
-/* Per distribution and release, every output of every kernel: built (with its boot check), or
- * why not. */
-static void write_kernels(FILE *f)
-{
-	for (size_t i = 0; i < idx.nout; i++) {
-		const struct repo_output *o = &idx.outputs[i];
-		bool first = !i || strcmp(o->distro, idx.outputs[i - 1].distro) ||
-			     strcmp(o->os_release, idx.outputs[i - 1].os_release);
-		if (first) {
-			if (i)
-				fputs("</tbody>\n</table>\n", f);
-			fputs("<h3 id=\"", f);
-			row_id(f, o->distro, o->os_release);
-			fputs("\">", f);
-			html(f, o->distro);
-			fputs(" ", f);
-			html(f, o->os_release);
-			fputs("</h3>\n<table class=\"kernels\">\n<thead><tr><th>uname -r</th><th>Arch</th><th>Falco releases</th>"
-			      "<th>Kind</th><th>Driver version</th><th>Output</th><th>State</th><th>Boot check</th>"
-			      "<th>Reason</th></tr></thead>\n<tbody>\n", f);
-		}
-		const struct repo_entry *e = strcmp(o->path, "-") ? repo_find(&idx, o->path) : NULL;
-		fputs("<tr class=\"output ", f);
-		html(f, o->state);
-		fputs("\" data-uname-r=\"", f);
-		html(f, o->uname_r);
-		fputs("\"><td>", f);
-		html(f, o->uname_r);
-		fputs("</td><td>", f);
-		html(f, o->arch);
-		fputs("</td><td>", f);
-		for (const char *r = o->releases; *r; r++)
-			if (*r == ',')
-				fputs(", ", f);
-			else
-				html_char(f, *r);
-		fputs("</td><td>", f);
-		html(f, o->kind);
-		fputs("</td><td>", f);
-		html(f, o->driver_version);
-		fputs("</td><td>", f);
-		if (e) {
-			const char *base = strrchr(e->path, '/');
-			fputs("<a href=\"", f);
-			href(f, e->path);
-			fputs("\">", f);
-			html(f, base ? base + 1 : e->path);
-			fputs("</a>", f);
-		} else {
-			const char *base = strrchr(o->path, '/');
-			html(f, base ? base + 1 : o->path);
-		}
-		fputs("</td><td class=\"state\">", f);
-		html(f, o->state);
-		fputs("</td><td class=\"verified\">", f);
-		html(f, e ? repo_verified_result(e) : "");
-		fputs("</td><td class=\"reason\">", f);
-		html(f, o->reason);
-		fputs("</td></tr>\n", f);
-	}
-	if (idx.nout)
-		fputs("</tbody>\n</table>\n", f);
-}
-
-/* Plain JavaScript, no network: the kernel a host names (uname -r), exactly, else as a part;
- * #q=<release> or ?q=<release> fills the box and searches, so a link can name a host's kernel. */
-static const char search_js[] =
-	"<script>\n"
-	"(function () {\n"
-	"  var box = document.getElementById('q'), out = document.getElementById('search-result');\n"
-	"  function search() {\n"
-	"    var q = box.value.trim(), rows = document.querySelectorAll('tr[data-uname-r]'), i;\n"
-	"    var exact = false;\n"
-	"    for (i = 0; i < rows.length; i++) if (rows[i].getAttribute('data-uname-r') === q) exact = true;\n"
-	"    var n = 0, probes = 0, states = {}, kernels = {};\n"
-	"    for (i = 0; i < rows.length; i++) {\n"
-	"      var r = rows[i], k = r.getAttribute('data-uname-r');\n"
-	"      var hit = q !== '' && (exact ? k === q : k.indexOf(q) >= 0);\n"
-	"      r.hidden = q !== '' && !hit;\n"
-	"      r.classList.toggle('hit', hit);\n"
-	"      if (hit && !r.classList.contains('output')) probes++;\n"
-	"      if (hit && r.classList.contains('output')) {\n"
-	"        n++; kernels[k] = 1;\n"
-	"        var s = r.querySelector('td.state').textContent;\n"
-	"        states[s] = (states[s] || 0) + 1;\n"
-	"      }\n"
-	"    }\n"
-	"    var tables = document.querySelectorAll('table.kernels, table.probes');\n"
-	"    for (i = 0; i < tables.length; i++) {\n"
-	"      var shown = tables[i].querySelectorAll('tbody tr:not([hidden])').length;\n"
-	"      tables[i].hidden = shown === 0;\n"
-	"      var h = tables[i].previousElementSibling;\n"
-	"      if (h && /^H[23]$/.test(h.tagName)) h.hidden = shown === 0;\n"
-	"    }\n"
-	"    if (q === '') { out.textContent = ''; return; }\n"
-	"    if (!n && probes) { out.textContent = q + ': ' + probes + ' probe' + (probes === 1 ? '' : 's'); return; }\n"
-	"    if (!n) { out.textContent = 'No kernel ' + q + ' in this repository.'; return; }\n"
-	"    var parts = [];\n"
-	"    ['built', 'failed', 'fault', 'unservable', 'pending'].forEach(function (s) { if (states[s]) parts.push(states[s] + ' ' + s); });\n"
-	"    out.textContent = Object.keys(kernels).join(', ') + ': ' + n + ' output' + (n === 1 ? '' : 's') + ': ' + parts.join(', ');\n"
-	"  }\n"
-	"  box.addEventListener('input', search);\n"
-	"  var m = /[#?&]q=([^&]*)/.exec(location.hash) || /[?&]q=([^&]*)/.exec(location.search);\n"
-	"  if (m) { box.value = decodeURIComponent(m[1].replace(/\\+/g, ' ')); search(); }\n"
-	"})();\n"
-	"</script>\n";
-
-static int write_html(FILE *f, const void *ctx)
+static int write_page_list(FILE *f, const void *ctx)
 {
 	(void)ctx;
-	const struct repo_entry **rows = xcalloc(idx.n + 1, sizeof *rows);
-	for (size_t i = 0; i < idx.n; i++)
-		rows[i] = &idx.entries[i];
-	if (idx.n)
-		qsort(rows, idx.n, sizeof *rows, by_distro_kernel);
-	size_t ndistros = 0;
-	for (size_t i = 0; i < idx.n; i++)
-		if (!i || strcmp(rows[i]->distro, rows[i - 1]->distro))
-			ndistros++;
-	struct repo_matrix m;
-	repo_matrix(&idx, &m);
-
-	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	      "<title>Falco probes</title>\n<style>\n"
-	      "body { font-family: sans-serif; margin: 1.5em; }\n"
-	      "table { border-collapse: collapse; margin-bottom: 2em; }\n"
-	      "th, td { border: 1px solid #ccc; padding: 0.2em 0.5em; text-align: left; }\n"
-	      "th { background: #eee; }\n"
-	      "td.sha256 { font-family: monospace; font-size: 85%; }\n"
-	      "td.size { text-align: right; }\n"
-	      "td.cell a { color: inherit; text-decoration: none; display: block; }\n"
-	      "td.cell.all { background: #b7e4b0; } td.cell.most { background: #e6eb9c; }\n"
-	      "td.cell.some { background: #f5c98f; } td.cell.zero { background: #f2a3a3; }\n"
-	      "td.cell.none { background: #f4f4f4; color: #888; }\n"
-	      "tr.failed td.state { color: #a00; font-weight: bold; } tr.unservable td.state { color: #850; }\n"
-	      "tr.pending td.state { color: #666; } tr.built td.state { color: #060; } tr.fault td.state { color: #a50; }\n"
-	      "tr.hit { outline: 2px solid #36c; }\n"
-	      "#search input { font-size: 110%; width: 22em; }\n"
-	      "</style>\n</head>\n<body>\n<h1>Falco probes</h1>\n", f);
-	char when[64] = "";
-	struct tm tm;
-	if (run_time && gmtime_r(&run_time, &tm))
-		strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
-	char iso[64] = "";
-	if (run_time && gmtime_r(&run_time, &tm))
-		strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (*when)
-		fprintf(f, "<p id=\"run\">Run of <time datetime=\"%s\">%s</time>.</p>\n", iso, when);
-	fprintf(f, "<p id=\"summary\">%zu probe%s for %zu distribution%s. Use this repository as "
-		   "Falco's <code>DRIVERS_REPO</code>. Machine-readable: <a href=\"index.json\">index.json</a>",
-		idx.n, idx.n == 1 ? "" : "s", ndistros, ndistros == 1 ? "" : "s");
-	if (signed_repo)
-		fputs(" (minisign signature: <a href=\"index.json.minisig\">index.json.minisig</a>)", f);
-	fputs(".</p>\n<ul id=\"checksums\">\n", f);
-	for (size_t i = 0; i < idx.n; i++) {
-		char *d = repo_dirname(idx.entries[i].path), *prev = i ? repo_dirname(idx.entries[i - 1].path) : NULL;
-		if (!prev || strcmp(d, prev)) {
-			char *sums = xasprintf("%s%sSHA256SUMS", d, *d ? "/" : "");
-			fputs("<li><a href=\"", f);
-			href(f, sums);
-			fputs("\">", f);
-			html(f, sums);
-			fputs("</a>", f);
-			if (signed_repo) {
-				fputs(" (<a href=\"", f);
-				href(f, sums);
-				fputs(".minisig\">signature</a>)", f);
-			}
-			fputs("</li>\n", f);
-			free(sums);
-		}
-		free(d);
-		free(prev);
-	}
-	fputs("</ul>\n<form id=\"search\" onsubmit=\"return false\"><label>Your host's kernel "
-	      "(<code>uname -r</code>): <input id=\"q\" type=\"search\" autocomplete=\"off\" "
-	      "placeholder=\"e.g. 6.1.0-9-amd64\"></label></form>\n<p id=\"search-result\"></p>\n", f);
-	write_matrix(f, &m);
-	write_kernels(f);
-	fputs("<h2 id=\"probes\">Probes</h2>\n<ul id=\"distributions\">\n", f);
-	for (size_t i = 0, start = 0; i < idx.n; i++) {
-		if (i + 1 < idx.n && !strcmp(rows[i + 1]->distro, rows[i]->distro))
-			continue;
-		fputs("<li><a href=\"#", f);
-		html(f, rows[i]->distro);
-		fputs("\">", f);
-		html(f, rows[i]->distro);
-		fprintf(f, "</a>: %zu</li>\n", i + 1 - start);
-		start = i + 1;
-	}
-	fputs("</ul>\n", f);
-	for (size_t i = 0; i < idx.n; i++) {
-		const struct repo_entry *e = rows[i];
-		if (!i || strcmp(e->distro, rows[i - 1]->distro)) {
-			if (i)
-				fputs("</tbody>\n</table>\n", f);
-			fputs("<h2 id=\"", f);
-			html(f, e->distro);
-			fputs("\">", f);
-			html(f, e->distro);
-			fputs("</h2>\n<table class=\"probes\" data-distro=\"", f);
-			html(f, e->distro);
-			fputs("\">\n<thead><tr><th>Kernel release</th><th>Kernel version</th><th>uname -r</th>"
-			      "<th>Arch</th><th>Driver version</th><th>Probe</th><th>Size</th><th>SHA-256</th>"
-			      "<th>Boot check</th></tr></thead>\n<tbody>\n", f);
-		}
-		const char *base = strrchr(e->path, '/');
-		base = base ? base + 1 : e->path;
-		fputs("<tr data-path=\"", f);
-		html(f, e->path);
-		fputs("\" data-uname-r=\"", f);
-		html(f, e->uname_r);
-		fputs("\"><td>", f);
-		html(f, e->kernel_release);
-		fputs("</td><td>", f);
-		html(f, e->kernel_version);
-		fputs("</td><td>", f);
-		html(f, e->uname_r);
-		fputs("</td><td>", f);
-		html(f, e->arch);
-		fputs("</td><td>", f);
-		html(f, e->driver_version);
-		fputs("</td><td><a href=\"", f);
-		href(f, e->path);
-		fputs("\">", f);
-		html(f, base);
-		fprintf(f, "</a></td><td class=\"size\">%llu</td><td class=\"sha256\">%s</td><td>", e->size, e->sha256);
-		html(f, repo_verified_result(e));
-		fputs("</td></tr>\n", f);
-	}
-	if (idx.n)
-		fputs("</tbody>\n</table>\n", f);
-	fputs(search_js, f);
-	fputs("</body>\n</html>\n", f);
-	repo_free_matrix(&m);
-	free(rows);
+	for (size_t i = 0; i < npages; i++)
+		fprintf(f, "%s\n", pages[i]);
 	return ferror(f) ? -1 : 0;
 }
 
 static void usage(void)
 {
 	fputs("usage: repo-index --dist DIR [--records DIR] [--toolchain FILE]... [--published INDEX]\n"
-	      "                  [--merge INDEX]... [--upload-list FILE] [--status FILE] [--signed yes|no]\n", stderr);
+	      "                  [--merge INDEX]... [--upload-list FILE] [--page-list FILE] [--status FILE]\n"
+	      "                  [--signed yes|no]\n", stderr);
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	const char *dist = NULL, *records = NULL, *published = NULL, *upload = NULL, *status = NULL;
+	const char *dist = NULL, *records = NULL, *published = NULL, *upload = NULL, *status = NULL, *page_list = NULL;
 	set_prog(argv[0]);
 	const char **merges = xcalloc((size_t)argc, sizeof *merges);
 	const char **toolchains = xcalloc((size_t)argc, sizeof *toolchains);
@@ -585,6 +225,8 @@ int main(int argc, char **argv)
 			toolchains[ntoolchains++] = val;
 		else if (!strcmp(opt, "--upload-list"))
 			upload = val;
+		else if (!strcmp(opt, "--page-list"))
+			page_list = val;
 		else if (!strcmp(opt, "--status"))
 			status = val;
 		else if (!strcmp(opt, "--signed") && (!strcmp(val, "yes") || !strcmp(val, "no")))
@@ -775,19 +417,27 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < idx.n; i++)
 		free(dirs[i]);
 	free(dirs);
-	char *json = join(dist, "index.json"), *page = join(dist, "index.html");
+	char *json = join(dist, "index.json");
 	write_atomic(json, write_json, NULL);
-	run_time = input_time;
-	write_atomic(page, write_html, NULL);
+	int prc = repo_write_pages(dist, &idx, (unsigned long long)input_time, signed_repo, &pages, &nwritten, err,
+				   sizeof err);
+	if (prc != 0)
+		die("%s", err);
+	/* index.html is the last of them; make lists it itself. */
+	npages = nwritten && !strcmp(pages[nwritten - 1], "index.html") ? nwritten - 1 : nwritten;
 	if (upload)
 		write_atomic(upload, write_upload, NULL);
+	if (page_list)
+		write_atomic(page_list, write_page_list, NULL);
 	size_t fresh = 0;
 	for (size_t i = 0; i < idx.n; i++)
 		fresh += !idx.entries[i].published;
 	printf("  INDEX   %s: %zu probes, %zu not yet published\n", json, idx.n, fresh);
 
 	free(json);
-	free(page);
+	for (size_t i = 0; i < nwritten; i++)
+		free(pages[i]);
+	free(pages);
 	free(present);
 	for (size_t i = 0; i < walk.n; i++)
 		free(walk.paths[i]);

@@ -443,6 +443,29 @@ static int check_output(const struct repo_output *o, const char *where, char *er
 	return 0;
 }
 
+/* The releases of an output, a JSON array of strings, as the comma-separated list it is kept as. */
+static int releases_from_json(const json_t *rel, char **out, const char *where, char *err, size_t errlen)
+{
+	if (!json_is_array(rel))
+		return fail(err, errlen, "%s: \"releases\" must be an array", where);
+	char *buf = NULL;
+	size_t len = 0, k;
+	FILE *m = open_memstream(&buf, &len);
+	const json_t *r;
+	json_array_foreach(rel, k, r) {
+		/* Kept comma-separated: an empty name or a comma would come back as other releases. */
+		if (!json_is_string(r) || !*json_string_value(r) || strchr(json_string_value(r), ',')) {
+			fclose(m);
+			free(buf);
+			return fail(err, errlen, "%s: a release must be a name without a comma", where);
+		}
+		fprintf(m, "%s%s", k ? "," : "", json_string_value(r));
+	}
+	fclose(m);
+	*out = buf;
+	return 0;
+}
+
 static int output_from_json(const json_t *v, struct repo_output *o, const char *file, size_t i, char *err,
 			    size_t errlen)
 {
@@ -451,23 +474,8 @@ static int output_from_json(const json_t *v, struct repo_output *o, const char *
 	o->origin = xstrdup(file);
 	if (!json_is_object(v))
 		return fail(err, errlen, "%s: an output must be an object", where);
-	const json_t *rel = json_object_get(v, "releases");
-	if (!json_is_array(rel))
-		return fail(err, errlen, "%s: \"releases\" must be an array", where);
-	char *buf = NULL;
-	size_t len = 0, k;
-	FILE *m = open_memstream(&buf, &len);
-	const json_t *r;
-	json_array_foreach(rel, k, r) {
-		if (!json_is_string(r) || strchr(json_string_value(r), ',')) {
-			fclose(m);
-			free(buf);
-			return fail(err, errlen, "%s: a release must be a string without a comma", where);
-		}
-		fprintf(m, "%s%s", k ? "," : "", json_string_value(r));
-	}
-	fclose(m);
-	o->releases = buf;
+	if (releases_from_json(json_object_get(v, "releases"), &o->releases, where, err, errlen) != 0)
+		return -1;
 	/* Indexes written before it have no first_seen. */
 	if (!json_object_get(v, "first_seen"))
 		o->first_seen = xstrdup("");
@@ -480,14 +488,225 @@ static int output_from_json(const json_t *v, struct repo_output *o, const char *
 	return check_output(o, where, err, errlen);
 }
 
+/* ---- falco-probes-index/2's coverage: a kernel once, a request once, an output per row ---- */
+
+/* The columns of the tables, in their order. A reader that meets others is reading a layout it
+ * does not know: a later one has another format. */
+static const char *const kernel_fields[] = { "distro", "os_release", "kernel", "uname_r", "arch", "first_seen" };
+static const char *const request_fields[] = { "driver_version", "kind", "releases" };
+static const char *const output_fields[] = { "kernel", "request", "path", "state", "reason" };
+#define NKERNEL_FIELDS (sizeof kernel_fields / sizeof *kernel_fields)
+#define NREQUEST_FIELDS (sizeof request_fields / sizeof *request_fields)
+#define NOUTPUT_FIELDS (sizeof output_fields / sizeof *output_fields)
+#define NTABLE_FIELDS NKERNEL_FIELDS /* the widest of kernels and requests */
+
+/* The most seconds a first_seen may say: check_output's 18 digits. */
+#define MAX_FIRST_SEEN 999999999999999999LL
+
+static int check_fields(const json_t *cov, const char *key, const char *const *want, size_t n, const char *file,
+			char *err, size_t errlen)
+{
+	const json_t *a = json_object_get(cov, key);
+	bool ok = json_is_array(a) && json_array_size(a) == n;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = json_string_value(json_array_get(a, i)) && !strcmp(json_string_value(json_array_get(a, i)), want[i]);
+	if (ok)
+		return 0;
+	char list[256] = "";
+	for (size_t i = 0; i < n; i++)
+		snprintf(list + strlen(list), sizeof list - strlen(list), "%s\"%s\"", i ? ", " : "", want[i]);
+	return fail(err, errlen, "%s: coverage: \"%s\" must be [%s]", file, key, list);
+}
+
+/* A row of coverage.kernels or coverage.requests, as text (first_seen "" for null; releases
+ * comma-separated). */
+struct table_row {
+	char *f[NTABLE_FIELDS];
+};
+
+struct table {
+	const char *name; /* "kernels", "requests" */
+	const char *const *fields;
+	size_t nfields, n;
+	struct table_row *rows;
+	bool *named;
+};
+
+static const struct table *sort_table;
+static int table_row_order(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	for (size_t k = 0; k < sort_table->nfields; k++) {
+		int c = strcmp(sort_table->rows[i].f[k], sort_table->rows[j].f[k]);
+		if (c)
+			return c;
+	}
+	return (i > j) - (i < j);
+}
+
+/* One field of a row: a string; first_seen null or a number; releases an array of strings. */
+static int table_field(const json_t *x, const char *name, char **out, const char *where, char *err, size_t errlen)
+{
+	if (!strcmp(name, "first_seen")) {
+		if (json_is_null(x))
+			*out = xstrdup("");
+		else if (json_is_integer(x) && json_integer_value(x) >= 0 && json_integer_value(x) <= MAX_FIRST_SEEN)
+			*out = xasprintf("%lld", (long long)json_integer_value(x));
+		else
+			return fail(err, errlen, "%s: first_seen must be null or a whole number of seconds (at most 18 digits)",
+				    where);
+		return 0;
+	}
+	if (!strcmp(name, "releases"))
+		return releases_from_json(x, out, where, err, errlen);
+	if (!json_is_string(x))
+		return fail(err, errlen, "%s: %s must be a string", where, name);
+	*out = xstrdup(json_string_value(x));
+	return 0;
+}
+
+static int read_table(const json_t *cov, struct table *t, const char *file, char *err, size_t errlen)
+{
+	const json_t *a = json_object_get(cov, t->name);
+	if (!json_is_array(a))
+		return fail(err, errlen, "%s: coverage: \"%s\" must be an array", file, t->name);
+	t->n = json_array_size(a);
+	t->rows = xcalloc(t->n + 1, sizeof *t->rows);
+	t->named = xcalloc(t->n + 1, sizeof *t->named);
+	size_t i;
+	const json_t *v;
+	json_array_foreach(a, i, v) {
+		char where[1024];
+		snprintf(where, sizeof where, "%s: coverage.%s[%zu]", file, t->name, i);
+		if (!json_is_array(v) || json_array_size(v) != t->nfields)
+			return fail(err, errlen, "%s: a row is an array of %zu fields", where, t->nfields);
+		for (size_t k = 0; k < t->nfields; k++)
+			if (table_field(json_array_get(v, k), t->fields[k], &t->rows[i].f[k], where, err, errlen) != 0)
+				return -1;
+	}
+	/* Two rows of one value would give its outputs two identities: which one is meant is
+	 * anybody's guess, as with a key given twice. */
+	if (t->n < 2)
+		return 0;
+	size_t *order = xcalloc(t->n, sizeof *order);
+	for (size_t k = 0; k < t->n; k++)
+		order[k] = k;
+	sort_table = t;
+	qsort(order, t->n, sizeof *order, table_row_order);
+	int rc = 0;
+	for (size_t k = 1; rc == 0 && k < t->n; k++) {
+		bool same = true;
+		for (size_t f = 0; same && f < t->nfields; f++)
+			same = !strcmp(t->rows[order[k]].f[f], t->rows[order[k - 1]].f[f]);
+		if (same)
+			rc = fail(err, errlen, "%s: coverage.%s[%zu] repeats coverage.%s[%zu]", file, t->name, order[k], t->name,
+				  order[k - 1]);
+	}
+	free(order);
+	return rc;
+}
+
+static void free_table(struct table *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		for (size_t k = 0; k < t->nfields; k++)
+			free(t->rows[i].f[k]);
+	free(t->rows);
+	free(t->named);
+}
+
+/* An output's reference to a row of t: its index there. */
+static int table_ref(const json_t *x, struct table *t, size_t *out, const char *where, char *err, size_t errlen)
+{
+	if (!json_is_integer(x) || json_integer_value(x) < 0 || (unsigned long long)json_integer_value(x) >= t->n)
+		return fail(err, errlen, "%s: %.*s must be the index of a row of coverage.%s (%zu rows)", where,
+			    (int)strlen(t->name) - 1, t->name, t->name, t->n);
+	*out = (size_t)json_integer_value(x);
+	t->named[*out] = true;
+	return 0;
+}
+
+static int coverage_from_json(const json_t *cov, const char *file, struct repo_index *idx, char *err, size_t errlen)
+{
+	if (!json_is_object(cov))
+		return fail(err, errlen, "%s: \"coverage\" must be an object (%s)", file, REPO_INDEX_FORMAT);
+	const char *key;
+	const json_t *v;
+	static const char *const members[] = { "kernel_fields", "request_fields", "output_fields", "kernels", "requests",
+					       "outputs" };
+	json_object_foreach((json_t *)cov, key, v) {
+		bool known = false;
+		for (size_t k = 0; k < sizeof members / sizeof *members; k++)
+			known |= !strcmp(key, members[k]);
+		if (!known)
+			return fail(err, errlen, "%s: coverage: \"%s\" is no member of %s's coverage", file, key,
+				    REPO_INDEX_FORMAT);
+	}
+	if (check_fields(cov, "kernel_fields", kernel_fields, NKERNEL_FIELDS, file, err, errlen) != 0 ||
+	    check_fields(cov, "request_fields", request_fields, NREQUEST_FIELDS, file, err, errlen) != 0 ||
+	    check_fields(cov, "output_fields", output_fields, NOUTPUT_FIELDS, file, err, errlen) != 0)
+		return -1;
+	struct table kernels = { .name = "kernels", .fields = kernel_fields, .nfields = NKERNEL_FIELDS };
+	struct table requests = { .name = "requests", .fields = request_fields, .nfields = NREQUEST_FIELDS };
+	const json_t *outputs = json_object_get(cov, "outputs");
+	int rc = read_table(cov, &kernels, file, err, errlen);
+	if (rc == 0)
+		rc = read_table(cov, &requests, file, err, errlen);
+	if (rc == 0 && !json_is_array(outputs))
+		rc = fail(err, errlen, "%s: coverage: \"outputs\" must be an array", file);
+	size_t i;
+	json_array_foreach(outputs, i, v) {
+		if (rc != 0)
+			break;
+		char where[1024];
+		snprintf(where, sizeof where, "%s: coverage.outputs[%zu]", file, i);
+		size_t k, r;
+		if (!json_is_array(v) || json_array_size(v) != NOUTPUT_FIELDS) {
+			rc = fail(err, errlen, "%s: an output is an array of %zu fields", where, NOUTPUT_FIELDS);
+			break;
+		}
+		if (table_ref(json_array_get(v, 0), &kernels, &k, where, err, errlen) != 0 ||
+		    table_ref(json_array_get(v, 1), &requests, &r, where, err, errlen) != 0) {
+			rc = -1;
+			break;
+		}
+		struct repo_output o = { .origin = xstrdup(file) };
+		char **kf[] = { &o.distro, &o.os_release, &o.kernel, &o.uname_r, &o.arch, &o.first_seen };
+		for (size_t f = 0; f < NKERNEL_FIELDS; f++)
+			*kf[f] = xstrdup(kernels.rows[k].f[f]);
+		char **rf[] = { &o.driver_version, &o.kind, &o.releases };
+		for (size_t f = 0; f < NREQUEST_FIELDS; f++)
+			*rf[f] = xstrdup(requests.rows[r].f[f]);
+		char **of[] = { &o.path, &o.state, &o.reason };
+		for (size_t f = 2; rc == 0 && f < NOUTPUT_FIELDS; f++)
+			rc = table_field(json_array_get(v, f), output_fields[f], of[f - 2], where, err, errlen);
+		if (rc == 0)
+			rc = check_output(&o, where, err, errlen);
+		if (rc == 0)
+			add_output(idx, &o);
+		else
+			free_output(&o);
+	}
+	struct table *tables[] = { &kernels, &requests };
+	for (size_t t = 0; t < 2; t++)
+		for (size_t k = 0; rc == 0 && k < tables[t]->n; k++)
+			if (!tables[t]->named[k])
+				rc = fail(err, errlen, "%s: coverage.%s[%zu]: no output names it", file, tables[t]->name, k);
+	free_table(&kernels);
+	free_table(&requests);
+	return rc;
+}
+
 static int read_index(const char *file, const json_t *root, struct repo_index *idx, char *err, size_t errlen)
 {
 	if (!json_is_object(root))
 		return fail(err, errlen, "%s: the index must be an object", file);
 	const char *format = json_string_value(json_object_get(root, "format"));
 	const json_t *probes = json_object_get(root, "probes"), *tcs = json_object_get(root, "toolchains");
-	if (!format || strcmp(format, REPO_INDEX_FORMAT))
-		return fail(err, errlen, "%s: \"format\" is not \"%s\"", file, REPO_INDEX_FORMAT);
+	bool v1 = format && !strcmp(format, REPO_INDEX_FORMAT_1);
+	if (!format || (!v1 && strcmp(format, REPO_INDEX_FORMAT)))
+		return fail(err, errlen, "%s: \"format\" is neither \"%s\" nor \"%s\"", file, REPO_INDEX_FORMAT,
+			    REPO_INDEX_FORMAT_1);
 	if (!json_is_array(probes))
 		return fail(err, errlen, "%s: \"probes\" must be an array", file);
 	if (tcs && !json_is_object(tcs))
@@ -506,6 +725,12 @@ static int read_index(const char *file, const json_t *root, struct repo_index *i
 		repo_add(idx, &e);
 	}
 	const json_t *cov = json_object_get(root, "coverage");
+	if (cov && !v1) {
+		int rc = coverage_from_json(cov, file, idx, err, errlen);
+		if (rc != 0)
+			return rc;
+		cov = NULL;
+	}
 	if (cov && !json_is_array(cov))
 		return fail(err, errlen, "%s: \"coverage\" must be an array", file);
 	json_array_foreach(cov, i, v) {
@@ -608,6 +833,144 @@ static void put_list(FILE *f, const char *commas)
 	fputc(']', f);
 }
 
+/* A first_seen as the number it is ("" is none; "007" and "7" are one time). */
+static int seen_cmp(const char *a, const char *b)
+{
+	if (!*a || !*b)
+		return (*a != 0) - (*b != 0);
+	unsigned long long x = strtoull(a, NULL, 10), y = strtoull(b, NULL, 10);
+	return (x > y) - (x < y);
+}
+
+/* The kernel an output belongs to, as coverage.kernels has it. */
+static int kernel_of_cmp(const struct repo_output *x, const struct repo_output *y)
+{
+	int c = strcmp(x->distro, y->distro);
+	if (!c)
+		c = strcmp(x->os_release, y->os_release);
+	if (!c)
+		c = strcmp(x->kernel, y->kernel);
+	if (!c)
+		c = strcmp(x->uname_r, y->uname_r);
+	if (!c)
+		c = strcmp(x->arch, y->arch);
+	return c ? c : seen_cmp(x->first_seen, y->first_seen);
+}
+
+/* What asked for an output, as coverage.requests has it. */
+static int request_of_cmp(const struct repo_output *x, const struct repo_output *y)
+{
+	int c = strcmp(x->driver_version, y->driver_version);
+	if (!c)
+		c = strcmp(x->kind, y->kind);
+	return c ? c : strcmp(x->releases, y->releases);
+}
+
+static const struct repo_output *sort_outputs;
+static int (*sort_cmp)(const struct repo_output *, const struct repo_output *);
+static int group_order(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	int c = sort_cmp(&sort_outputs[i], &sort_outputs[j]);
+	return c ? c : (i > j) - (i < j);
+}
+
+/* Numbers the distinct values cmp sees among the outputs in the order the outputs first name
+ * them: number[i] is output i's, first[k] the first output of value k; returns how many. */
+static size_t number_groups(const struct repo_index *idx, int (*cmp)(const struct repo_output *, const struct repo_output *),
+			    size_t *number, size_t *first)
+{
+	size_t n = idx->nout, *order = xcalloc(n, sizeof *order), *group = xcalloc(n, sizeof *group), ng = 0;
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	sort_outputs = idx->outputs;
+	sort_cmp = cmp;
+	qsort(order, n, sizeof *order, group_order);
+	for (size_t i = 0; i < n; i++) {
+		if (!i || cmp(&idx->outputs[order[i]], &idx->outputs[order[i - 1]]))
+			ng++;
+		group[order[i]] = ng - 1;
+	}
+	size_t *renumber = xcalloc(ng + 1, sizeof *renumber), next = 0;
+	for (size_t g = 0; g < ng; g++)
+		renumber[g] = (size_t)-1;
+	for (size_t i = 0; i < n; i++) {
+		if (renumber[group[i]] == (size_t)-1) {
+			renumber[group[i]] = next;
+			first[next++] = i;
+		}
+		number[i] = renumber[group[i]];
+	}
+	free(order);
+	free(group);
+	free(renumber);
+	return ng;
+}
+
+static void put_fields(FILE *f, const char *name, const char *const *fields, size_t n)
+{
+	fprintf(f, "    \"%s\": [", name);
+	for (size_t k = 0; k < n; k++)
+		fprintf(f, "%s\"%s\"", k ? ", " : "", fields[k]);
+	fputs("],\n", f);
+}
+
+/* falco-probes-index/2's coverage: each kernel once, each request (driver version, kind and the
+ * releases asking) once, then one row per output naming both by index (see README). */
+static void write_coverage(FILE *f, const struct repo_index *idx)
+{
+	size_t n = idx->nout;
+	size_t *kernel = xcalloc(n, sizeof *kernel), *kfirst = xcalloc(n, sizeof *kfirst);
+	size_t *request = xcalloc(n, sizeof *request), *rfirst = xcalloc(n, sizeof *rfirst);
+	size_t nk = number_groups(idx, kernel_of_cmp, kernel, kfirst);
+	size_t nr = number_groups(idx, request_of_cmp, request, rfirst);
+	fputs(",\n  \"coverage\": {\n", f);
+	put_fields(f, "kernel_fields", kernel_fields, NKERNEL_FIELDS);
+	put_fields(f, "request_fields", request_fields, NREQUEST_FIELDS);
+	put_fields(f, "output_fields", output_fields, NOUTPUT_FIELDS);
+	fputs("    \"kernels\": [", f);
+	for (size_t k = 0; k < nk; k++) {
+		const struct repo_output *o = &idx->outputs[kfirst[k]];
+		fputs(k ? ",\n      [" : "\n      [", f);
+		const char *text[] = { o->distro, o->os_release, o->kernel, o->uname_r, o->arch };
+		for (size_t t = 0; t < 5; t++) {
+			put_string(f, text[t]);
+			fputs(", ", f);
+		}
+		if (*o->first_seen)
+			fprintf(f, "%llu]", strtoull(o->first_seen, NULL, 10));
+		else
+			fputs("null]", f);
+	}
+	fputs("\n    ],\n    \"requests\": [", f);
+	for (size_t r = 0; r < nr; r++) {
+		const struct repo_output *o = &idx->outputs[rfirst[r]];
+		fputs(r ? ",\n      [" : "\n      [", f);
+		put_string(f, o->driver_version);
+		fputs(", ", f);
+		put_string(f, o->kind);
+		fputs(", ", f);
+		put_list(f, o->releases);
+		fputc(']', f);
+	}
+	fputs("\n    ],\n    \"outputs\": [", f);
+	for (size_t i = 0; i < n; i++) {
+		const struct repo_output *o = &idx->outputs[i];
+		fprintf(f, "%s[%zu, %zu, ", i ? ",\n      " : "\n      ", kernel[i], request[i]);
+		put_string(f, o->path);
+		fputs(", ", f);
+		put_string(f, o->state);
+		fputs(", ", f);
+		put_string(f, o->reason);
+		fputc(']', f);
+	}
+	fputs("\n    ]\n  }", f);
+	free(kernel);
+	free(kfirst);
+	free(request);
+	free(rfirst);
+}
+
 int repo_write_json(FILE *f, const struct repo_index *idx)
 {
 	fprintf(f, "{\n  \"format\": \"%s\",\n  \"probes\": [", REPO_INDEX_FORMAT);
@@ -657,25 +1020,8 @@ int repo_write_json(FILE *f, const struct repo_index *idx)
 	}
 	fputs(idx->ntoolchains ? "\n  }" : "}", f);
 	/* Only where there is coverage, so that an index of probes alone keeps its bytes. */
-	if (idx->nout) {
-		fputs(",\n  \"coverage\": [", f);
-		for (size_t i = 0; i < idx->nout; i++) {
-			const struct repo_output *o = &idx->outputs[i];
-			fputs(i ? ",\n    {" : "\n    {", f);
-			bool first = true;
-#define MEMBER(x)                                                                                  \
-	fputs(first ? "\"" #x "\": " : ", \"" #x "\": ", f);                                          \
-	first = false;                                                                             \
-	if (strcmp(#x, "releases"))                                                                \
-		put_string(f, o->x);                                                               \
-	else                                                                                       \
-		put_list(f, o->x);
-			COVERAGE_FIELDS(MEMBER)
-#undef MEMBER
-			fputs("}", f);
-		}
-		fputs("\n  ]", f);
-	}
+	if (idx->nout)
+		write_coverage(f, idx);
 	fputs("\n}\n", f);
 	return ferror(f) ? -1 : 0;
 }
@@ -815,6 +1161,25 @@ void repo_settle_coverage(struct repo_index *idx)
 		kept++;
 	}
 	idx->nout = kept;
+	/* A kernel was first listed when the earliest run listed it: its outputs, made by runs of
+	 * other releases or shards, may each know another of those runs. */
+	for (size_t i = 0, j; i < idx->nout; i = j) {
+		const struct repo_output *o = &idx->outputs[i];
+		const char *seen = "";
+		for (j = i; j < idx->nout && !strcmp(idx->outputs[j].distro, o->distro) &&
+			    !strcmp(idx->outputs[j].os_release, o->os_release) && !strcmp(idx->outputs[j].kernel, o->kernel);
+		     j++)
+			if (*idx->outputs[j].first_seen &&
+			    (!*seen || strtoull(idx->outputs[j].first_seen, NULL, 10) < strtoull(seen, NULL, 10)))
+				seen = idx->outputs[j].first_seen;
+		char *earliest = xstrdup(seen);
+		for (size_t k = i; k < j; k++)
+			if (strcmp(idx->outputs[k].first_seen, earliest)) {
+				free(idx->outputs[k].first_seen);
+				idx->outputs[k].first_seen = xstrdup(earliest);
+			}
+		free(earliest);
+	}
 	for (size_t i = 0; i < idx->nout; i++) {
 		struct repo_output *o = &idx->outputs[i];
 		/* An unservable output's path may be another kernel's built probe: still not this one's. */
@@ -1029,6 +1394,23 @@ struct repo_waiting *repo_waiting(const struct repo_index *idx, size_t *n)
 	return w;
 }
 
+void repo_waiting_describe(const struct repo_waiting *w, unsigned long long now, struct repo_waiting_text *t)
+{
+	snprintf(t->date, sizeof t->date, "not recorded");
+	t->age[0] = t->lacks[0] = 0;
+	if (w->first_seen) {
+		time_t when = (time_t)w->first_seen;
+		struct tm tm;
+		if (gmtime_r(&when, &tm))
+			strftime(t->date, sizeof t->date, "%Y-%m-%d", &tm);
+		unsigned long long s = now > w->first_seen ? now - w->first_seen : 0;
+		snprintf(t->age, sizeof t->age, "%llu d %llu h", s / 86400, s % 86400 / 3600);
+	}
+	if (w->kernel)
+		snprintf(t->lacks, sizeof t->lacks, "%zu pending, %zu failed, %zu fault (%zu kernel%s waiting)", w->pending,
+			 w->failed, w->fault, w->kernels_waiting, w->kernels_waiting == 1 ? "" : "s");
+}
+
 /* The time to driver, after the matrix. */
 static void write_waiting(FILE *f, const struct repo_index *idx, bool markdown, unsigned long long now)
 {
@@ -1037,19 +1419,9 @@ static void write_waiting(FILE *f, const struct repo_index *idx, bool markdown, 
 	fputs(markdown ? "\n| distribution | newest kernel without its drivers | first seen | waiting | lacks |\n|---|---|---|---|---|\n"
 		       : "\nTime to driver: the newest listed kernel that still lacks a driver, per distribution\n", f);
 	for (size_t i = 0; i < n; i++) {
-		char date[32] = "not recorded", age[64] = "";
-		if (w[i].first_seen) {
-			time_t t = (time_t)w[i].first_seen;
-			struct tm tm;
-			if (gmtime_r(&t, &tm))
-				strftime(date, sizeof date, "%Y-%m-%d", &tm);
-			unsigned long long s = now > w[i].first_seen ? now - w[i].first_seen : 0;
-			snprintf(age, sizeof age, "%llu d %llu h", s / 86400, s % 86400 / 3600);
-		}
-		char lacks[128] = "";
-		if (w[i].kernel)
-			snprintf(lacks, sizeof lacks, "%zu pending, %zu failed, %zu fault (%zu kernel%s waiting)", w[i].pending,
-				 w[i].failed, w[i].fault, w[i].kernels_waiting, w[i].kernels_waiting == 1 ? "" : "s");
+		struct repo_waiting_text t;
+		repo_waiting_describe(&w[i], now, &t);
+		const char *date = t.date, *age = t.age, *lacks = t.lacks;
 		if (markdown) {
 			fputs("| ", f);
 			put_md(f, w[i].distro);

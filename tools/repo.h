@@ -1,7 +1,9 @@
 /* The probe repository's index: what a record (mk/build-probe.sh) and index.json hold about a
  * probe, read and written by tools/repo-index and tools/repo-query. index.json is read with
  * jansson, strictly (a key given twice is an error), and written here, so that the same entries
- * always give the same bytes. */
+ * always give the same bytes. Written as falco-probes-index/2 (its coverage as tables: a kernel
+ * once, each output a row naming it); /1 (a coverage object per output, 12 keys each) is still
+ * read, since published repositories hold it. */
 #ifndef REPO_H
 #define REPO_H
 
@@ -9,7 +11,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define REPO_INDEX_FORMAT "falco-probes-index/1"
+#define REPO_INDEX_FORMAT "falco-probes-index/2"
+#define REPO_INDEX_FORMAT_1 "falco-probes-index/1"
 
 struct repo_kv {
 	char *key, *value;
@@ -86,7 +89,8 @@ int repo_read_kv(const char *file, struct repo_entry *e, char *err, size_t errle
 int repo_read_coverage(const char *file, struct repo_index *idx, char *err, size_t errlen);
 /* One output per kernel, kind, driver version and path: of two, a pending one gives way, else
  * the first added stays. Then sorted by distro, os-release, kernel (version order), path. A
- * built output whose probe the index lacks is pending again; one the index has is built. */
+ * built output whose probe the index lacks is pending again; one the index has is built. Every
+ * output of a kernel says when the earliest run first listed it. */
 void repo_settle_coverage(struct repo_index *idx);
 /* The result= of a probe's boot verification, or "". */
 const char *repo_verified_result(const struct repo_entry *e);
@@ -102,6 +106,13 @@ struct repo_waiting {
 };
 /* One per distribution of the coverage, sorted by distribution (malloc'd; pointers into idx). */
 struct repo_waiting *repo_waiting(const struct repo_index *idx, size_t *n);
+/* How make summary and index.html say it: the day it was first seen ("not recorded" without
+ * one), how long ago that is at now ("3 d 0 h", "" without one), and what it lacks ("" for a
+ * distribution whose kernels have their drivers). */
+struct repo_waiting_text {
+	char date[32], age[64], lacks[160];
+};
+void repo_waiting_describe(const struct repo_waiting *w, unsigned long long now, struct repo_waiting_text *t);
 /* The summary of the matrix as plain text, or as a GitHub-flavoured markdown table, then the
  * time to driver, its ages counted to now (seconds since 1970). */
 int repo_write_summary(FILE *f, const struct repo_index *idx, bool markdown, unsigned long long now);
@@ -123,6 +134,17 @@ bool repo_valid_sha256(const char *s);
 
 /* The directory part of a path ("" for none); malloc'd. */
 char *repo_dirname(const char *path);
+
+/* The pages (tools/repo-pages.c): DIST/index.html, the front page, small at any number of
+ * kernels, and what grows with them in DIST/coverage/: search.js (every kernel's name and page),
+ * per distribution and os-release a page of its kernels and scripts of their outputs, per
+ * distribution a page of its probes. run_time is the pages' date and their "now", so that the
+ * same inputs give the same bytes; signed_repo: link the signatures make writes next. Each file
+ * goes through a temporary name and a rename; a page or script of coverage/ that this run did not
+ * write is removed. *written: the files written, relative to DIST, index.html last (malloc'd,
+ * also on an error). Returns 0, or -1 with a message naming the file in err. */
+int repo_write_pages(const char *dist, const struct repo_index *idx, unsigned long long run_time, bool signed_repo,
+		     char ***written, size_t *nwritten, char *err, size_t errlen);
 
 /* Output. Each writes to f and returns 0, or -1 on a write error. */
 int repo_write_json(FILE *f, const struct repo_index *idx);
