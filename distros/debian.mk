@@ -31,8 +31,8 @@ debian_SUITES ?= $(call apt_suites,$(debian_RELEASES),$(debian_POCKETS),MIRROR_d
   $(call apt_suites,$(debian_ARCHIVE_RELEASES),release updates security-old,MIRROR_debian_archive,MIRROR_debian_archive_security,debian_ARCHIVE_KEYRING)
 debian_COMPONENTS ?= main
 # uname -m | Debian architecture | kernel flavours built
-debian_ARCHES ?= x86_64|amd64|amd64,cloud-amd64,rt-amd64
-# aarch64|arm64|arm64,cloud-arm64,rt-arm64 is the same data for arm hosts.
+debian_ARCHES ?= x86_64|amd64|amd64,cloud-amd64,rt-amd64 \
+  aarch64|arm64|arm64,cloud-arm64,rt-arm64
 
 # A suite the mirror does not carry (bullseye leaves the main mirror for the archive one day;
 # bullseye-backports already has) is skipped with a note rather than failing the listing; so is

@@ -16,8 +16,9 @@
 # Environment (mk/outputs.mk): FP_CONTEXT, the run's settings (mk/lib.sh sources it: FP_BIN,
 # FP_WORK (the run's work trees), FP_IDS (kernel identities), FP_LOGS, FP_RUN (this run's
 # records of what it built and what failed), FP_RECORDS, FP_VERDICTS, FP_VERDICT_FORMAT,
-# FP_CACHE (toolchain roots), CLANG, LLC, FP_KBUILD_ARGS and mk/toolchain.sh's); and this
-# output's: FP_DRIVER_DIR (the prepared driver: bpf-unit/, kmod/, .prepared, mk/prepare-
+# FP_CACHE (toolchain roots), FP_HOST_ARCH (uname -m of this host: a kernel of another
+# architecture is cross-built), CLANG, LLC, LLVM_OBJCOPY, FP_KBUILD_ARGS and mk/toolchain.sh's);
+# and this output's: FP_DRIVER_DIR (the prepared driver: bpf-unit/, kmod/, .prepared, mk/prepare-
 # driver.sh), FP_DRIVER_VERSION, FP_RULES, FP_LAYOUT, FP_TOOLCHAIN, FP_KEEP_GOING (1 under
 # make -k).
 #
@@ -47,6 +48,8 @@ record() {
 		echo "kernel_version=$kernel_version"
 		echo "uname_r=$uname_r"
 		echo "arch=$uname_m"
+		echo "build_host_arch=$FP_HOST_ARCH"
+		echo "compiler=$compiler"
 		echo "driver_version=$FP_DRIVER_VERSION"
 		echo "sha256=$(sha256sum "$out" | cut -d' ' -f1)"
 		echo "size=$(wc -c <"$out" | tr -d ' ')"
@@ -57,7 +60,6 @@ record() {
 		if [ "$kind" = kmod ]; then
 			echo "kernel_compiler=$(fact cc)"
 			echo "kernel_compiler_from=$(fact cc_from)"
-			echo "compiler=$compiler"
 			echo "toolchain_root=$root_id"
 			echo "module=$module"
 			echo "vermagic=$vermagic"
@@ -191,6 +193,17 @@ kbuild_failed() {
 	esac
 }
 
+# The kernel's architecture as kbuild names it, its ELF machine, and for another architecture
+# than this host's (FP_HOST_ARCH) the prefix of its cross compilers: a driver for it is made with
+# its own compilers, never this host's.
+case $uname_m in
+x86_64) karch=x86 machine=62 triplet=x86_64-linux-gnu ;;
+aarch64) karch=arm64 machine=183 triplet=aarch64-linux-gnu ;;
+*) verdict "no cross-build for $uname_m kernels (x86_64 and aarch64 only)" ;;
+esac
+cross=
+[ "$uname_m" = "${FP_HOST_ARCH:?}" ] || cross=$triplet-
+
 # Build paths must not reach the object: the kernel's work tree (its headers and this copy) maps
 # to one fixed name, so the same inputs give the same bytes in any directory.
 prefix_map="-ffile-prefix-map=$work=/usr/src/falco-probes"
@@ -202,12 +215,38 @@ timed="/usr/bin/time -f kbuild-time:%e:%U:%S -a -o $log"
 rm -rf "$build"
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 
+# cross_path: path, for a cross-build a PATH whose ld, ar, nm, objcopy... are the kernel
+# architecture's. CROSS_COMPILE says it to kbuild, but the driver's configure checks
+# (falcosecurity/libs' configure/) run make with an empty environment but PATH and CC. Not as:
+# a cross gcc finds its own, and this host's gcc must keep this host's.
+cross_path() {
+	if [ -n "$cross" ]; then
+		shim=$build/.cross-bin
+		mkdir -p "$shim" || fail "cannot create $shim"
+		for t in ld ar nm objcopy objdump strip readelf; do
+			printf '#!/bin/sh\nexec %s%s "$@"\n' "$cross" "$t" >"$shim/$t" && chmod +x "$shim/$t" ||
+				fail "cannot write $shim/$t"
+		done
+		path=$shim:$PATH
+	else
+		path=$PATH
+	fi
+}
+
 build_bpf() {
 	cp -RL "$FP_DRIVER_DIR/bpf-unit" "$build" || fail "cannot copy the driver tree"
 	bpf=$build/bpf
 	[ -f "$bpf/Makefile" ] || verdict "the driver tree has no bpf/Makefile"
 	# shellcheck disable=SC2046,SC2086 # the kbuild arguments are words
-	(cd "$bpf" && $timed make -j1 KERNELDIR="$tree" CLANG="$CLANG $prefix_map" LLC="$LLC" ${FP_KBUILD_ARGS:-} \
+	# Another architecture's headers are parsed for that architecture (its inline assembly, its
+	# types), as the kernel's own samples/bpf does; the IR becomes eBPF all the same. kbuild's
+	# own checks run CC, which is this host's gcc natively: its cross gcc then, whatever gcc the
+	# kernel names (Debian's name a version this host may not have).
+	clang_target=
+	[ -z "$cross" ] || clang_target="--target=$triplet"
+	cross_path
+	(cd "$bpf" && PATH=$path $timed make -j1 KERNELDIR="$tree" ARCH=$karch ${cross:+CROSS_COMPILE=$cross CC=${cross}gcc} \
+		CLANG="$CLANG $clang_target $prefix_map" LLC="$LLC" ${FP_KBUILD_ARGS:-} \
 		$(fact fixup_args)) >>"$log" 2>&1 || kbuild_failed $?
 	[ -f "$bpf/probe.o" ] || verdict "kbuild made no probe.o"
 	# An eBPF ELF object: ELF magic, and e_machine 247 (EM_BPF) in little-endian.
@@ -216,6 +255,12 @@ build_bpf() {
 	7f454c46*f700) ;;
 	*) verdict "probe.o is not an eBPF ELF object" ;;
 	esac
+	# The release it was built for, which the loader compares with uname -r.
+	"${LLVM_OBJCOPY:?}" --dump-section "kernel_version=$build/kernel_version" "$bpf/probe.o" /dev/null 2>>"$log" ||
+		fail "cannot read probe.o's kernel_version section: $(tail -n 1 "$log")"
+	probe_kernel=$(tr -d '\000' <"$build/kernel_version")
+	[ "$probe_kernel" = "$uname_r" ] || verdict "the probe's kernel_version is '$probe_kernel', not $uname_r"
+	compiler="$($CLANG --version | head -n 1)${clang_target:+ ($clang_target)}"
 	built=$bpf/probe.o
 }
 
@@ -229,7 +274,7 @@ build_kmod() {
 		fail "cannot copy the driver tree"
 	[ -z "$(fact cc_error)" ] || fail "cannot tell the kernel's compiler: $(fact cc_error)"
 	echo "kernel compiler: $(fact cc) (from $(fact cc_from))" >>"$log"
-	chosen=$(sh "$(dirname "$0")/toolchain.sh" "$(fact cc)" "$tree" "${FP_CACHE:?}" 2>>"$log") || {
+	chosen=$(sh "$(dirname "$0")/toolchain.sh" "$(fact cc)" "$tree" "${FP_CACHE:?}" "$cross" 2>>"$log") || {
 		rc=$?
 		[ "$rc" = 3 ] && verdict "no compiler: $(tail -n 1 "$log")"
 		fail "cannot get the kernel's compiler: $(tail -n 1 "$log")"
@@ -246,11 +291,16 @@ build_kmod() {
 	case $cc in
 	gcc-[4-7] | gcc-[4-7].*) kcflags="-fdebug-prefix-map=$work=/usr/src/falco-probes" ;;
 	esac
-	(cd "$build" && $timed $run make -j1 -C "$tree" M="$build" CC="$cc" KCFLAGS="$kcflags" ${FP_KBUILD_ARGS:-} \
-		$(fact fixup_args) modules) >>"$log" 2>&1 || kbuild_failed $?
+	cross_path
+	(cd "$build" && PATH=$path $timed $run make -j1 -C "$tree" M="$build" ARCH=$karch ${cross:+CROSS_COMPILE=$cross} CC="$cc" \
+		KCFLAGS="$kcflags" ${FP_KBUILD_ARGS:-} $(fact fixup_args) modules) >>"$log" 2>&1 || kbuild_failed $?
 	built=$build/$module.ko
 	[ -f "$built" ] || verdict "kbuild made no $module.ko"
 	compiler=$($run "$cc" --version 2>/dev/null | head -n 1)
+	# An object of another architecture is this pipeline's fault, never the kernel's.
+	elf_machine=$(od -An -tu2 -j18 -N2 "$built" | tr -d ' ')
+	[ "$elf_machine" = "$machine" ] || fail "$module.ko is of ELF machine $elf_machine, not $uname_m's ($machine)"
+	
 	# The module must be for this kernel, and be the driver Falco loads by its name.
 	vermagic=$(modinfo -F vermagic "$built" 2>>"$log") || fail "modinfo cannot read $module.ko: $(tail -n 1 "$log")"
 	case $vermagic in

@@ -26,7 +26,16 @@ RETRY_FAILED ?=
 # Compilers. The probe is compiled to LLVM IR by CLANG and to BPF by LLC, as upstream does.
 CLANG ?= clang
 LLC ?= llc
+# Reads a probe's sections for its checks (GNU objcopy knows no eBPF object).
+LLVM_OBJCOPY ?= llvm-objcopy
 CC ?= cc
+
+# The architectures (uname -m) listed and built: each distribution lists those of its own
+# (d_ARCHES in distros/) that are here. All are built on this host, whatever its own (HOST_ARCH):
+# the others are cross-built, with their kernels' compilers as cross compilers and the build
+# programs of this host's architecture (Debian's Multi-Arch: foreign linux-kbuild).
+ARCHES ?= x86_64 aarch64
+HOST_ARCH := $(shell uname -m)
 
 # Where downloads, work trees and outputs go. CACHE survives `make clean`.
 CACHE ?= cache

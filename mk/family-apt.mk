@@ -17,7 +17,8 @@
 #   d_OPTIONAL_SUITES   suites (or % patterns) a mirror may lack or that may not answer (skipped
 #                       with a note)
 #   d_COMPONENTS        e.g. main
-#   d_ARCHES            uname-m|debian-arch|flavour,flavour,...  (no flavour list: every flavour)
+#   d_ARCHES            uname-m|debian-arch|flavour,flavour,...  (no flavour list: every flavour);
+#                       ARCHES selects among them by uname -m
 #   d_KEYRING           the keyring that signs the suites
 #   d_STYLE             debian | ubuntu (how deb-index reads versions and shared headers)
 
@@ -30,6 +31,13 @@ apt_suites = $(foreach r,$(1),$(foreach p,$(2),$(call apt_suite_name,$(call fiel
   $(if $(filter security%,$(p)),$(4),$(3))|$(call field,2,$(r))$(if $(5),|$(5))))
 
 apt_entries = $($(1)_SUITES)
+# $(call apt_arches,d): the entries of d_ARCHES that ARCHES selects. A kernel of another
+# architecture than this host's takes its Multi-Arch: foreign build programs (linux-kbuild-*)
+# from the host's own indexes (apt_host_arch), which are then read too (apt_index_arches).
+apt_arches = $(foreach a,$($(1)_ARCHES),$(if $(filter $(call field,1,$(a)),$(ARCHES)),$(a)))
+apt_host_arch = $(call field,2,$(firstword $(filter $(HOST_ARCH)|%,$($(1)_ARCHES))))
+apt_index_arches = $(sort $(foreach a,$(call apt_arches,$(1)),$(call field,2,$(a))) \
+  $(if $(filter-out $(HOST_ARCH)|%,$(call apt_arches,$(1))),$(call apt_host_arch,$(1))))
 define apt_source
 $(call source,$(1),$(call field,1,$(2)),$(filter $($(1)_OPTIONAL_SUITES),$(call field,1,$(2))),suite $(call field,1,$(2)),\
   SUITE=$(call field,1,$(2)) MIRROR_VAR=$(call field,2,$(2)) OSREL=distros/os-release/$(call field,3,$(2)) \
@@ -48,14 +56,16 @@ verify_apt = dir=$(basename $<); \
 	if [ -f $$dir/InRelease ]; then signed="--inrelease $$dir/InRelease"; \
 	else signed="--release $$dir/Release --signature $$dir/Release.gpg"; fi; \
 	$(call tool,apt-release) --keyring $(KEYRING) $$signed --suite $(SUITE) \
-	  $(foreach c,$($(D)_COMPONENTS),$(foreach a,$($(D)_ARCHES),$(c)/binary-$(call field,2,$(a))/Packages)) \
+	  $(foreach c,$($(D)_COMPONENTS),$(foreach a,$(call apt_index_arches,$(D)),$(c)/binary-$(a)/Packages)) \
 	  > $@.verified && \
 	awk -v base='$($(MIRROR_VAR))/dists/$(SUITE)' -v osrel=$(OSREL) -v listed='$$($(MIRROR_VAR))' \
 	  '{ print $$1, $$2, base "/" $$3, $$3, osrel, listed }' $@.verified && rm -f $@.verified
 
-# One deb-index run per architecture, over the indexes of that architecture of every suite.
-list_apt = $(foreach a,$($(D)_ARCHES),\
-	args=$$(awk '$$4 ~ "/binary-$(call field,2,$(a))/" { print "--index", $$5, $$6, "$(BYHASH)/" $$1 }' \
-	  /dev/null $(filter %.indexes,$^)); \
+# One deb-index run per architecture, over the indexes of that architecture of every suite (and,
+# for another architecture than this host's, the host's as --host-index).
+apt_index_args = awk '$$4 ~ "/binary-$(2)/" { print "$(1)", $$5, $$6, "$(BYHASH)/" $$1 }' /dev/null $(filter %.indexes,$^)
+list_apt = $(foreach a,$(call apt_arches,$(D)),\
+	args=$$($(call apt_index_args,--index,$(call field,2,$(a))) \
+	  $(if $(filter $(HOST_ARCH),$(call field,1,$(a))),,; $(call apt_index_args,--host-index,$(call apt_host_arch,$(D))))); \
 	[ -z "$$args" ] || $(call tool,deb-index) --style $($(D)_STYLE) --uname-m $(call field,1,$(a)) \
 	  $(foreach f,$(subst $(comma), ,$(call field,3,$(a))),--flavour $(f)) $$args || exit 1;)

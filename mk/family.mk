@@ -58,7 +58,7 @@ endef
 define distro_listing
 $(foreach e,$(call $($(1)_FAMILY)_entries,$(1)),$(eval $(call $($(1)_FAMILY)_source,$(1),$(e))))
 $(BUILD)/listing/$(1).stamp: $(foreach s,$(SOURCES.$(1)),$(SRC_BUILD)/$(1)/$(s).indexes) \
-  $$($($(1)_FAMILY)_TOOLS) $(call $($(1)_FAMILY)_LIST_DEPS,$(1)) $(wildcard distros/$(1).mk)
+  $$($($(1)_FAMILY)_TOOLS) $(call $($(1)_FAMILY)_LIST_DEPS,$(1)) $(wildcard distros/$(1).mk) $(BUILD)/listing/settings
 $(BUILD)/listing/$(1).stamp: D := $(1)
 $(BUILD)/listing/$(1).stamp: F := $($(1)_FAMILY)
 endef
@@ -84,6 +84,10 @@ filechk_indexes = [ ! -s $< ] || { mkdir -p $(BYHASH) && ( $(verify_$(F)) ) > $@
 	  $(FETCH) --quiet --sha256 $$sha $$sz "$$url" $(BYHASH)/$$sha || exit 1; }; \
 	done < $@.list && cat $@.list && rm -f $@.list; }
 
+# The settings that choose what a listing holds from the same indexes.
+$(BUILD)/listing/settings: FORCE
+	$(call filechk,listing_settings)
+filechk_listing_settings = echo 'ARCHES=$(ARCHES)'
 $(BUILD)/listing/%.stamp:
 	$(call cmd,listing)
 quiet_cmd_listing = LIST    $(D)

@@ -46,7 +46,8 @@ $(TC.kmod): FORCE
 	$(call filechk,toolchain_kmod)
 filechk_toolchain_kmod = echo "TOOLCHAINS=$(TOOLCHAINS) PACKAGES=$(TOOLCHAIN_PACKAGES) FP_KBUILD_ARGS=$(FP_KBUILD_ARGS)"; \
 	sha256sum mk/toolchain.sh; for cc in $(foreach t,$(TOOLCHAINS),$(call field,1,$(t))); do \
-	  ! command -v $$cc >/dev/null || $$cc --version | head -n 1; done
+	  for c in $$cc $(foreach a,$(filter-out $(HOST_ARCH),$(ARCHES)),$(a)-linux-gnu-$$cc); do \
+	    ! command -v $$c >/dev/null || $$c --version | head -n 1; done; done
 
 # The scripts whose work reaches an output's bytes, and each distribution's tree fixup.
 $(foreach d,$(DISTROS),$(eval OUT_DEPS.$(d) := mk/kernel-tree.sh mk/build-output.sh $($(d)_FIXUP)))
@@ -82,10 +83,12 @@ FP_RECORDS='$(call escsq,$(RECORD_DIR))'
 FP_VERDICTS='$(call escsq,$(VERDICT_DIR))'
 FP_VERDICT_FORMAT='$(VERDICT_FORMAT)'
 FP_FETCH_RETRIES='$(FETCH_RETRIES)'
+FP_HOST_ARCH='$(call escsq,$(HOST_ARCH))'
 FP_RUN='$(call escsq,$(RUN_DIR))'
 FP_MAKE_PID='$(call escsq,$(lastword $(subst ., ,$(RUN_ID))))'
 CLANG='$(call escsq,$(CLANG))'
 LLC='$(call escsq,$(LLC))'
+LLVM_OBJCOPY='$(call escsq,$(LLVM_OBJCOPY))'
 FP_KBUILD_ARGS='$(call escsq,$(FP_KBUILD_ARGS))'
 TOOLCHAINS='$(call escsq,$(foreach t,$(TOOLCHAINS),$(call field,1,$(t))|$(call field,2,$(t))|$(call field,3,$(t))|$($(call field,4,$(t)))))'
 TOOLCHAIN_PACKAGES='$(call escsq,$(TOOLCHAIN_PACKAGES))'

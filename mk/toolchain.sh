@@ -3,14 +3,18 @@
 # and can run the kernel's build tree, else from a private root made of a distribution's signed
 # packages (distros/toolchains.mk):
 #
-#   toolchain.sh COMPILER TREE CACHE
+#   toolchain.sh COMPILER TREE CACHE [CROSS]
 #
 # COMPILER is the compiler as the kernel names it (mk/kernel-tree.sh's "cc" fact: its
 # CONFIG_CC_VERSION_TEXT, compile.h's LINUX_COMPILER, CONFIG_GCC_VERSION or its image's banner).
 # A series is named as gcc names it: by its major version from gcc 5 on (gcc-14), by major and
 # minor before (gcc-4.8: 4.8 and 4.9 are two compilers). A vendor's build of a series (Red Hat's
-# 4.8.5, Amazon's 7.3.1) takes that series from a root. Prints three words: the compiler
-# (gcc-14), the root ("-" for the host), and the root's id ("-" for the host). Exits 3 with the reason on stderr when no compiler can be had: a fact about the
+# 4.8.5, Amazon's 7.3.1) takes that series from a root. CROSS is the prefix of the kernel's
+# architecture's cross compilers (aarch64-linux-gnu-) when it is not this host's: the compiler is
+# then that series' cross compiler (aarch64-linux-gnu-gcc-12, Debian's and Ubuntu's package
+# gcc-12-aarch64-linux-gnu), never this host's own. Prints three words: the compiler command
+# (gcc-14), the root ("-" for the host), and the root's id ("-" for the host). Exits 3 with the
+# reason on stderr when no compiler can be had: a fact about the
 # kernel and distros/toolchains.mk (mk/build-output.sh records it as a verdict); exits 1 when a
 # root could not be made (a mirror down, a package whose hash is not its index's): that may pass,
 # and is never recorded.
@@ -27,7 +31,7 @@
 # namespaces file says whether this host can enter a root at all).
 set -eu
 . "$(dirname "$0")/lib.sh"
-text=$1 tree=$2 cache=$3
+text=$1 tree=$2 cache=$3 cross=${4:-}
 
 none() {
 	echo "$*" >&2
@@ -51,6 +55,10 @@ major=${version%%.*}
 series=$major
 [ "$family" != gcc ] || [ "$major" -ge 5 ] || series=$major.$(echo "$version" | cut -d. -f2)
 name=$family-$series
+[ -z "$cross" ] || [ "$family" = gcc ] || none "no cross-build with $name (gcc only)"
+# The command, and the package a root installs for it.
+command=$cross$name package=$name
+[ -z "$cross" ] || package=$name-${cross%-}
 
 # The kernel's build tree carries programs (modpost) built for its own distribution's C library:
 # the host must be able to run them. The dynamic loader says "version `GLIBC_2.38' not found"
@@ -65,15 +73,15 @@ runs_here() {
 # The host's compiler of that name, if it is of that series (gcc -dumpversion says "4.8" or
 # "4.8.5" before gcc 7, the major alone after; -dumpfullversion says it all from gcc 7).
 host_series() {
-	v=$("$name" -dumpfullversion 2>/dev/null || "$name" -dumpversion 2>/dev/null) || return 1
+	v=$("$command" -dumpfullversion 2>/dev/null || "$command" -dumpversion 2>/dev/null) || return 1
 	case $series in
 	*.*) [ "$(echo "$v" | cut -d. -f1-2)" = "$series" ] ;;
 	*) [ "${v%%.*}" = "$series" ] ;;
 	esac
 }
 
-if command -v "$name" >/dev/null 2>&1 && host_series && runs_here; then
-	echo "$name - -"
+if command -v "$command" >/dev/null 2>&1 && host_series && runs_here; then
+	echo "$command - -"
 	exit 0
 fi
 
@@ -99,10 +107,10 @@ esac
 # for this run) builds no module in one, which is its own fault and no fact about the kernel.
 ns=$(cat "${FP_RUN:-/nonexistent}/namespaces" 2>/dev/null || echo ok)
 [ "$ns" = ok ] || failed "$name must come from a $dist $suite root, and this host cannot make user namespaces ($ns)"
-packages="$name ${TOOLCHAIN_PACKAGES:?}"
+packages="$package ${TOOLCHAIN_PACKAGES:?}"
 spec_hash=$(printf '%s\n' "$dist $suites $mirror $packages" "$(cat "$0")" | sha256sum | cut -c1-16)
 dir=$cache/toolchains
-pointer=$dir/$name-$spec_hash
+pointer=$dir/$package-$spec_hash
 mkdir -p "$dir"
 if [ ! -f "$pointer" ] || [ ! -d "$dir/$(cat "$pointer")" ]; then
 	exec 9>"$pointer.lock"
@@ -140,12 +148,12 @@ if [ ! -f "$pointer" ] || [ ! -d "$dir/$(cat "$pointer")" ]; then
 	[ -s "$tmp/manifest" ] || failed "$name: the $dist $suite root lists no packages"
 	LC_ALL=C sort -k2 "$tmp/manifest" >"$tmp/manifest.sorted"
 	id=$(sha256sum <"$tmp/manifest.sorted" | cut -d' ' -f1)
-	bwrap --bind "$tmp/root" / --dev /dev --proc /proc --tmpfs /tmp "$name" --version >/dev/null 2>&1 ||
-		failed "$name: the $dist $suite root cannot run $name"
+	bwrap --bind "$tmp/root" / --dev /dev --proc /proc --tmpfs /tmp "$command" --version >/dev/null 2>&1 ||
+		failed "$name: the $dist $suite root cannot run $command"
 	rm -rf "${dir:?}/$id"
 	mv "$tmp/root" "$dir/$id"
 	mv "$tmp/manifest.sorted" "$dir/$id.manifest"
 	echo "$id" >"$pointer.tmp" && mv -f "$pointer.tmp" "$pointer"
 fi
 id=$(cat "$pointer")
-echo "$name $dir/$id $id"
+echo "$command $dir/$id $id"

@@ -358,3 +358,41 @@ EOF
 	run "$DEB_INDEX" --bogus
 	[ "$status" -eq 2 ]
 }
+
+@test "deb-index: arm64 kernels take the amd64 linux-kbuild (Multi-Arch: foreign) from --host-index, never their own" {
+	A64=(--index distros/os-release/debian-12 '$(MIRROR_debian)' "$FIX/bookworm-arm64.Packages.xz")
+	HOST=(--host-index distros/os-release/debian-12 '$(MIRROR_debian)' "$FIX/bookworm.Packages.gz")
+	field "$FIX/bookworm-arm64.Packages" linux-kbuild-6.1 Multi-Arch | grep -qx foreign
+	run --separate-stderr "$DEB_INDEX" --style debian --uname-m aarch64 --flavour arm64 --flavour cloud-arm64 \
+		--flavour rt-arm64 "${A64[@]}" "${HOST[@]}"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	kb=$(ref "$FIX/bookworm.Packages" '$(MIRROR_debian)' linux-kbuild-6.1)
+	[[ $kb == *_amd64.deb* ]]
+	expected=$(for abi in 6.1.0-47 6.1.0-50; do
+		for f in arm64 cloud-arm64 rt-arm64; do
+			common=common
+			[ "$f" != rt-arm64 ] || common=common-rt
+			rel=$abi-$f file=$FIX/bookworm-arm64.Packages base='$(MIRROR_debian)'
+			printf '%s\taarch64\t%s\t#1 SMP Debian %s\tusr/src/linux-headers-%s\t%s\t%s\n' distros/os-release/debian-12 \
+				"$rel" "$(field "$file" "linux-headers-$rel" Version)" "$rel" \
+				"$(ref "$file" "$base" "linux-headers-$rel") $(ref "$file" "$base" "linux-headers-$abi-$common") $kb" \
+				"$(ref "$file" "$base" "linux-image-$rel")"
+		done
+	done)
+	diff -u <(echo "$expected") <(echo "$output")
+	# The host's own kernels are not listed as arm64 ones.
+	! echo "$output" | grep -q -- '-amd64	' || false
+	# Without the host's indexes, the kernel's own (Debian's index is all deb-index reads then).
+	run --separate-stderr "$DEB_INDEX" --style debian --uname-m aarch64 --flavour arm64 "${A64[@]}"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -q 'linux-kbuild-6.1_6.1.176-1_arm64.deb'
+	# A host index without that linux-kbuild leaves the kernels out, naming why.
+	awk -v RS= -v ORS='\n\n' '!/^Package: linux-kbuild/' "$FIX/bookworm.Packages" >"$BATS_TEST_TMPDIR/nokbuild"
+	run --separate-stderr "$DEB_INDEX" --style debian --uname-m aarch64 --flavour arm64 "${A64[@]}" \
+		--host-index distros/os-release/debian-12 '$(MIRROR_debian)' "$BATS_TEST_TMPDIR/nokbuild"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	echo "$stderr" | grep -q "leaving out 6.1.0-50-arm64: linux-headers-6.1.0-50-arm64 6.1.176-1 needs linux-kbuild-6.1 (>= 6.1.176-1) of the build host's architecture (Multi-Arch: foreign), which no host index has"
+}

@@ -65,6 +65,18 @@ driver_making() {
 	[ ! -e "$D/build/verdicts/$P" ]
 }
 
+@test "headers: Linux 7's Debian headers, which name their build directory by its installed path, are built where they are extracted" {
+	export TINY_KBUILD_OUTPUT=1
+	one_kernel "$D" 9.9.0-1
+	grep -qx 'KBUILD_OUTPUT=/usr/src/linux-headers-9.9.0-1-amd64' <(dpkg-deb --fsys-tarfile "$D"/debs/linux-headers-9.9.0-1-amd64_*.deb |
+		tar -xOf - ./usr/src/linux-headers-9.9.0-1-amd64/Makefile)
+	P=$DV/x86_64/falco_debian_9.9.0-1-amd64_1.o
+	run fpmake "$D" -k tiny
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -f "$D/dist/$P" ]
+}
+
 @test "headers: a probe.o that is an x86 ELF object, not eBPF, is a verdict; nothing is published" {
 	one_kernel "$D" 9.9.0-1
 	driver_making "$D/driver" "echo 'int x;' >host.c && cc -c host.c -o probe.o"

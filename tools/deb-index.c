@@ -2,6 +2,7 @@
  *
  *   deb-index --style debian|ubuntu --uname-m ARCH [--flavour F]...
  *             --index OS_RELEASE BASE_URL PACKAGES_FILE [--index ...]
+ *             [--host-index OS_RELEASE BASE_URL PACKAGES_FILE]...
  *   deb-index --package NAME --index OS_RELEASE BASE_URL PACKAGES_FILE [--index ...]
  *
  * The second form prints `<url> <sha256> <size> <version>` of the newest NAME instead (the
@@ -14,6 +15,11 @@
  * `linux-headers-*`, `linux-*-headers-*` and `linux-kbuild-*` packages that satisfy them, in the
  * same set of indexes, recursively. A kernel whose header dependencies cannot all be resolved is
  * left out with a warning naming it, since a probe built from half its headers would not build.
+ *
+ * --host-index names the indexes of the build host's architecture, for kernels of another one
+ * (arm64 kernels built on amd64): a dependency that the kernel's own index marks Multi-Arch:
+ * foreign (Debian's linux-kbuild-*, whose fixdep and modpost must run on the build host) is
+ * taken from them, as apt does for a cross-build, never the kernel architecture's package.
  *
  * Output: the kernel listing (one kernel per line, tab-separated, see mk/kernels.mk). */
 #include <archive.h>
@@ -28,10 +34,11 @@
 
 struct index {
 	const char *os_release, *base, *path;
+	bool host; /* of the build host's architecture (--host-index) */
 };
 
 struct pkg {
-	char *name, *version, *filename, *sha256, *depends, *size;
+	char *name, *version, *filename, *sha256, *depends, *size, *multi_arch;
 	const struct index *idx;
 };
 
@@ -155,6 +162,8 @@ static void read_index(const struct index *idx)
 					set_field(&cur.size, v, idx->path, lineno);
 				else if (strcmp(l, "Depends") == 0)
 					set_field(&cur.depends, v, idx->path, lineno);
+				else if (strcmp(l, "Multi-Arch") == 0)
+					set_field(&cur.multi_arch, v, idx->path, lineno);
 			}
 			if (start > fill)
 				break;
@@ -184,8 +193,11 @@ static int cmp_pkgs(const void *a, const void *b)
 	return c ? c : (x->idx > y->idx) - (x->idx < y->idx);
 }
 
-/* The best candidate for "name (op version)": the highest version that satisfies it. */
-static const struct pkg *resolve(const char *name, const char *op, const char *version)
+static bool have_host_indexes;
+
+/* The best candidate for "name (op version)" of the kernel's architecture (host: of the build
+ * host's): the highest version that satisfies it. */
+static const struct pkg *resolve_in(bool host, const char *name, const char *op, const char *version)
 {
 	size_t lo = 0, hi = npkgs;
 	while (lo < hi) {
@@ -196,9 +208,14 @@ static const struct pkg *resolve(const char *name, const char *op, const char *v
 			hi = mid;
 	}
 	for (size_t i = lo; i < npkgs && strcmp(pkgs[i].name, name) == 0; i++)
-		if (!op || debversion_satisfies(pkgs[i].version, op, version))
+		if (pkgs[i].idx->host == host && (!op || debversion_satisfies(pkgs[i].version, op, version)))
 			return &pkgs[i];
 	return NULL;
+}
+
+static const struct pkg *resolve(const char *name, const char *op, const char *version)
+{
+	return resolve_in(false, name, op, version);
 }
 
 static bool header_dependency(const char *name)
@@ -261,6 +278,16 @@ static bool clause_closure(const struct pkg *p, char *clause, struct set *out, c
 			d = resolve(name, "=", p->version);
 		if (!d)
 			d = resolve(name, op[0] ? op : NULL, ver);
+		/* What runs on the build host comes from its architecture, as apt takes it. */
+		if (d && have_host_indexes && d->multi_arch && !strcmp(d->multi_arch, "foreign")) {
+			const struct pkg *h = resolve_in(true, name, op[0] ? op : NULL, ver);
+			if (!h) {
+				snprintf(why, whylen, "%s %s needs %s of the build host's architecture (Multi-Arch: foreign), which no host index has",
+					 p->name, p->version, alt);
+				return false;
+			}
+			d = h;
+		}
 		if (d)
 			return closure(d, out, why, whylen);
 	}
@@ -393,7 +420,7 @@ static void print_kernels(bool ubuntu, const char *uname_m, const char **flavour
 	size_t nlines = 0;
 	for (size_t i = 0; i < npkgs; i++) {
 		const struct pkg *p = &pkgs[i];
-		if (strncmp(p->name, "linux-headers-", 14) != 0)
+		if (p->idx->host || strncmp(p->name, "linux-headers-", 14) != 0)
 			continue;
 		const char *release = p->name + 14, *flavour;
 		char abi[128];
@@ -402,7 +429,8 @@ static void print_kernels(bool ubuntu, const char *uname_m, const char **flavour
 		if (strcmp(flavour, "common") == 0 || strncmp(flavour, "common-", 7) == 0)
 			continue; /* Debian's shared halves, not kernels */
 		/* The same package in two suites (bookworm and bookworm-security) is one kernel. */
-		if (i > 0 && strcmp(pkgs[i - 1].name, p->name) == 0 && strcmp(pkgs[i - 1].sha256, p->sha256) == 0)
+		if (i > 0 && !pkgs[i - 1].idx->host && strcmp(pkgs[i - 1].name, p->name) == 0 &&
+		    strcmp(pkgs[i - 1].sha256, p->sha256) == 0)
 			continue;
 
 		struct set deps = { 0 };
@@ -466,7 +494,7 @@ static void free_pkgs(void)
 {
 	for (size_t i = 0; i < npkgs; i++) {
 		free(pkgs[i].name), free(pkgs[i].version), free(pkgs[i].filename);
-		free(pkgs[i].sha256), free(pkgs[i].depends), free(pkgs[i].size);
+		free(pkgs[i].sha256), free(pkgs[i].depends), free(pkgs[i].size), free(pkgs[i].multi_arch);
 	}
 	free(pkgs);
 	pkgs = NULL;
@@ -493,11 +521,16 @@ int main(int argc, char **argv)
 			flavours[nflavours++] = argv[++i];
 		} else if (strcmp(argv[i], "--index") == 0 && i + 3 < argc) {
 			idx = xrealloc(idx, (nidx + 1) * sizeof *idx);
-			idx[nidx++] = (struct index){ argv[i + 1], argv[i + 2], argv[i + 3] };
+			idx[nidx++] = (struct index){ argv[i + 1], argv[i + 2], argv[i + 3], false };
+			i += 3;
+		} else if (strcmp(argv[i], "--host-index") == 0 && i + 3 < argc) {
+			idx = xrealloc(idx, (nidx + 1) * sizeof *idx);
+			idx[nidx++] = (struct index){ argv[i + 1], argv[i + 2], argv[i + 3], true };
+			have_host_indexes = true;
 			i += 3;
 		} else {
 			fprintf(stderr, "usage: deb-index --style debian|ubuntu --uname-m ARCH [--flavour F]... "
-					"--index OS_RELEASE BASE_URL PACKAGES [--index ...]\n");
+					"--index OS_RELEASE BASE_URL PACKAGES [--index ...] [--host-index OS_RELEASE BASE_URL PACKAGES]...\n");
 			return 2;
 		}
 	}

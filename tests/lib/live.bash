@@ -9,7 +9,8 @@
 #                       and lists Debian 12 and 13 in DIR
 #   live_ready          in a test: skips it with LIVE_SKIP's reason
 #   lmake DIR ARGS...   make with those settings
-#   newest N DIR        uname -r of the newest plain amd64 kernel of Debian N listed in DIR
+#   newest N [DIR] [ARCH]  uname -r of the newest plain kernel of Debian N listed in DIR (Debian's
+#                       architecture ARCH, default amd64)
 #   path_of RELEASE R KIND DIR   the repository path Falco RELEASE requests for kernel R of DIR
 
 live_setup() {
@@ -44,7 +45,8 @@ lmake() {
 }
 
 newest() {
-	awk -F'\t' -v o="distros/os-release/debian-$1" '$1 == o && $3 ~ /^[0-9][0-9.+a-z]*(-[0-9]+)?-amd64$/ { print $3 }' \
+	awk -F'\t' -v o="distros/os-release/debian-$1" -v a="${3:-amd64}" \
+		'$1 == o && $3 ~ ("^[0-9][0-9.+a-z]*(-[0-9]+)?-" a "$") { print $3 }' \
 		"${2:-$LIVE_DIR}/build/listing/debian.tsv" | sort -V | tail -n 1
 }
 
@@ -52,5 +54,5 @@ path_of() {
 	local release=$1 r=$2 kind=${3:-bpf} dir=${4:-$LIVE_DIR} line
 	line=$(awk -F'\t' -v r="$r" '$3 == r' "$dir/build/listing/debian.tsv" | head -n 1)
 	"$FP_BIN/falco-name" --falco-version "$release" --kind "$kind" --os-release "$TOP/$(echo "$line" | cut -f1)" \
-		--uname-r "$r" --uname-v "$(echo "$line" | cut -f4)" --uname-m x86_64 --field repo_path
+		--uname-r "$r" --uname-v "$(echo "$line" | cut -f4)" --uname-m "$(echo "$line" | cut -f2)" --field repo_path
 }

@@ -66,7 +66,12 @@ CTL
 	# linux-headers-<abi>-<flavour>: the arch tree, including the shared one by absolute path.
 	local arch=$stage/arch/usr/src/linux-headers-$abi-$flavour
 	mkdir -p "$arch/include/generated" "$stage/arch/DEBIAN" "$stage/arch/lib/modules/$abi-$flavour"
-	echo "include /usr/src/linux-headers-$abi-common/Makefile" >"$arch/Makefile"
+	# Linux 7's Debian headers also name the arch tree as the build's output, by its installed
+	# path (TINY_KBUILD_OUTPUT=1).
+	{
+		[ -z "${TINY_KBUILD_OUTPUT:-}" ] || echo "KBUILD_OUTPUT=/usr/src/linux-headers-$abi-$flavour"
+		echo "include /usr/src/linux-headers-$abi-common/Makefile"
+	} >"$arch/Makefile"
 	echo "#define UTS_RELEASE \"$abi-$flavour\"" >"$arch/include/generated/utsrelease.h"
 	[ -z "${TINY_UTS_EXTRA:-}" ] || echo "$TINY_UTS_EXTRA" >>"$arch/include/generated/utsrelease.h"
 	echo "#define UTS_VERSION \"$uts_version\"" >"$arch/include/generated/utsversion.h"

@@ -23,8 +23,10 @@ listing_line() {
 	done
 	# The kernel's image package (tinykernel_image_deb), when the line has one.
 	[ -z "${TINY_IMAGE:-}" ] || image="file://$TINY_IMAGE|$(sha256sum "$TINY_IMAGE" | cut -d' ' -f1)|$(stat -c %s "$TINY_IMAGE")"
-	printf '%s\tx86_64\t%s-amd64\t#1 SMP PREEMPT_DYNAMIC Debian %s (2026-01-01)\tusr/src/linux-headers-%s-amd64\t%s\t%s\n' \
-		"$osrel" "$abi" "$abi" "$abi" "${pkgs# }" "$image"
+	# TINY_UNAME_M and TINY_FLAVOUR: a kernel of another architecture (aarch64, arm64).
+	local m=${TINY_UNAME_M:-x86_64} f=${TINY_FLAVOUR:-amd64}
+	printf '%s\t%s\t%s-%s\t#1 SMP PREEMPT_DYNAMIC Debian %s (2026-01-01)\tusr/src/linux-headers-%s-%s\t%s\t%s\n' \
+		"$osrel" "$m" "$abi" "$f" "$abi" "$abi" "$f" "${pkgs# }" "$image"
 }
 
 tinyrepo_setup() {
