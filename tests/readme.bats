@@ -53,8 +53,10 @@ setup_file() {
 		[ "$count" -ge 4 ] && [ "$count" -le 8 ] || continue
 		grep -q '\.o$' "$BATS_FILE_TMPDIR/shard.list" || continue
 		grep -q '\.ko$' "$BATS_FILE_TMPDIR/shard.list" || continue
-		# A Debian 13 kernel with a module to build (the plan groups outputs by kernel).
-		grep '^done/debian/debian-13_' "$C/build/plan/debian.mk" | grep -q '\.ko' || continue
+		# A Debian 13 kernel with a module to build (the tables name each output's kernel).
+		grep '\.ko$' "$BATS_FILE_TMPDIR/shard.list" | sed 's|^dist/||' |
+			awk -F'\t' 'NR == FNR { want[$1]; next } ($1 in want) && $2 ~ /^debian-13_/' - "$C"/kernels/*/debian.outputs |
+			grep -q . || continue
 		found=$i
 		break
 	done
@@ -122,8 +124,8 @@ in_copy() {
 		[[ "$(modinfo -F vermagic "$ko")" == "$r "* ]]
 		[ "$(modinfo -F name "$ko")" = falco ]
 		if ! grep -qx 'toolchain_root=-' "$rec"; then
-			grep -Eq '^kernel_compiler=(x86_64-linux-gnu-)?gcc-14 ' "$rec"
-			grep -q '^compiler=gcc-14 ' "$rec"
+			grep -Eq '^kernel_compiler=((x86_64|aarch64)-linux-gnu-)?gcc-14 ' "$rec"
+			grep -Eq '^compiler=(aarch64-linux-gnu-)?gcc-14 ' "$rec"
 			rooted=1
 		fi
 	done
