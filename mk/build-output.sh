@@ -311,9 +311,14 @@ build_kmod() {
 	# Older kernels (4.4 among them) keep no name in .modinfo: the kernel takes it from the module's own
 	# struct module (.gnu.linkonce.this_module), whose name follows its state and list (24
 	# bytes on a 64-bit kernel).
-	[ -n "$modname" ] || modname=$(objcopy -O binary -j .gnu.linkonce.this_module "$built" /dev/stdout 2>>"$log" |
-		tail -c +25 | head -c 56 | tr -d '\000')
-	[ "$modname" = "$module" ] || verdict "the module is not named $module"
+	# The section goes to a file of its own: objcopy seeks in its output, which a pipe refuses.
+	if [ -z "$modname" ]; then
+		this_module=$build/this_module.bin
+		"${cross}objcopy" -O binary -j .gnu.linkonce.this_module "$built" "$this_module" 2>>"$log" ||
+			fail "objcopy cannot read .gnu.linkonce.this_module of $module.ko: $(tail -n 1 "$log")"
+		modname=$(tail -c +25 "$this_module" | head -c 56 | tr -d '\000')
+	fi
+	[ "$modname" = "$module" ] || verdict "the module is named '$modname', not $module"
 }
 
 build_$kind

@@ -33,8 +33,8 @@ kmake() {
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[ ! -e "$D/dist/$K" ]
-	echo "$output" | grep -qF "FAILED  tiny 9.9.0-1-amd64: the module is not named tiny"
-	grep -qx 'reason=the module is not named tiny' "$D/build/verdicts/$K"
+	echo "$output" | grep -qF "FAILED  tiny 9.9.0-1-amd64: the module is named 'other', not tiny"
+	grep -qx "reason=the module is named 'other', not tiny" "$D/build/verdicts/$K"
 }
 
 @test "kmod name: the same module named as the driver is published" {
@@ -43,4 +43,23 @@ kmake() {
 	[ "$status" -eq 0 ]
 	[ -f "$D/dist/$K" ]
 	[ "$(modinfo -F name "$D/dist/$K")" = tiny ]
+}
+
+# Kernels before 5.3 keep no name in .modinfo: the name is read from the module's struct module.
+@test "kmod name: a module of a kernel before 5.3 is named by its struct module, and published when that is the driver's" {
+	export TINY_OLD_MODULE=1
+	run kmake "$D" "$D/dist/$K"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -f "$D/dist/$K" ]
+	[ -z "$(modinfo -F name "$D/dist/$K")" ]
+}
+
+@test "kmod name: a module of a kernel before 5.3 whose struct module names another is a verdict naming it" {
+	export TINY_OLD_MODULE=1 TINY_MODULE_NAME=other
+	run kmake "$D" "$D/dist/$K"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[ ! -e "$D/dist/$K" ]
+	grep -qx "reason=the module is named 'other', not tiny" "$D/build/verdicts/$K"
 }
