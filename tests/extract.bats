@@ -330,6 +330,35 @@ EOF
 	[ "$(stat -c %a "$DEST/d")" = 755 ]
 }
 
+@test "extract: an archive's ./ (tar, or a .deb's data) leaves the destination's mode as it was; a directory inside keeps its own" {
+	mkdir -p "$T/w/d"
+	echo x >"$T/w/d/f"
+	chmod 0050 "$T/w"
+	chmod 0700 "$T/w/d"
+	tar -C "$T/w" -cf "$T/x.tar" .
+	tar -tvf "$T/x.tar" | grep -q '^d---r-x--- .* \./$'
+	mkdir -p "$DEST"
+	run "$EXTRACT" "$T/x.tar" "$DEST"
+	[ "$status" -eq 0 ]
+	[ "$(stat -c %a "$DEST")" = 755 ]
+	[ "$(stat -c %a "$DEST/d")" = 700 ]
+	[ "$(cat "$DEST/d/f")" = x ]
+	chmod 0755 "$T/w"
+	# dpkg-deb writes ./ first; one of mode 0700 is refused by dpkg-deb, so GNU tar makes it.
+	mkdir -p "$T/pkg/DEBIAN"
+	printf 'Package: p\nVersion: 1\nArchitecture: all\nMaintainer: t <t@t>\nDescription: t\n' >"$T/pkg/DEBIAN/control"
+	tar -C "$T/pkg/DEBIAN" -czf "$T/control.tar.gz" ./control
+	chmod 0700 "$T/w"
+	tar -C "$T/w" -cJf "$T/data.tar.xz" .
+	chmod 0755 "$T/w"
+	echo 2.0 >"$T/debian-binary"
+	(cd "$T" && ar rc p.deb debian-binary control.tar.gz data.tar.xz)
+	run "$EXTRACT" "$T/p.deb" "$T/deb"
+	[ "$status" -eq 0 ]
+	[ "$(stat -c %a "$T/deb")" = 755 ]
+	[ -f "$T/deb/d/f" ]
+}
+
 @test "extract: a FIFO, a socket or a device node refuses the archive, naming it; nothing is made" {
 	mkdir -p "$T/w"
 	echo ok >"$T/w/ok"

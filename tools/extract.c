@@ -132,6 +132,15 @@ static bool safe_relative_path(const char *p)
 	return true;
 }
 
+/* Whether a path names the extraction root itself (".", "./", "./."). */
+static bool names_root(const char *p)
+{
+	for (const char *s = p; *s; s++)
+		if (*s != '.' && *s != '/')
+			return false;
+	return !strstr(p, "..");
+}
+
 /* Whether a relative symlink target, resolved from the directory holding the link, stays at or
  * below the extraction root. Depth counts directories below the root. libarchive refuses to
  * write through a symlink, so the directories of the link's own path are real ones and are
@@ -209,6 +218,10 @@ static void unpack(struct archive *in, const char *dest_label)
 		if (hardlink && !strcmp(hardlink, path))
 			die_at(archive_path, "entry '%s' is a hard link to itself: refusing the archive", path);
 		within_limits(e, path, ++entries, &total);
+		/* The destination is this tool's: an archive's "./" does not set its mode or owner (a
+		 * "./" of mode 0700 would shut out whoever builds from the tree). */
+		if (names_root(path))
+			continue;
 		/* Checked first: an excluded entry still condemns a hostile archive. */
 		if (nexcludes && excluded(path))
 			continue;
