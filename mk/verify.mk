@@ -76,22 +76,30 @@ VERIFY_GUEST_PACKAGES := libelf-dev zlib1g-dev libzstd-dev busybox-static
 VERIFY_GUEST_SUITE ?= bookworm
 verify_guest_mirror = $(call field,2,$(firstword $(filter $(VERIFY_GUEST_SUITE)|%,$(debian_SUITES))))
 verify_deb_arch = $(call field,2,$(firstword $(filter $(1)|%,$(debian_ARCHES))))
-cmd_sysroot = d=$(call verify_arch_dir,$(1))/sysroot; rm -rf $$d $$d.tmp && mkdir -p $$d.tmp $(PKG_DIR) || exit 1; \
-  [ -n '$(verify_guest_mirror)' ] || { echo "verify: debian_SUITES has no suite $(VERIFY_GUEST_SUITE) (VERIFY_GUEST_SUITE) for $(1)'s guest tools" >&2; exit 1; }; \
+# The packages are resolved into a list (name url sha256 size) rewritten only when it changes,
+# so that a listing with a new kernel does not make the tools, and so every verdict, again.
+cmd_guest_packages = [ -n '$(verify_guest_mirror)' ] || \
+    { echo "verify: debian_SUITES has no suite $(VERIFY_GUEST_SUITE) (VERIFY_GUEST_SUITE) for $(1)'s guest tools" >&2; exit 1; }; \
   set -- $$(awk '$$4 ~ /^main\/binary-$(call verify_deb_arch,$(1))\// { print "--index", "-", "$($(verify_guest_mirror))", "$(BYHASH)/" $$1 }' \
     $(SRC_BUILD)/debian/$(VERIFY_GUEST_SUITE).indexes); \
   [ $$\# -gt 0 ] || { echo "verify: $(SRC_BUILD)/debian/$(VERIFY_GUEST_SUITE).indexes names no $(call verify_deb_arch,$(1)) index (is $(1) in ARCHES?)" >&2; exit 1; }; \
   for p in $(VERIFY_GUEST_PACKAGES); do \
-    found=$$($(call tool,deb-index) --package $$p "$$@") && [ -n "$$found" ] || { echo "verify: no $$p in the $(call verify_deb_arch,$(1)) index of $(VERIFY_GUEST_SUITE)" >&2; exit 1; }; \
-    set -- $$found "$$@"; url=$$1 sha=$$2 size=$$3; shift 4; \
-    [ -f $(PKG_DIR)/$$sha ] || $(FETCH) --quiet --sha256 $$sha --size $$size "$$url" $(PKG_DIR)/$$sha || exit 1; \
-    $(call tool,extract) --quiet $(PKG_DIR)/$$sha $$d.tmp || { echo "verify: cannot unpack $$url ($(PKG_DIR)/$$sha)" >&2; exit 1; }; \
-    echo "$$p $$url $$sha" >>$$d.tmp/.packages; \
-  done; mv $$d.tmp $$d
+    found=$$($(call tool,deb-index) --package $$p "$$@") && [ -n "$$found" ] || \
+      { echo "verify: no $$p in the $(call verify_deb_arch,$(1)) index of $(VERIFY_GUEST_SUITE)" >&2; exit 1; }; \
+    echo "$$p $$found" | cut -d' ' -f1-4; \
+  done
+cmd_sysroot = d=$(@D); rm -rf $$d $$d.tmp && mkdir -p $$d.tmp $(PKG_DIR) || exit 1; \
+  while read -r p url sha size; do \
+    [ -f $(PKG_DIR)/$$sha ] || $(FETCH) --quiet --sha256 $$sha --size $$size "$$url" $(PKG_DIR)/$$sha </dev/null || exit 1; \
+    $(call tool,extract) --quiet $(PKG_DIR)/$$sha $$d.tmp </dev/null || { echo "verify: cannot unpack $$url ($(PKG_DIR)/$$sha)" >&2; exit 1; }; \
+  done <$< && cp $< $$d.tmp/.packages && mv $$d.tmp $$d
 define verify_guest
 VERIFY_SYSROOT.$(1) := $(VERIFY_DIR)/$(1)/sysroot/.packages
-$(VERIFY_DIR)/$(1)/sysroot/.packages: $(BUILD)/listing/debian.tsv mk/verify.mk | $(call tool,deb-index) $(call tool,fetch) $(call tool,extract)
-	$$(call run,SYSROOT $(1): $(VERIFY_GUEST_PACKAGES),$$(call cmd_sysroot,$(1)))
+$(VERIFY_DIR)/$(1)/guest.packages: $(BUILD)/listing/debian.tsv mk/verify.mk | $(call tool,deb-index)
+	$$(call filechk,guest_packages_$(1))
+filechk_guest_packages_$(1) = $$(call cmd_guest_packages,$(1))
+$(VERIFY_DIR)/$(1)/sysroot/.packages: $(VERIFY_DIR)/$(1)/guest.packages | $(call tool,fetch) $(call tool,extract)
+	$$(call run,SYSROOT $(1): $(VERIFY_GUEST_PACKAGES),$$(cmd_sysroot))
 # Where the package puts it (/bin, or /usr/bin after the /usr merge).
 VERIFY_BUSYBOX.$(1) := $(VERIFY_DIR)/$(1)/busybox
 $(VERIFY_DIR)/$(1)/busybox: $(VERIFY_DIR)/$(1)/sysroot/.packages

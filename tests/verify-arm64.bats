@@ -100,8 +100,8 @@ times() {
 	# The guest tools are arm64's, from Debian's own arm64 packages; the tables arm64's: execve
 	# is syscall 221 and openat 56 in the generic table (59 and 257 on x86_64).
 	file "$A/build/verify/aarch64/bpf-load" | grep -q 'ARM aarch64.*statically linked'
-	grep -q '^libelf-dev .*_arm64\.deb [0-9a-f]\{64\}$' "$A/build/verify/aarch64/sysroot/.packages"
-	grep -q '^busybox-static .*_arm64\.deb [0-9a-f]\{64\}$' "$A/build/verify/aarch64/sysroot/.packages"
+	grep -q '^libelf-dev [^ ]*_arm64\.deb [0-9a-f]\{64\} [0-9]*$' "$A/build/verify/aarch64/sysroot/.packages"
+	grep -q '^busybox-static [^ ]*_arm64\.deb [0-9a-f]\{64\} [0-9]*$' "$A/build/verify/aarch64/sysroot/.packages"
 	python3 - "$A/build/verify/aarch64/9.1.0+driver.tables" <<'EOF'
 import struct, sys
 t = open(sys.argv[1], "rb").read()
