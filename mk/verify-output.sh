@@ -8,8 +8,15 @@
 #   - a kernel module (.ko): insmod loads it (a vermagic or symbol mismatch fails there), then
 #     tools/kmod-read opens its devices, starts a capture and reads its ring buffers.
 #
-#   verify-output.sh [--tables FILE] [--timeout S] [--any-kernel] [--console FILE]
+#   verify-output.sh [--arch ARCH] [--tables FILE] [--timeout S] [--any-kernel] [--console FILE]
 #                    [--expect-open PATH] OUTPUT IMAGE_PACKAGE RESULT
+#
+# ARCH is the kernel's architecture, its uname -m (default x86_64): x86_64 boots under
+# qemu-system-x86_64 (console ttyS0, the image a bzImage), aarch64 under qemu-system-aarch64
+# -M virt -cpu max (console ttyAMA0, the image an arm64 Image, gzipped as Debian ships it), both
+# by TCG alone, never KVM: the verdict must not depend on the host. The kernel image, the
+# verifier, busybox and a module must all be of ARCH; anything else is bad input (exit 2), as
+# a tables file of another architecture would fill the wrong syscall numbers.
 #
 # IMAGE_PACKAGE is the kernel's image package (Debian: linux-image-<abi>-<flavour>, already
 # checked against its index); only its /boot/vmlinuz-* is kept. --tables is the driver
@@ -29,13 +36,15 @@
 #
 # Environment: FP_BIN (tools: extract), FP_BPF_LOAD (static bpf-load, default
 # $FP_BIN/bpf-load), FP_KMOD_READ (static kmod-read, default $FP_BIN/kmod-read), BUSYBOX
-# (default /bin/busybox, must be static), QEMU (default qemu-system-x86_64), FP_VERIFY_MEM
-# (default 2G), FP_VERIFY_SMP (default 2).
+# (default /bin/busybox, must be static, of ARCH), QEMU (default qemu-system-ARCH),
+# FP_VERIFY_MEM (default 2G), FP_VERIFY_SMP (default 2), FP_VERIFY_CPU (aarch64's CPU, default
+# max,lpa2=off,pauth-impdef=on: see below).
 set -u
 
-tables= timeout=240 any_kernel= console_out= expect_open=/tmp/fp-verify-known
+tables= timeout=240 any_kernel= console_out= expect_open=/tmp/fp-verify-known arch=x86_64
 while [ $# -gt 0 ]; do
 	case $1 in
+	--arch) arch=$2; shift 2 ;;
 	--tables) tables=$2; shift 2 ;;
 	--expect-open) expect_open=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
@@ -47,7 +56,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 if [ $# -ne 3 ]; then
-	echo "usage: verify-output.sh [--tables FILE] [--timeout S] [--any-kernel] [--console FILE] [--expect-open PATH] OUTPUT IMAGE_PACKAGE RESULT" >&2
+	echo "usage: verify-output.sh [--arch ARCH] [--tables FILE] [--timeout S] [--any-kernel] [--console FILE] [--expect-open PATH] OUTPUT IMAGE_PACKAGE RESULT" >&2
 	exit 2
 fi
 output=$1 image=$2 result=$3
@@ -60,9 +69,29 @@ case $name in
 esac
 extract=${FP_BIN:?FP_BIN names the tools directory}/extract
 busybox=${BUSYBOX:-/bin/busybox}
-qemu=${QEMU:-qemu-system-x86_64}
 
 die() { echo "verify-output: $name: $*" >&2; exit 2; }
+
+# Each architecture's machine: its ELF e_machine, its console, qemu and its board.
+# arm64: TCG's "max" CPU, every feature an arm64 kernel may use but two. Its pointer
+# authentication is QEMU's cheap implementation-defined algorithm, not the architected one (many
+# times slower under TCG, and the same to the kernel). And it has no FEAT_LPA2 (52-bit physical
+# addresses with 4K pages), which no arm64 server Falco is known to run on has (Graviton,
+# Ampere, Neoverse N1/V1/N2), and under which Debian's 6.12 kernels turn LPA2 on: there the
+# Falco module's ring mappings (PAGE_SHARED as is, whose shareability bits LPA2 reads as address
+# bits 51:50; the kernel clears them from its own protections) map the wrong pages, and reading
+# the ring ends in a bus error. FP_VERIFY_CPU=max boots such a machine.
+case $arch in
+x86_64) machine=62 console_dev=ttyS0 qemu=${QEMU:-qemu-system-x86_64} qemu_board= ;;
+aarch64) machine=183 console_dev=ttyAMA0 qemu=${QEMU:-qemu-system-aarch64}
+	qemu_board="-M virt -cpu ${FP_VERIFY_CPU:-max,lpa2=off,pauth-impdef=on}" ;;
+*) die "no verification of $arch kernels (x86_64 and aarch64 only)" ;;
+esac
+# elf_machine FILE: its ELF e_machine (little-endian), empty if it is no ELF file.
+elf_machine() {
+	[ "$(head -c 4 "$1" | od -An -c | tr -d ' ')" = 177ELF ] || return 0
+	od -An -tu2 -j18 -N2 "$1" | tr -d ' '
+}
 
 [ -f "$output" ] || die "no $kind output at $output"
 [ -f "$image" ] || die "no image package at $image"
@@ -71,8 +100,10 @@ die() { echo "verify-output: $name: $*" >&2; exit 2; }
 [ -x "$verifier" ] || die "no $(basename "$verifier") at $verifier"
 command -v "$qemu" >/dev/null || die "$qemu is not installed"
 command -v cpio >/dev/null || die "cpio is not installed"
-# Nothing but the kernel is in the VM: both binaries must stand alone.
+# Nothing but the kernel is in the VM: both binaries must stand alone, and run on its CPU.
 for bin in "$verifier" "$busybox"; do
+	[ "$(elf_machine "$bin")" = "$machine" ] ||
+		die "$bin is not an $arch program (ELF machine $(elf_machine "$bin"), $arch's is $machine)"
 	if LC_ALL=C ldd "$bin" 2>&1 | grep -q '=>'; then
 		die "$bin is dynamically linked; the initramfs needs a static one (build/bin, not the SAN build)"
 	fi
@@ -85,6 +116,9 @@ if [ "$kind" = kmod ]; then
 	# Nothing but the module is loaded: one that needs another cannot be judged here.
 	depends=$(modinfo depends)
 	[ -z "$depends" ] || die "$output needs the modules $depends, which the verifier does not load"
+	# A module of another architecture was never for this kernel (build-output.sh makes none).
+	[ "$(elf_machine "$output")" = "$machine" ] ||
+		die "$output is not an $arch module (ELF machine $(elf_machine "$output"), $arch's is $machine)"
 fi
 
 mkdir -p "$(dirname "$result")" "$(dirname "$console_out")" || die "cannot create the output directories"
@@ -104,6 +138,21 @@ trap 'exit 2' INT TERM HUP
 set -- "$work"/pkg/boot/vmlinuz-*
 [ $# -eq 1 ] && [ -f "$1" ] || die "$image holds $# kernel images under /boot (expected one)"
 mv "$1" "$work/vmlinuz" && rm -rf "$work/pkg" || die "cannot keep the kernel image"
+# The image's own mark, where it has one: a bzImage's "HdrS" at 0x202, an arm64 Image's "ARMd" at 0x38 (Debian's
+# arm64 vmlinuz is a gzipped Image, which qemu-system-aarch64 unpacks itself).
+case $(head -c 2 "$work/vmlinuz" | od -An -tx1 | tr -d ' ') in
+1f8b) gzip -dc <"$work/vmlinuz" 2>/dev/null | head -c 4096 >"$work/head" ;;
+*) head -c 4096 "$work/vmlinuz" >"$work/head" ;;
+esac
+image_mark() { dd if="$work/head" bs=1 skip="$1" count=4 2>/dev/null; }
+if [ "$(image_mark 514)" = HdrS ]; then
+	image_arch=x86_64
+elif [ "$(image_mark 56)" = ARMd ]; then
+	image_arch=aarch64
+else
+	image_arch=$arch # one it does not know is qemu's to boot or not (no verdict either way)
+fi
+[ "$image_arch" = "$arch" ] || die "the kernel of $image is an $image_arch image, not $arch"
 
 # The initramfs: busybox, the verifier, the driver, the tables and /init.
 root=$work/root
@@ -154,7 +203,7 @@ EOF
 fi
 cat >"$root/init" <<EOF
 #!/bin/busybox sh
-# The kernel runs this as pid 1; its console is ttyS0, which qemu writes to a file.
+# The kernel runs this as pid 1; its console is $console_dev, which qemu writes to a file.
 /bin/busybox mount -t devtmpfs devtmpfs /dev
 exec </dev/console >/dev/console 2>&1
 echo  # the firmware leaves the console mid-line
@@ -180,10 +229,11 @@ find "$root" -exec touch -h -d @0 {} + 2>/dev/null
 console=$work/console.log
 start=$(date +%s.%N)
 # -no-reboot: a panic (panic=-1 reboots at once) ends qemu instead of looping.
-timeout -k 5 "$timeout" "$qemu" -accel tcg -m "${FP_VERIFY_MEM:-2G}" -smp "${FP_VERIFY_SMP:-2}" \
+# shellcheck disable=SC2086 # (the board's options are words)
+timeout -k 5 "$timeout" "$qemu" $qemu_board -accel tcg -m "${FP_VERIFY_MEM:-2G}" -smp "${FP_VERIFY_SMP:-2}" \
 	-nographic -nodefaults -no-reboot -serial "file:$console" -monitor none \
 	-kernel "$work/vmlinuz" -initrd "$work/initramfs.cpio" \
-	-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=3" </dev/null >"$work/qemu.log" 2>&1 &
+	-append "console=$console_dev panic=-1 oops=panic quiet loglevel=3" </dev/null >"$work/qemu.log" 2>&1 &
 qemu_pid=$!
 wait "$qemu_pid"
 qemu_status=$?
@@ -232,6 +282,8 @@ fi
 	fi
 	echo "kernel=$(val uname)"
 	echo "image=$(basename "$image")"
+	echo "arch=$arch"
+	[ -z "$qemu_board" ] || echo "machine=$qemu_board"
 	echo "driver_version=$(val "\\(probe\\|driver\\)_version")"
 	for k in $keys; do
 		echo "$k=$(val "$k")"

@@ -44,6 +44,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
@@ -67,9 +68,25 @@
 #define TP_SCHED_PROCESS_EXIT 2
 #define TP_SCHED_PROCESS_EXEC 8
 
-/* x86_64 syscalls the check makes: execve, execveat, open, openat, openat2, and the ones the
- * child is made by (clone, fork, vfork, clone3) and exits by (exit, exit_group). */
-static const unsigned wanted_syscalls[] = {59, 322, 2, 257, 437, 56, 57, 58, 435, 60, 231};
+/* The syscalls the check makes: execve, execveat, open, openat, openat2, and the ones the
+ * child is made by (clone, fork, vfork, clone3) and exits by (exit, exit_group). The module
+ * takes the numbers of its kernel's architecture, which is the one this program is compiled
+ * for (a static guest tool): the C library's numbers are those. arm64's generic table has no
+ * open, fork or vfork. */
+static const unsigned wanted_syscalls[] = {
+	SYS_execve, SYS_execveat,
+#ifdef SYS_open
+	SYS_open,
+#endif
+	SYS_openat, SYS_openat2, SYS_clone,
+#ifdef SYS_fork
+	SYS_fork,
+#endif
+#ifdef SYS_vfork
+	SYS_vfork,
+#endif
+	SYS_clone3, SYS_exit, SYS_exit_group,
+};
 
 /* Up to 3.0.1 the ring is a fixed 8 MiB (RING_BUF_SIZE); later modules size it by their
  * g_buffer_bytes_dim parameter, whose default is the same. */

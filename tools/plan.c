@@ -268,8 +268,8 @@ static void write_verify(struct writer *w, const struct output *o)
 		return;
 	write_rule(w, o);
 	write_package(w, &k->image);
-	printf("$(eval $(call verify_rule,$(DIST)/%s,%s,%s,%s,%s))\n", o->path, k->image.sha256, w->distro, o->kind,
-	       o->dv);
+	printf("$(eval $(call verify_rule,$(DIST)/%s,%s,%s,%s,%s,%s))\n", o->path, k->image.sha256, w->distro, o->kind,
+	       o->dv, k->uname_m);
 }
 
 static void free_list(char **list, size_t n)
