@@ -4,35 +4,38 @@
 # (the release's own kernel) and updates/ (every later one of that point release); CentOS Linux 8
 # keeps both kernel-devel and kernel-core in BaseOS; Streams 9 and 10 have kernel-devel in
 # AppStream and kernel-core in BaseOS. CentOS Linux 8 hosts print ID centos and VERSION_ID 8, as
-# Stream 8 hosts do. aarch64 trees of CentOS Linux 7 are under altarch/, which {arch} does not
-# reach: centos_ARCHES lists x86_64.
+# Stream 8 hosts do. CentOS Linux 7's aarch64 trees are under altarch/, apart from x86_64's: its
+# last point release's are listed from there.
 DISTROS += centos
 centos_FAMILY := rpmmd
 centos_NAMES := falco_centos_%
 MIRROR_centos ?= https://mirror.stream.centos.org
 MIRROR_centos_vault ?= https://vault.centos.org
 # id | mirror variable | repository path ({arch} is dnf's $basearch) | os-release of its hosts
+# [| the only architectures it serves]
 centos_REPOS ?= \
-  7.0.1406-os|MIRROR_centos_vault|7.0.1406/os/{arch}|centos-7 \
-  7.0.1406-updates|MIRROR_centos_vault|7.0.1406/updates/{arch}|centos-7 \
-  7.1.1503-os|MIRROR_centos_vault|7.1.1503/os/{arch}|centos-7 \
-  7.1.1503-updates|MIRROR_centos_vault|7.1.1503/updates/{arch}|centos-7 \
-  7.2.1511-os|MIRROR_centos_vault|7.2.1511/os/{arch}|centos-7 \
-  7.2.1511-updates|MIRROR_centos_vault|7.2.1511/updates/{arch}|centos-7 \
-  7.3.1611-os|MIRROR_centos_vault|7.3.1611/os/{arch}|centos-7 \
-  7.3.1611-updates|MIRROR_centos_vault|7.3.1611/updates/{arch}|centos-7 \
-  7.4.1708-os|MIRROR_centos_vault|7.4.1708/os/{arch}|centos-7 \
-  7.4.1708-updates|MIRROR_centos_vault|7.4.1708/updates/{arch}|centos-7 \
-  7.5.1804-os|MIRROR_centos_vault|7.5.1804/os/{arch}|centos-7 \
-  7.5.1804-updates|MIRROR_centos_vault|7.5.1804/updates/{arch}|centos-7 \
-  7.6.1810-os|MIRROR_centos_vault|7.6.1810/os/{arch}|centos-7 \
-  7.6.1810-updates|MIRROR_centos_vault|7.6.1810/updates/{arch}|centos-7 \
-  7.7.1908-os|MIRROR_centos_vault|7.7.1908/os/{arch}|centos-7 \
-  7.7.1908-updates|MIRROR_centos_vault|7.7.1908/updates/{arch}|centos-7 \
-  7.8.2003-os|MIRROR_centos_vault|7.8.2003/os/{arch}|centos-7 \
-  7.8.2003-updates|MIRROR_centos_vault|7.8.2003/updates/{arch}|centos-7 \
-  7.9.2009-os|MIRROR_centos_vault|7.9.2009/os/{arch}|centos-7 \
-  7.9.2009-updates|MIRROR_centos_vault|7.9.2009/updates/{arch}|centos-7 \
+  7.0.1406-os|MIRROR_centos_vault|7.0.1406/os/{arch}|centos-7|x86_64 \
+  7.0.1406-updates|MIRROR_centos_vault|7.0.1406/updates/{arch}|centos-7|x86_64 \
+  7.1.1503-os|MIRROR_centos_vault|7.1.1503/os/{arch}|centos-7|x86_64 \
+  7.1.1503-updates|MIRROR_centos_vault|7.1.1503/updates/{arch}|centos-7|x86_64 \
+  7.2.1511-os|MIRROR_centos_vault|7.2.1511/os/{arch}|centos-7|x86_64 \
+  7.2.1511-updates|MIRROR_centos_vault|7.2.1511/updates/{arch}|centos-7|x86_64 \
+  7.3.1611-os|MIRROR_centos_vault|7.3.1611/os/{arch}|centos-7|x86_64 \
+  7.3.1611-updates|MIRROR_centos_vault|7.3.1611/updates/{arch}|centos-7|x86_64 \
+  7.4.1708-os|MIRROR_centos_vault|7.4.1708/os/{arch}|centos-7|x86_64 \
+  7.4.1708-updates|MIRROR_centos_vault|7.4.1708/updates/{arch}|centos-7|x86_64 \
+  7.5.1804-os|MIRROR_centos_vault|7.5.1804/os/{arch}|centos-7|x86_64 \
+  7.5.1804-updates|MIRROR_centos_vault|7.5.1804/updates/{arch}|centos-7|x86_64 \
+  7.6.1810-os|MIRROR_centos_vault|7.6.1810/os/{arch}|centos-7|x86_64 \
+  7.6.1810-updates|MIRROR_centos_vault|7.6.1810/updates/{arch}|centos-7|x86_64 \
+  7.7.1908-os|MIRROR_centos_vault|7.7.1908/os/{arch}|centos-7|x86_64 \
+  7.7.1908-updates|MIRROR_centos_vault|7.7.1908/updates/{arch}|centos-7|x86_64 \
+  7.8.2003-os|MIRROR_centos_vault|7.8.2003/os/{arch}|centos-7|x86_64 \
+  7.8.2003-updates|MIRROR_centos_vault|7.8.2003/updates/{arch}|centos-7|x86_64 \
+  7.9.2009-os|MIRROR_centos_vault|7.9.2009/os/{arch}|centos-7|x86_64 \
+  7.9.2009-updates|MIRROR_centos_vault|7.9.2009/updates/{arch}|centos-7|x86_64 \
+  7.9.2009-altarch-os|MIRROR_centos_vault|altarch/7.9.2009/os/{arch}|centos-7|aarch64 \
+  7.9.2009-altarch-updates|MIRROR_centos_vault|altarch/7.9.2009/updates/{arch}|centos-7|aarch64 \
   8.0.1905-baseos|MIRROR_centos_vault|8.0.1905/BaseOS/{arch}/os|centos-8 \
   8.1.1911-baseos|MIRROR_centos_vault|8.1.1911/BaseOS/{arch}/os|centos-8 \
   8.2.2004-baseos|MIRROR_centos_vault|8.2.2004/BaseOS/{arch}/os|centos-8 \
@@ -45,7 +48,7 @@ centos_REPOS ?= \
   9-appstream|MIRROR_centos|9-stream/AppStream/{arch}/os|centos-9 \
   10-baseos|MIRROR_centos|10-stream/BaseOS/{arch}/os|centos-10 \
   10-appstream|MIRROR_centos|10-stream/AppStream/{arch}/os|centos-10
-centos_ARCHES ?= x86_64
+centos_ARCHES ?= x86_64 aarch64
 centos_PACKAGES ?= kernel-devel
 # The older point releases of CentOS Linux 7 and 8: a mirror of the vault may leave them out.
 # The last ones (7.9.2009, 8.5.2111), where the hosts of each release were pointed at its end,

@@ -33,6 +33,9 @@ debian_COMPONENTS ?= main
 # uname -m | Debian architecture | kernel flavours built
 debian_ARCHES ?= x86_64|amd64|amd64,cloud-amd64,rt-amd64 \
   aarch64|arm64|arm64,cloud-arm64,rt-arm64
+# An arm64 kernel's linux-kbuild (Multi-Arch: foreign: fixdep, modpost) is this host's
+# architecture's, as apt takes it for a cross-build.
+debian_HOST_INDEX := yes
 
 # A suite the mirror does not carry (bullseye leaves the main mirror for the archive one day;
 # bullseye-backports already has) is skipped with a note rather than failing the listing; so is

@@ -9,9 +9,10 @@ oracle_FAMILY := rpmmd
 oracle_NAMES := falco_ol_%
 MIRROR_oracle ?= https://yum.oracle.com/repo/OracleLinux
 # id | mirror variable | repository path ({arch} is dnf's $basearch) | os-release of its hosts
+# [| the only architectures it serves: UEK R4 was never built for aarch64]
 oracle_REPOS ?= \
   7-latest|MIRROR_oracle|OL7/latest/{arch}|ol-7 \
-  7-uekr4|MIRROR_oracle|OL7/UEKR4/{arch}|ol-7 \
+  7-uekr4|MIRROR_oracle|OL7/UEKR4/{arch}|ol-7|x86_64 \
   7-uekr5|MIRROR_oracle|OL7/UEKR5/{arch}|ol-7 \
   7-uekr6|MIRROR_oracle|OL7/UEKR6/{arch}|ol-7 \
   8-baseos|MIRROR_oracle|OL8/baseos/latest/{arch}|ol-8 \
@@ -25,7 +26,7 @@ oracle_REPOS ?= \
   10-baseos|MIRROR_oracle|OL10/baseos/latest/{arch}|ol-10 \
   10-appstream|MIRROR_oracle|OL10/appstream/{arch}|ol-10 \
   10-uekr8|MIRROR_oracle|OL10/UEKR8/{arch}|ol-10
-oracle_ARCHES ?= x86_64
+oracle_ARCHES ?= x86_64 aarch64
 oracle_PACKAGES ?= kernel-devel kernel-uek-devel
 # UEK 8 is newer than OL9 itself; a mirror without it is skipped.
 oracle_OPTIONAL_REPOS ?= 9-uekr8

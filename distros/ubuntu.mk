@@ -35,8 +35,9 @@ ubuntu_SUITES ?= $(call apt_suites,$(ubuntu_RELEASES),$(ubuntu_POCKETS),MIRROR_u
   $(call apt_suites,$(ubuntu_OLD_RELEASES),$(ubuntu_POCKETS),MIRROR_ubuntu_old,MIRROR_ubuntu_old)
 # Suites a mirror may lack: the end-of-life releases still on the archive move to old-releases
 # one day, the oldest have no -proposed, and old-releases may not answer.
-ubuntu_OPTIONAL_SUITES ?= plucky% questing% %-proposed %-backports \
-  $(foreach r,$(ubuntu_OLD_RELEASES),$(call field,1,$(r))%)
+# The same of ports (ports/<suite>).
+ubuntu_OPTIONAL_SUITES ?= $(foreach s,plucky% questing% %-proposed %-backports \
+  $(foreach r,$(ubuntu_OLD_RELEASES),$(call field,1,$(r))%),$(s) ports/$(s))
 # Kernels for every supported flavour (generic, lowlatency, aws, azure, gcp, gke, gkeop,
 # oracle, ibm, kvm, nvidia, oem, the hwe backports) are in main; universe carries the community
 # and board kernels (linux-raspi, linux-qcom, linux-realtime, linux-gkeop...). restricted holds
@@ -44,5 +45,12 @@ ubuntu_OPTIONAL_SUITES ?= plucky% questing% %-proposed %-backports \
 # to read and is kept so that no flavour is missed.
 ubuntu_COMPONENTS ?= main universe
 # uname -m | Ubuntu architecture, and no flavour list: every flavour the indexes carry.
-ubuntu_ARCHES ?= x86_64|amd64
-# aarch64|arm64 is the same data for arm hosts (ports.ubuntu.com/ubuntu-ports).
+ubuntu_ARCHES ?= x86_64|amd64 aarch64|arm64
+# Every architecture but amd64 and i386 is on another host, ports, in every pocket (security
+# too), under the same suites, signed by the same keys. Ubuntu has no linux-kbuild: a flavour's
+# headers package carries its build programs, built for its own architecture (no d_HOST_INDEX).
+MIRROR_ubuntu_ports ?= http://ports.ubuntu.com/ubuntu-ports
+ubuntu_ARCH_MIRROR_aarch64 := MIRROR_ubuntu_ports
+# A network that reaches the archive may not reach ports: its arm64 kernels are then skipped
+# with a warning (a fault, asked again next run), and the amd64 ones listed.
+ubuntu_MAY_NOT_ANSWER ?= MIRROR_ubuntu_ports

@@ -36,6 +36,10 @@ CC ?= cc
 # programs of this host's architecture (Debian's Multi-Arch: foreign linux-kbuild).
 ARCHES ?= x86_64 aarch64
 HOST_ARCH := $(shell uname -m)
+# A flat path (no uname -m directory: Falco 0.28 to 0.32.0, 0.32.1's probe) holds one
+# architecture's driver where kernels of two print the same uname -r and -v (Ubuntu's, the rpm
+# distributions'): this one's; the other's output is unservable, named so.
+FLAT_ARCH ?= x86_64
 
 # Where downloads, work trees and outputs go. CACHE survives `make clean`.
 CACHE ?= cache

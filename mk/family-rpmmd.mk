@@ -10,17 +10,21 @@
 # change of mirror needs no new listing.
 #
 # A distribution d with d_FAMILY := rpmmd gives:
-#   d_REPOS             id|MIRROR_VARIABLE|path|os-release ...   path may hold {arch}; a path
-#                       ending in /mirror.list is a mirror list; os-release is a name under
-#                       distros/os-release/ (a repository whose file is missing is left out)
-#   d_ARCHES            the uname -m values (yum's basearch) to list, e.g. x86_64 aarch64
+#   d_REPOS             id|MIRROR_VARIABLE|path|os-release[|arch,arch] ...   path may hold {arch};
+#                       a path ending in /mirror.list is a mirror list; os-release is a name
+#                       under distros/os-release/ (a repository whose file is missing is left
+#                       out); the last field, where given, the only architectures it serves
+#   d_ARCHES            the uname -m values (yum's basearch) it has, e.g. x86_64 aarch64; those
+#                       ARCHES names are listed
 #   d_PACKAGES          headers package names (default kernel-devel)
 #   d_OPTIONAL_REPOS    ids of repositories a mirror may lack (skipped with a note)
 #   d_MIRRORLIST_ORIGIN the URL the mirror lists' entries start with, when MIRROR_... may point
 #                       at a copy of it (Amazon Linux's lists name https://cdn.amazonlinux.com)
 
+rpmmd_arches = $(filter $(ARCHES),$($(1)_ARCHES))
 rpmmd_entries = $(foreach r,$($(1)_REPOS),$(if $(wildcard distros/os-release/$(call field,4,$(r))),\
-	$(foreach a,$($(1)_ARCHES),$(r)|$(a))))
+	$(foreach a,$(call rpmmd_arches,$(1)),$(if $(call field,5,$(r)),$(if $(filter $(a),$(subst $(comma), ,$(call field,5,$(r)))),\
+	  $(call field,1,$(r))|$(call field,2,$(r))|$(call field,3,$(r))|$(call field,4,$(r))|$(a)),$(r)|$(a)))))
 define rpmmd_source
 $(call source,$(1),$(call field,1,$(2)).$(call field,5,$(2)),$(filter $(call field,1,$(2)),$($(1)_OPTIONAL_REPOS)),\
   repository $(call field,1,$(2)) for $(call field,5,$(2)),\
@@ -48,4 +52,4 @@ list_rpmmd = $(foreach r,$($(D)_REPOS),$(if $(wildcard distros/os-release/$(call
 	  $(call note,$(D): no distros/os-release/$(call field,4,$(r)); leaving out repository $(call field,1,$(r)));)) \
 	set -- $$(awk '{ print "--repo", $$5, $$6, "$(BYHASH)/" $$1 }' /dev/null $(filter %.indexes,$^)); \
 	[ $$\# = 0 ] || $(call tool,rpmmd-index) listing $(foreach n,$(or $($(D)_PACKAGES),kernel-devel),--name $(n)) \
-	  $(foreach a,$($(D)_ARCHES),--arch $(a)) "$$@"
+	  $(foreach a,$(call rpmmd_arches,$(D)),--arch $(a)) "$$@"

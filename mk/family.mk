@@ -8,8 +8,10 @@
 #                             requests into $(SRC_CACHE)/d/s/ by refresh_F, which prints what it
 #                             holds ("<sha256>  <file>" lines); rewritten only when that changes.
 #                             refresh_F exits 4 when the mirror has no such source, 5 when it
-#                             does not answer: an optional one is then an empty root (or, not
-#                             answering, the last one), with a note, and anything else an error.
+#                             does not answer: an optional one (or, not answering, one of a
+#                             mirror its distribution says may not answer) is then an empty root
+#                             (or, not answering, the last one), with a note, and anything else an
+#                             error.
 #   $(SRC_BUILD)/d/s.indexes  the indexes the verified root names, by verify_F, one a line:
 #                               <sha256> <size> <url> <tag> <os-release> <listing base>
 #                             each fetched by its hash into $(BYHASH)/<sha256> (size "-": not
@@ -63,15 +65,25 @@ $(BUILD)/listing/$(1).stamp: D := $(1)
 $(BUILD)/listing/$(1).stamp: F := $($(1)_FAMILY)
 endef
 
+# A source whose mirror may not answer from here (MAY_NOT_ANSWER: its mirror variable) is
+# skipped like an optional one when it does not answer. Once one of that mirror's sources has not
+# answered in this run, the others do not ask again: each would wait out every retry.
+DOWN_RUN := $(shell echo "$$PPID-$$(date +%s%N)")
+down_mark = $(SRC_CACHE)/$(D)/.down-$(MAY_NOT_ANSWER)
+
 $(SRC_CACHE)/%.root: $(REFRESH_FORCE) | $(call tool,fetch)
 	$(call cmd,refresh)
 quiet_cmd_refresh =
-      cmd_refresh = mkdir -p $(basename $@) && ( $(refresh_$(F)) ) > $@.tmp; rc=$$?; \
+      cmd_refresh = mkdir -p $(basename $@) && \
+	if [ -n "$(MAY_NOT_ANSWER)" ] && [ "$$(cat $(down_mark) 2>/dev/null)" = '$(DOWN_RUN)' ]; then rc=5; \
+	else ( $(refresh_$(F)) ) > $@.tmp; rc=$$?; \
+	  if [ $$rc = 5 ] && [ -n "$(MAY_NOT_ANSWER)" ] && [ -z "$(OPTIONAL)" ]; then echo '$(DOWN_RUN)' > $(down_mark); \
+	    $(call warn,$(D): $(MAY_NOT_ANSWER) ($($(MAY_NOT_ANSWER))) does not answer: a fault$(comma) not a verdict; what it serves is not listed this run and is asked again next run); fi; fi; \
 	if [ $$rc = 4 ] && [ -n "$(OPTIONAL)" ]; then \
 	  $(call note,$(D): the mirror has no $(WHAT); skipping it); : > $@.tmp; \
-	elif [ $$rc = 5 ] && [ -n "$(OPTIONAL)" ] && [ -f $@ ]; then \
+	elif [ $$rc = 5 ] && [ -n "$(OPTIONAL)$(MAY_NOT_ANSWER)" ] && [ -f $@ ]; then \
 	  $(call note,$(D): $(URL) does not answer; keeping what it listed last); rm -f $@.tmp; exit 0; \
-	elif [ $$rc = 5 ] && [ -n "$(OPTIONAL)" ]; then \
+	elif [ $$rc = 5 ] && [ -n "$(OPTIONAL)$(MAY_NOT_ANSWER)" ]; then \
 	  $(call note,$(D): $(URL) does not answer; skipping $(WHAT)); : > $@.tmp; \
 	elif [ $$rc = 4 ]; then rm -f $@.tmp; echo "error: $(D): the mirror has no $(WHAT) at $(URL)" >&2; exit 4; \
 	elif [ $$rc != 0 ]; then rm -f $@.tmp; exit $$rc; fi; \

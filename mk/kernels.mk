@@ -20,7 +20,7 @@
 # The naming settings a driver version's table was made with; rewritten only when they change.
 $(BUILD)/naming/%.id: FORCE
 	$(call filechk,naming)
-filechk_naming = echo '$(RELEASES.$*)'
+filechk_naming = echo '$(RELEASES.$*) FLAT_ARCH=$(FLAT_ARCH)'
 
 # A table is rewritten only when its text changes (make then sees change, not activity); its
 # stamp says it was made from the listing it has now.
@@ -32,7 +32,7 @@ quiet_cmd_kernels_table = KERNELS $(KERNELS)/$(D).kernels
 	--ids $(IDS_DIR)/$(D) --table $(KERNELS)/$(D).kernels --seen $(SEEN)/$(D).tsv --now $(RUN_TIME) $< && touch $@
 quiet_cmd_outputs_table = KERNELS $(KERNELS)/$(DV)/$(D).outputs
       cmd_outputs_table = mkdir -p $(KERNELS)/$(DV) $(@D) && $(call tool,kernels-mk) outputs --distro $(D) --driver-version '$(DV)' \
-	$(foreach s,$(RELEASES.$(DV)),--release '$(s)') --kinds '$(or $($(D)_KINDS),bpf kmod)' \
+	$(foreach s,$(RELEASES.$(DV)),--release '$(s)') --kinds '$(or $($(D)_KINDS),bpf kmod)' --flat-arch '$(FLAT_ARCH)' \
 	--outputs $(KERNELS)/$(DV)/$(D).outputs $< && touch $@
 
 # $(call distro_tables,distro)

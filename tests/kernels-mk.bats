@@ -102,3 +102,49 @@ $p	$k~3	bpf	0.43.1	unservable kernel $k~2 asks for the same name" ]
 	[ "$(grep -c "^\$(DIST)/$p:" <<<"$output")" -eq 1 ]
 	grep -qF "\$(call build_output,centos,$k~2,bpf,0.43.1,9.1.0+driver,$r)" <<<"$output"
 }
+
+@test "kernels-mk: an arm64 and an x86_64 kernel of one uname -r and -v: each its own arch path; a flat path is FLAT_ARCH's, the other unservable, named" {
+	local t=$BATS_TEST_TMPDIR r=6.8.0-45-generic o=ubuntu-24.04 m
+	# Ubuntu prints the same uname -r and -v on both architectures; the listing is sorted, so the
+	# arm64 kernel comes first.
+	for m in aarch64 x86_64; do
+		printf '%s\t%s\t%s\t#45-Ubuntu SMP\tusr/src/linux-headers-%s\thttp://m/%s.deb|%064d|1\t-\n' \
+			"$TOP/distros/os-release/$o" "$m" "$r" "$r" "$m" 1
+	done >"$t/listing.tsv"
+	"$FP_BIN/kernels-mk" kernels --distro ubuntu --ids "$t/ids" --table "$t/kernels" "$t/listing.tsv"
+	# The x86_64 kernel keeps the id it had before arm64 was listed.
+	[ "$(cut -f1,3 "$t/kernels")" = "${o}_$r~aarch64	aarch64
+${o}_$r	x86_64" ]
+	local x=${o}_$r a=${o}_$r~aarch64 o_path=2.0.0+driver/falco_ubuntu-generic_${r}_45.o
+	# Falco 0.32.1: the probe flat, the module under uname -m.
+	run --separate-stderr "$FP_BIN/kernels-mk" outputs --distro ubuntu --driver-version 2.0.0+driver --release 0.32.1 \
+		--outputs "$t/out.tsv" "$t/listing.tsv"
+	[ "$status" -eq 0 ]
+	cat "$t/out.tsv"
+	[ "$(cat "$t/out.tsv")" = "$o_path	$a	bpf	0.32.1	unservable kernel $x (x86_64) asks for the same name, a path without an architecture: it serves x86_64 (FLAT_ARCH)
+2.0.0+driver/aarch64/falco_ubuntu-generic_${r}_45.ko	$a	kmod	0.32.1	build
+$o_path	$x	bpf	0.32.1	build
+2.0.0+driver/x86_64/falco_ubuntu-generic_${r}_45.ko	$x	kmod	0.32.1	build" ]
+	[[ "$stderr" == *"NOTE    ubuntu: $o_path is the name of kernel $x and of kernel $a (aarch64): built for $x only"* ]]
+	# FLAT_ARCH=aarch64 serves arm64 hosts there instead.
+	run "$FP_BIN/kernels-mk" outputs --distro ubuntu --driver-version 2.0.0+driver --release 0.32.1 --flat-arch aarch64 \
+		--outputs "$t/out.tsv" "$t/listing.tsv"
+	[ "$status" -eq 0 ]
+	grep -qxF "$o_path	$a	bpf	0.32.1	build" "$t/out.tsv"
+	grep -qxF "$o_path	$x	bpf	0.32.1	unservable kernel $a (aarch64) asks for the same name, a path without an architecture: it serves aarch64 (FLAT_ARCH)" "$t/out.tsv"
+	# Falco 0.31.1 (flat, both kinds): both of the arm64 kernel's are unservable.
+	run "$FP_BIN/kernels-mk" outputs --distro ubuntu --driver-version b7eb0dd65226a8dc254d228c8d950d07bf3521d2 --release 0.31.1 \
+		--outputs "$t/out.tsv" "$t/listing.tsv"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c "	$a	.*unservable kernel $x (x86_64) asks for the same name, a path without an architecture" "$t/out.tsv")" -eq 2 ]
+	[ "$(grep -c "	$x	.*	build$" "$t/out.tsv")" -eq 2 ]
+	# The plan builds the x86_64 probe alone under the flat name.
+	mkdir -p "$t/dist"
+	run "$FP_BIN/kernels-mk" outputs --distro ubuntu --driver-version 2.0.0+driver --release 0.32.1 \
+		--outputs "$t/out.tsv" "$t/listing.tsv"
+	run "$FP_BIN/plan" --distro ubuntu --kernels "$t/kernels" --list "$t/list" --dist "$t/dist" --outputs "2.0.0+driver=$t/out.tsv"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c "^\$(DIST)/$o_path:" <<<"$output")" -eq 1 ]
+	grep -qF "\$(call build_output,ubuntu,$x,bpf,0.32.1,2.0.0+driver,$r)" <<<"$output"
+	! grep -qF "build_output,ubuntu,$a,bpf" <<<"$output"
+}

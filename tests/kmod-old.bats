@@ -164,7 +164,7 @@ newest_generic() {
 
 umake() {
 	lmake "$U" ubuntu_COMPONENTS=main FALCO_VERSIONS="0.44.1 0.43.1" \
-		"ubuntu_SUITES=xenial-updates|MIRROR_ubuntu|ubuntu-16.04 bionic-updates|MIRROR_ubuntu|ubuntu-18.04 focal-updates|MIRROR_ubuntu|ubuntu-20.04" "$@"
+		"ubuntu_SUITES=xenial-updates|MIRROR_ubuntu|ubuntu-16.04 bionic-updates|MIRROR_ubuntu|ubuntu-18.04 focal-updates|MIRROR_ubuntu|ubuntu-20.04" ARCHES=x86_64 "$@"
 }
 
 # ubuntu_old OS SERIES COMPILER: 0.44.1's and 0.43.1's modules of the newest generic kernel of

@@ -271,7 +271,7 @@ is_module_for() {
 	u=$FIX/ubuntu
 	umake() {
 		lmake "$u" ubuntu_COMPONENTS=main FALCO_VERSIONS=0.43.1 \
-			"ubuntu_SUITES=jammy|MIRROR_ubuntu|ubuntu-22.04 jammy-updates|MIRROR_ubuntu|ubuntu-22.04 jammy-security|MIRROR_ubuntu_security|ubuntu-22.04" "$@"
+			"ubuntu_SUITES=jammy|MIRROR_ubuntu|ubuntu-22.04 jammy-updates|MIRROR_ubuntu|ubuntu-22.04 jammy-security|MIRROR_ubuntu_security|ubuntu-22.04" ARCHES=x86_64 "$@"
 	}
 	run umake list-ubuntu
 	[ "$status" -eq 0 ]

@@ -276,3 +276,49 @@ EOF
 	# Every release and both kinds were asked of each host.
 	[ "$(grep -vc '^#' "$fix/releases.tsv")" -eq $((n * 38 * 2)) ]
 }
+
+@test "aarch64 across every rule set: per-arch paths under aarch64/, flat ones (0.28-0.32.0, 0.32.1's probe) the same file as x86_64's" {
+	local n=0 host r v flat
+	while IFS=$'\t' read -r host r v; do
+		"$NAME" --all-releases --drivers-repo https://r --os-release "tests/fixtures/naming/hosts/$host" \
+			--uname-r "$r" --uname-v "$v" --uname-m x86_64 | cut -f1-4 >"$BATS_TEST_TMPDIR/x"
+		"$NAME" --all-releases --drivers-repo https://r --os-release "tests/fixtures/naming/hosts/$host" \
+			--uname-r "$r" --uname-v "$v" --uname-m aarch64 | cut -f1-4 >"$BATS_TEST_TMPDIR/a"
+		while IFS=$'\t' read -r rel kind xs xp <&3 && IFS=$'\t' read -r arel akind as ap <&4; do
+			[ "$rel $kind" = "$arel $akind" ]
+			[ "$xs" = named ] || continue
+			case $rel:$kind in 0.28.* | 0.29.* | 0.30.* | 0.31.* | 0.32.0:* | 0.32.1:bpf) flat=1 ;; *) flat= ;; esac
+			if [ "$as" != named ]; then
+				# Only what falcoctl refuses on arm64: the legacy probe below 4.17, a module below 3.16.
+				case $kind:$r in bpf:* | kmod:3.[0-9].* | kmod:3.1[0-5].*) ;; *) echo "$host $r $rel $kind: $as $ap" && false ;; esac
+				continue
+			fi
+			if [ -n "$flat" ]; then
+				[ "$ap" = "$xp" ] || { echo "$host $r $rel $kind: $ap != $xp"; false; }
+				[[ "$xp" != */x86_64/* ]]
+			else
+				[ "$ap" = "${xp/\/x86_64\//\/aarch64\/}" ] || { echo "$host $r $rel $kind: $ap"; false; }
+				[[ "$ap" == */aarch64/* ]]
+			fi
+			n=$((n + 1))
+		done 3<"$BATS_TEST_TMPDIR/x" 4<"$BATS_TEST_TMPDIR/a"
+	done < <(awk -F'\t' '!/^#/ && !seen[$1 FS $3]++ { print $1 "\t" $3 "\t" $4 }' tests/fixtures/naming/releases.tsv)
+	echo "$n named pairs"
+	[ "$n" -gt 500 ]
+}
+
+@test "lookup: UNAME_M=aarch64 asks for the aarch64 paths, and the flat ones" {
+	local repo=$BATS_TEST_TMPDIR/repo
+	mkdir -p "$repo/9.1.0+driver/aarch64"
+	: >"$repo/9.1.0+driver/aarch64/falco_ubuntu-generic_6.8.0-45-generic_45.ko"
+	run env FP_BIN="$FP_BIN" sh mk/lookup.sh "file://$repo" 6.8.0-45-generic '#45-Ubuntu SMP PREEMPT_DYNAMIC Fri Aug 30 12:02:04 UTC 2024' \
+		aarch64 distros/os-release/ubuntu-24.04
+	echo "$output"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -Eqx "0\.43\.1 +kmod +present +file://$repo/9\.1\.0%2Bdriver/aarch64/falco_ubuntu-generic_6\.8\.0-45-generic_45\.ko"
+	echo "$output" | grep -Eqx "0\.43\.1 +bpf +missing +file://$repo/9\.1\.0%2Bdriver/aarch64/falco_ubuntu-generic_6\.8\.0-45-generic_45\.o"
+	echo "$output" | grep -Eqx "0\.32\.1 +bpf +missing +file://$repo/2\.0\.0%2Bdriver/falco_ubuntu-generic_6\.8\.0-45-generic_45\.o"
+	# No x86_64 path is asked for.
+	! echo "$output" | grep -q '/x86_64/' || false
+	[ "$(echo "$output" | grep -c '/aarch64/')" -gt 20 ]
+}

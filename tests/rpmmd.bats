@@ -228,10 +228,9 @@ primary_of() {
 	done
 }
 
-@test "make: Amazon Linux 2's listing over HTTP, through mirror.list, written once" {
+@test "make: Amazon Linux 2's listing over HTTP, through mirror.list, written once; aarch64 by default, to aarch64 outputs" {
 	d=$BATS_TEST_TMPDIR
-	run rmake "$d" MIRROR_amazonlinux2="$HTTP_URL" "amazonlinux2_ARCHES=x86_64 aarch64" \
-		"$d/build/listing/amazonlinux2.stamp"
+	run rmake "$d" MIRROR_amazonlinux2="$HTTP_URL" "$d/build/listing/amazonlinux2.stamp"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"NOTE    amazonlinux2: the mirror has no repository kernel-5.4 for x86_64; skipping it"* ]]
@@ -252,6 +251,19 @@ primary_of() {
 	[ "$status" -eq 0 ]
 	[ "$(stat -c %Y.%N "$d/build/listing/amazonlinux2.tsv")" = "$before" ]
 	[ "$(grep -c 'GET /2/core/latest/x86_64/mirror.list' "$W/http.log")" -gt "$asked" ]
+	# The aarch64 kernel's drivers, by the release's rules, under aarch64/ (0.43.1), and its flat
+	# names (0.31.1, the bash loader, both kinds: uname -r names the architecture, so no x86_64
+	# kernel asks for them).
+	run rmake "$d" MIRROR_amazonlinux2="$HTTP_URL" FALCO_VERSIONS="0.43.1 0.31.1" list-amazonlinux2
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# No probe: falcoctl refuses the legacy probe on arm64 kernels older than 4.17.
+	! echo "$output" | grep -q "/9.1.0+driver/aarch64/falco_amazonlinux2_4.14.232-176.381.amzn2.aarch64_1.o$" || false
+	echo "$output" | grep -qx "$d/dist/9.1.0+driver/aarch64/falco_amazonlinux2_4.14.232-176.381.amzn2.aarch64_1.ko"
+	echo "$output" | grep -qx "$d/dist/9.1.0+driver/x86_64/falco_amazonlinux2_4.14.232-176.381.amzn2.x86_64_1.ko"
+	echo "$output" | grep -qx "$d/dist/b7eb0dd65226a8dc254d228c8d950d07bf3521d2/falco_amazonlinux2_4.14.232-176.381.amzn2.aarch64_1.ko"
+	echo "$output" | grep -qx "$d/dist/b7eb0dd65226a8dc254d228c8d950d07bf3521d2/falco_amazonlinux2_4.14.232-176.381.amzn2.aarch64_1.o"
+	! grep -q unservable "$d/kernels/b7eb0dd65226a8dc254d228c8d950d07bf3521d2/amazonlinux2.outputs" || false
 }
 
 @test "make: the same listing over file://, and REFRESH=0 asks nothing" {
@@ -259,11 +271,16 @@ primary_of() {
 	run rmake "$d" MIRROR_amazonlinux2="file://$SRV" "$d/build/listing/amazonlinux2.stamp"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	diff -u <(expected_listing) "$d/build/listing/amazonlinux2.tsv"
+	diff -u <(expected_listing aarch64) "$d/build/listing/amazonlinux2.tsv"
 	# With REFRESH=0 and an unreachable mirror, the listing is made from what is cached.
 	rm "$d/build/listing/amazonlinux2.tsv" "$d/build/listing/amazonlinux2.stamp"
 	run rmake "$d" REFRESH=0 MIRROR_amazonlinux2="http://127.0.0.1:9" "$d/build/listing/amazonlinux2.stamp"
 	echo "$output"
+	[ "$status" -eq 0 ]
+	diff -u <(expected_listing aarch64) "$d/build/listing/amazonlinux2.tsv"
+	# ARCHES selects among the distribution's architectures: x86_64's alone.
+	rm "$d/build/listing/amazonlinux2.tsv" "$d/build/listing/amazonlinux2.stamp"
+	run rmake "$d" REFRESH=0 ARCHES=x86_64 MIRROR_amazonlinux2="http://127.0.0.1:9" "$d/build/listing/amazonlinux2.stamp"
 	[ "$status" -eq 0 ]
 	diff -u <(expected_listing) "$d/build/listing/amazonlinux2.tsv"
 }
@@ -383,14 +400,14 @@ broken_copy() {
 	s=$(broken_copy)
 	SRV=$s # the expected lines are read from this copy
 	d=$BATS_TEST_TMPDIR
-	run rmake "$d" MIRROR_amazonlinux2="file://$s" "$d/build/listing/amazonlinux2.stamp"
+	run rmake "$d" MIRROR_amazonlinux2="file://$s" ARCHES=x86_64 "$d/build/listing/amazonlinux2.stamp"
 	[ "$status" -eq 0 ]
 	diff -u <(expected_listing) "$d/build/listing/amazonlinux2.tsv"
 	new=$(rpmrepo_build "$BATS_TEST_TMPDIR/rpmbuild" kernel-devel 4.14.290 217.505.amzn2 w19.zstdio x86_64)
 	bn=$(rpmrepo_blob "$s" "$new")
 	rm -rf "$s/2/core/2.0/x86_64/c0ffee01/repodata"
 	rpmrepo_al2 "$s" 2/core/2.0/x86_64/c0ffee01 gz -- "$B_D1" "$B_I1" "$B_D0" "$B_H1" "$bn"
-	run rmake "$d" MIRROR_amazonlinux2="file://$s" "$d/build/listing/amazonlinux2.stamp"
+	run rmake "$d" MIRROR_amazonlinux2="file://$s" ARCHES=x86_64 "$d/build/listing/amazonlinux2.stamp"
 	[ "$status" -eq 0 ]
 	diff -u <({ expected_listing; line x86_64 4.14.290-217.505.amzn2.x86_64 "$bn" -; } | LC_ALL=C sort) \
 		"$d/build/listing/amazonlinux2.tsv"
@@ -419,7 +436,7 @@ broken_copy() {
 		"$(rpmrepo_build "$top" kernel-uek-devel ${uek6%%-*} ${uek6#*-} w9.xzdio x86_64)" \
 		"$(rpmrepo_build "$top" kernel-uek ${uek6%%-*} ${uek6#*-} w9.xzdio x86_64)"
 	d=$BATS_TEST_TMPDIR/make
-	run rmake "$d" MIRROR_oracle="file://$s" "$d/build/listing/oracle.stamp"
+	run rmake "$d" MIRROR_oracle="file://$s" ARCHES=x86_64 "$d/build/listing/oracle.stamp"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	pkg() { # repository path, rpm file name
@@ -439,7 +456,7 @@ broken_copy() {
 	diff -u <(echo "$want") "$d/build/listing/oracle.tsv"
 	# Named as its hosts ask for it: UEK kernels print #2.
 	probe=$d/dist/9.9.9+test/x86_64/falco_ol_$uek7.x86_64_2.o
-	run rmake "$d" MIRROR_oracle="file://$s" DRIVER_SOURCE="$TOP/tests/fixtures/tiny-driver" "$probe"
+	run rmake "$d" MIRROR_oracle="file://$s" ARCHES=x86_64 DRIVER_SOURCE="$TOP/tests/fixtures/tiny-driver" "$probe"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ -f "$probe" ]

@@ -25,6 +25,8 @@ setup_file() {
 	gpg --batch --quiet --passphrase '' --quick-gen-key 'falco-probes test archive <test@invalid>' rsa2048 sign never
 	gpg --batch --quiet --export >"$W/keyring.gpg"
 	ub_archive "$SRV"
+	# ports (ports.ubuntu.com/ubuntu-ports): noble's arm64 kernels, signed by the same key.
+	ub_archive "$SRV/ports" "$FIX/ports" arm64 "arm64 armhf ppc64el riscv64 s390x" "noble noble-updates noble-security"
 	# shellcheck source=tests/lib/common.bash
 	load lib/common
 	fp_http_start "$SRV"
@@ -103,15 +105,18 @@ ub_deb() {
 	echo "$rel"
 }
 
-# ub_archive DIR: the whole signed archive from tests/fixtures/ubuntu/packages/<suite>.<component>.
+# ub_archive DIR [STANZAS ARCH ARCHITECTURES SUITES]: the whole signed archive from
+# STANZAS/<suite>.<component> (default tests/fixtures/ubuntu/packages, amd64, the archive's
+# "amd64 i386", $SUITES); ports is laid out the same, for its own architectures.
 ub_archive() {
-	local srv=$1 suite comp f
+	local srv=$1 stanzas=${2:-$FIX/packages} arch=${3:-amd64} arches=${4:-amd64 i386} suites=${5:-$SUITES} suite comp f
+	local SRV=$srv
 	mkdir -p "$srv"
-	for suite in $SUITES; do
+	for suite in $suites; do
 		for comp in main restricted universe; do
-			local dir=$srv/dists/$suite/$comp/binary-amd64 tree=$W/trees/$suite/$comp
+			local dir=$srv/dists/$suite/$comp/binary-$arch tree=$W/trees/$arch/$suite/$comp
 			mkdir -p "$dir" "$tree"
-			f=$FIX/packages/$suite.$comp
+			f=$stanzas/$suite.$comp
 			if [ -f "$f" ]; then
 				# One stanza per file, then one .deb per stanza, hard-linked into a tree that
 				# holds only this index's packages, which apt-ftparchive then describes.
@@ -134,7 +139,7 @@ ub_archive() {
 		local codename=${suite%%-*}
 		apt-ftparchive -o APT::FTPArchive::Release::Origin=Ubuntu -o APT::FTPArchive::Release::Label=Ubuntu \
 			-o APT::FTPArchive::Release::Suite="$suite" -o APT::FTPArchive::Release::Codename="$codename" \
-			-o APT::FTPArchive::Release::Architectures="amd64 i386" \
+			-o APT::FTPArchive::Release::Architectures="$arches" \
 			-o APT::FTPArchive::Release::Components="main restricted universe multiverse" \
 			-o APT::FTPArchive::Release::Acquire-By-Hash=yes \
 			release "$srv/dists/$suite" >"$W/Release"
@@ -150,9 +155,10 @@ ub_archive() {
 
 # make on a private build and cache, with the test's tools; Ubuntu's mirrors and keyring are
 # the test archive's.
+# The archive's amd64 kernels alone (ARCHES=x86_64) unless ARCHES is given after.
 umake() {
-	fp_make "$1" MIRROR_ubuntu="$HTTP_URL" MIRROR_ubuntu_security="$HTTP_URL" ubuntu_KEYRING="$W/keyring.gpg" \
-		"ubuntu_RELEASES=$RELEASES" "${@:2}"
+	fp_make "$1" MIRROR_ubuntu="$HTTP_URL" MIRROR_ubuntu_security="$HTTP_URL" MIRROR_ubuntu_ports="$HTTP_URL/ports" \
+		ubuntu_KEYRING="$W/keyring.gpg" "ubuntu_RELEASES=$RELEASES" ARCHES=x86_64 "${@:2}"
 }
 
 # A listing with each package's <sha256>|<size> checked against the served file and left out,
@@ -182,7 +188,7 @@ without_hashes() {
 	grep -q "^ubuntu_KEYRING ?= distros/keyrings/ubuntu-archive-keyring.gpg$" "$TOP/distros/ubuntu.mk"
 	# It is not the test archive's key: a listing signed by ours is refused with it.
 	d=$BATS_TEST_TMPDIR
-	run fp_make "$d" MIRROR_ubuntu="$HTTP_URL" MIRROR_ubuntu_security="$HTTP_URL" "ubuntu_RELEASES=$RELEASES" \
+	run fp_make "$d" MIRROR_ubuntu="$HTTP_URL" MIRROR_ubuntu_security="$HTTP_URL" "ubuntu_RELEASES=$RELEASES" ARCHES=x86_64 \
 		"$d/build/listing/ubuntu.stamp"
 	echo "$output"
 	[ "$status" -ne 0 ]
@@ -215,7 +221,11 @@ without_hashes() {
 	# restricted holds no headers and is not read.
 	echo "$output" | grep -qx 'ubuntu_COMPONENTS = main universe'
 	# No flavour list: every flavour the archive has is built.
-	echo "$output" | grep -qx 'ubuntu_ARCHES = x86_64|amd64'
+	echo "$output" | grep -qx 'ubuntu_ARCHES = x86_64|amd64 aarch64|arm64'
+	# arm64 from ports, every pocket of it; a ports that does not answer is no error.
+	echo "$output" | grep -qx 'MIRROR_ubuntu_ports = http://ports.ubuntu.com/ubuntu-ports'
+	echo "$output" | grep -qx 'ubuntu_ARCH_MIRROR_aarch64 := MIRROR_ubuntu_ports'
+	echo "$output" | grep -qx 'ubuntu_MAY_NOT_ANSWER = MIRROR_ubuntu_ports'
 	echo "$output" | grep -qx 'ubuntu_STYLE := ubuntu'
 }
 
@@ -361,7 +371,7 @@ ub_name() {
 	d=${FP_LIVE_DIR:-$TOP/build/live}/ubuntu
 	mkdir -p "$d"
 	lmake() {
-		fp_make "$d" MIRROR_ubuntu="$mirror" MIRROR_ubuntu_security="$mirror" LIBS_ARCHIVES="$FP_HTTP_URL" \
+		fp_make "$d" MIRROR_ubuntu="$mirror" MIRROR_ubuntu_security="$mirror" LIBS_ARCHIVES="$FP_HTTP_URL" ARCHES=x86_64 \
 			FALCO_VERSIONS=0.43.1 "$@"
 	}
 	run lmake "$d/build/listing/ubuntu.stamp"
@@ -422,4 +432,71 @@ ub_name() {
 	[ "$status" -eq 0 ]
 	file "$probe" | grep -q 'ELF 64-bit LSB relocatable, eBPF'
 	[ "$(llvm-readelf -p kernel_version "$probe" | sed -n 's/^ *\[ *0\] //p')" = "$r" ]
+}
+
+@test "ports: arm64 kernels from ports beside amd64 ones from the archive, each with its own mirror's URLs, named under aarch64/" {
+	d=$BATS_TEST_TMPDIR
+	run umake "$d" "ubuntu_RELEASES=noble|ubuntu-24.04" "ARCHES=x86_64 aarch64" "$d/build/listing/ubuntu.stamp"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	l=$d/build/listing/ubuntu.tsv
+	cut -f2-4 "$l"
+	# amd64 from the archive, arm64 (generic-64k only there) from ports, read as suites of its own.
+	[ "$(cut -f2,3 "$l" | tr '\t' ' ')" = "aarch64 6.8.0-1036-aws
+aarch64 6.8.0-155-generic
+aarch64 6.8.0-31-generic
+aarch64 6.8.0-31-generic-64k
+x86_64 6.8.0-1036-aws
+x86_64 6.8.0-31-generic
+x86_64 6.8.0-45-generic" ]
+	[ -f "$d/cache/sources/ubuntu/ports/noble-security.root" ]
+	grep -q "GET /ports/dists/noble-security/main/binary-arm64/by-hash/SHA256/" "$HTTP_LOG"
+	! grep -q "GET /ports/dists/[^ ]*/binary-amd64/" "$HTTP_LOG" || false
+	# Each kernel's packages, the shared Architecture: all one too, from its own architecture's mirror.
+	[ "$(awk -F'\t' '$2 == "aarch64"' "$l" | cut -f6 | tr ' ' '\n' | grep -vc '^\$(MIRROR_ubuntu_ports)/pool/main/l/')" -eq 0 ]
+	[ "$(awk -F'\t' '$2 == "x86_64"' "$l" | cut -f6 | tr ' ' '\n' | grep -vcE '^\$\(MIRROR_ubuntu(_security)?\)/pool/main/l/')" -eq 0 ]
+	awk -F'\t' '$3 == "6.8.0-155-generic"' "$l" | grep -qF '$(MIRROR_ubuntu_ports)/pool/main/l/linux/linux-headers-6.8.0-155_6.8.0-155.155_all.deb|'
+	# Every hash and size is the served file's.
+	awk -F'\t' '$2 == "aarch64"' "$l" | SRV=$SRV/ports without_hashes >/dev/null
+	awk -F'\t' '$2 == "x86_64"' "$l" | without_hashes >/dev/null
+	# The paths of a run: under aarch64/ for arm64 kernels, uname -r and -v as on amd64.
+	run umake "$d" "ubuntu_RELEASES=noble|ubuntu-24.04" "ARCHES=x86_64 aarch64" DRIVER_SOURCE="$TOP/tests/fixtures/tiny-driver" list-ubuntu
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | grep -c '/9\.9\.9+test/aarch64/falco_ubuntu-')" -eq 4 ]
+	[ "$(echo "$output" | grep -c '/9\.9\.9+test/x86_64/falco_ubuntu-')" -eq 3 ]
+	echo "$output" | grep -q '/9\.9\.9+test/aarch64/falco_ubuntu-generic_6\.8\.0-31-generic_31\.o$'
+	echo "$output" | grep -q '/9\.9\.9+test/x86_64/falco_ubuntu-generic_6\.8\.0-31-generic_31\.o$'
+	# In a flat layout the two 6.8.0-31-generic kernels ask for one file: x86_64's (FLAT_ARCH), the
+	# arm64 one unservable, named so; an arm64 kernel no amd64 one shares is served.
+	run umake "$d" "ubuntu_RELEASES=noble|ubuntu-24.04" "ARCHES=x86_64 aarch64" DRIVER_SOURCE="$TOP/tests/fixtures/tiny-driver" \
+		LAYOUT=flat list-ubuntu
+	echo "$output"
+	[ "$status" -eq 0 ]
+	t=$d/kernels/9.9.9+test/ubuntu.outputs
+	grep -qxF "9.9.9+test/falco_ubuntu-generic_6.8.0-31-generic_31.o	ubuntu-24.04_6.8.0-31-generic	bpf	custom	build" "$t"
+	grep -qxF "9.9.9+test/falco_ubuntu-generic_6.8.0-31-generic_31.o	ubuntu-24.04_6.8.0-31-generic~aarch64	bpf	custom	unservable kernel ubuntu-24.04_6.8.0-31-generic (x86_64) asks for the same name, a path without an architecture: it serves x86_64 (FLAT_ARCH)" "$t"
+	grep -qP '^9\.9\.9\+test/falco_ubuntu-generic_6\.8\.0-155-generic_155\.o\tubuntu-24\.04_6\.8\.0-155-generic\tbpf\tcustom\tbuild$' "$t"
+	[ "$(echo "$output" | grep -c '/9\.9\.9+test/falco_ubuntu-')" -eq 5 ]
+}
+
+@test "ports: a ports that does not answer is a fault, said once: amd64 listed, arm64 asked again next run, no wait per suite" {
+	d=$BATS_TEST_TMPDIR
+	start=$SECONDS
+	run umake "$d" "ubuntu_RELEASES=noble|ubuntu-24.04" "ARCHES=x86_64 aarch64" MIRROR_ubuntu_ports=http://127.0.0.1:1/ubuntu-ports \
+		FETCH_RETRIES=2 "$d/build/listing/ubuntu.stamp"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(cut -f2 "$d/build/listing/ubuntu.tsv" | sort -u)" = x86_64 ]
+	[ "$(echo "$output" | grep -c '^  WARN ')" -eq 1 ]
+	echo "$output" | grep -qx '  WARN    ubuntu: MIRROR_ubuntu_ports (http://127.0.0.1:1/ubuntu-ports) does not answer: a fault, not a verdict; what it serves is not listed this run and is asked again next run'
+	for s in noble noble-updates noble-security; do
+		echo "$output" | grep -qx "  NOTE    ubuntu: http://127.0.0.1:1/ubuntu-ports/dists/$s does not answer; skipping suite ports/$s"
+	done
+	# One suite waited out the retries (1 + 2 s), not three.
+	[ $((SECONDS - start)) -lt 9 ]
+	# ports answers again: its kernels are listed.
+	run umake "$d" "ubuntu_RELEASES=noble|ubuntu-24.04" "ARCHES=x86_64 aarch64" "$d/build/listing/ubuntu.stamp"
+	[ "$status" -eq 0 ]
+	[ "$(cut -f2 "$d/build/listing/ubuntu.tsv" | grep -c aarch64)" -eq 4 ]
 }

@@ -2,7 +2,7 @@
  *
  *   kernels-mk kernels --distro D --ids DIR --table FILE [--seen FILE --now EPOCH] LISTING
  *   kernels-mk outputs --distro D --driver-version DV [--release RELEASE]... [--kinds "bpf kmod"]
- *                      --outputs FILE LISTING
+ *                      [--flat-arch ARCH] --outputs FILE LISTING
  *
  * `kernels` writes FILE (kernels/<D>.kernels), one kernel a line, tab-separated: its id, then the
  * listing's fields (os-release, uname -m, uname -r, uname -v, tree, packages <url>|<sha256>|<size>
@@ -21,15 +21,19 @@
  * kernel and kind is built, and a second path of the same bytes (another release's name) is a
  * copy of it. Without --release, DV's own default rules name a probe. What a release asks for
  * that nothing can serve is recorded as unservable, and so is a name two kernels ask for: a
- * kernel whose uname -v has no '~' (not a backport or hardware-enablement build: the one most
- * hosts of that name run) wins, then the first line. --kinds: the kinds of driver the
+ * kernel of architecture --flat-arch (default x86_64) wins, then one whose uname -v has no '~'
+ * (not a backport or hardware-enablement build: the one most hosts of that name run), then the
+ * first line. Architectures meet only in flat paths (no uname -m directory: Falco 0.28 to 0.32.0,
+ * 0.32.1's probe), where an arm64 and an x86_64 kernel printing the same uname -r and -v (Ubuntu's,
+ * the rpm distributions') ask for one file: it can hold one architecture's driver. --kinds: the kinds of driver the
  * distribution's hosts can load at all (default both). One output a line, tab-separated:
  *   <repository path> <kernel id> <kind> <releases> build|copy <path>|unservable <reason>
  * where <releases> are those that ask for that path, comma-separated, the one whose rules name
  * it first. No make rule is written here: tools/plan writes those of a run's work alone.
  *
  * A table is replaced only when its text differs, so that make sees a change, not activity.
- * Kernel ids are <os-release name>_<uname -r>, with ~N for a repeat. */
+ * Kernel ids are <os-release name>_<uname -r>, with ~N for a repeat, ~<uname -m> for another
+ * architecture's kernel of the same uname -r as an x86_64 one. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -184,11 +188,6 @@ static struct kernel *read_listing(size_t *nkernels)
 			parse_package(field[6], &k.image, lineno);
 			k.has_image = true;
 		}
-		char id[1024];
-		snprintf(id, sizeof id, "%s_%s", base_name(k.os_release), k.uname_r);
-		for (int repeat = 2; !set_add(&ids, id); repeat++)
-			snprintf(id, sizeof id, "%s_%s~%d", base_name(k.os_release), k.uname_r, repeat);
-		k.id = xstrdup(id);
 		ks = xrealloc(ks, (n + 1) * sizeof *ks);
 		ks[n++] = k;
 	}
@@ -196,6 +195,28 @@ static struct kernel *read_listing(size_t *nkernels)
 		die_at(listing_path, "read error");
 	fclose(in);
 	free(line);
+	/* x86_64's kernels first, as they were named before other architectures were listed, so that
+	 * listing another one renames none of them (their records and verdicts are kept by id); a
+	 * kernel of another architecture whose uname -r an x86_64 one prints too (Ubuntu's) is
+	 * <os-release>_<uname -r>~<uname -m>. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < n; i++) {
+			struct kernel *k = &ks[i];
+			if ((strcmp(k->uname_m, "x86_64") != 0) != pass)
+				continue;
+			const char *os = base_name(k->os_release);
+			char id[1024];
+			snprintf(id, sizeof id, "%s_%s", os, k->uname_r);
+			if (pass && !set_add(&ids, id)) {
+				snprintf(id, sizeof id, "%s_%s~%s", os, k->uname_r, k->uname_m);
+				for (int repeat = 2; !set_add(&ids, id); repeat++)
+					snprintf(id, sizeof id, "%s_%s~%s-%d", os, k->uname_r, k->uname_m, repeat);
+			} else if (!pass) {
+				for (int repeat = 2; !set_add(&ids, id); repeat++)
+					snprintf(id, sizeof id, "%s_%s~%d", os, k->uname_r, repeat);
+			}
+			k->id = xstrdup(id);
+		}
 	set_free(&ids);
 	*nkernels = n;
 	return ks;
@@ -403,9 +424,11 @@ static struct falconame_host *host_of(struct osrel **cache, size_t *n, const str
 
 /* A backport or hardware-enablement build ("#110~20.04.1", "Debian 6.1.176-1~deb11u1") yields
  * its name to the kernel most hosts of that name run. */
+static const char *flat_arch = "x86_64";
+enum { PRIORITIES = 4 };
 static int priority(const struct kernel *k)
 {
-	return strchr(k->uname_v, '~') ? 1 : 0;
+	return (strcmp(k->uname_m, flat_arch) ? 2 : 0) + (strchr(k->uname_v, '~') ? 1 : 0);
 }
 
 /* The kinds of driver a distribution's hosts can load at all (--kinds): COS loads no module. */
@@ -450,9 +473,10 @@ static int cmd_outputs(const char *distro, const char *dv, struct release *rel, 
 					snprintf(nm->why, sizeof nm->why, "%s", res.why);
 			}
 
-	/* One kernel per path: the preferred one, then the first. */
-	for (int pass = 0; pass < 2; pass++) {
-		struct set taken = { 0 };
+	/* One kernel per path: the preferred one, then the first. A path taken in one pass is taken
+	 * for every later one. */
+	struct set taken = { 0 };
+	for (int pass = 0; pass < PRIORITIES; pass++)
 		for (size_t i = 0; i < n; i++) {
 			if (priority(&ks[i]) != pass)
 				continue;
@@ -472,28 +496,7 @@ static int cmd_outputs(const char *distro, const char *dv, struct release *rel, 
 				}
 			}
 		}
-		/* The second pass sees the first pass's paths as taken. */
-		if (pass == 0) {
-			for (size_t i = 0; i < n; i++)
-				if (priority(&ks[i]) == 1)
-					for (size_t x = 0; x < nrel * 2; x++) {
-						struct named *nm = &names[i * nrel * 2 + x];
-						if (!nm->served)
-							continue;
-						for (size_t j = 0; j < n && nm->served; j++) {
-							if (priority(&ks[j]) != 0)
-								continue;
-							for (size_t y = 0; y < nrel * 2; y++)
-								if (names[j * nrel * 2 + y].served &&
-								    !strcmp(names[j * nrel * 2 + y].path, nm->path)) {
-									nm->served = false;
-									break;
-								}
-						}
-					}
-		}
-		set_free(&taken);
-	}
+	set_free(&taken);
 
 	/* Each kernel that lost a name: to which kernel, said once per path. */
 	bool quiet = getenv("FP_QUIET") && !strcmp(getenv("FP_QUIET"), "1");
@@ -502,18 +505,26 @@ static int cmd_outputs(const char *distro, const char *dv, struct release *rel, 
 			struct named *nm = &names[i * nrel * 2 + x];
 			if (!nm->asked || nm->served || nm->why[0])
 				continue;
-			const char *winner = NULL;
+			const char *winner = NULL, *winner_m = NULL;
 			for (size_t j = 0; j < n && !winner; j++)
 				for (size_t y = 0; y < nrel * 2 && !winner; y++)
 					if (names[j * nrel * 2 + y].served && !strcmp(names[j * nrel * 2 + y].path, nm->path))
-						winner = ks[j].id;
-			snprintf(nm->why, sizeof nm->why, "kernel %s asks for the same name", winner ? winner : "?");
+						winner = ks[j].id, winner_m = ks[j].uname_m;
+			if (winner && strcmp(winner_m, ks[i].uname_m))
+				snprintf(nm->why, sizeof nm->why,
+					 "kernel %s (%s) asks for the same name, a path without an architecture: it serves %s (FLAT_ARCH)",
+					 winner, winner_m, winner_m);
+			else
+				snprintf(nm->why, sizeof nm->why, "kernel %s asks for the same name", winner ? winner : "?");
 			bool said = false;
 			for (size_t y = 0; y < x && !said; y++)
 				said = !strcmp(names[i * nrel * 2 + y].path, nm->path);
 			if (!said && !quiet)
-				fprintf(stderr, "  NOTE    %s: %s is the name of kernel %s and of kernel %s: built for %s only\n",
-					distro, nm->path, winner ? winner : "?", ks[i].id, winner ? winner : "?");
+				fprintf(stderr, "  NOTE    %s: %s is the name of kernel %s and of kernel %s%s%s%s: built for %s only\n",
+					distro, nm->path, winner ? winner : "?", ks[i].id,
+					winner && strcmp(winner_m, ks[i].uname_m) ? " (" : "",
+					winner && strcmp(winner_m, ks[i].uname_m) ? ks[i].uname_m : "",
+					winner && strcmp(winner_m, ks[i].uname_m) ? ")" : "", winner ? winner : "?");
 		}
 
 	char *table = NULL;
@@ -572,7 +583,7 @@ static _Noreturn void usage(void)
 {
 	fprintf(stderr, "usage: kernels-mk kernels --distro D --ids DIR --table FILE [--seen FILE --now EPOCH] LISTING\n"
 			"       kernels-mk outputs --distro D --driver-version DV [--release RELEASE]...\n"
-			"                  [--kinds KINDS] --outputs FILE LISTING\n");
+			"                  [--kinds KINDS] [--flat-arch ARCH] --outputs FILE LISTING\n");
 	exit(2);
 }
 
@@ -610,6 +621,8 @@ int main(int argc, char **argv)
 			distro_kinds[KIND_BPF] = strstr(val, "bpf") != NULL;
 			distro_kinds[KIND_KMOD] = strstr(val, "kmod") != NULL;
 		}
+		else if (!strcmp(opt, "--flat-arch"))
+			flat_arch = val;
 		else if (!strcmp(opt, "--release")) {
 			specs = xrealloc(specs, (nspecs + 1) * sizeof *specs);
 			specs[nspecs++] = val;
