@@ -50,7 +50,9 @@ almalinux_REPOS ?= \
   10.1-appstream|MIRROR_almalinux_vault|10.1/AppStream/{arch}/os|almalinux-10 \
   10.2-baseos|MIRROR_almalinux_vault|10.2/BaseOS/{arch}/os|almalinux-10 \
   10.2-appstream|MIRROR_almalinux_vault|10.2/AppStream/{arch}/os|almalinux-10
-almalinux_ARCHES ?= x86_64 aarch64
+# This host\'s architecture alone by default: their kernel-devel carries its build programs
+# built for its own (mk/config.mk, native_arches).
+almalinux_ARCHES ?= $(call native_arches,x86_64 aarch64)
 almalinux_PACKAGES ?= kernel-devel
 # Every vault entry: a mirror without it is skipped with a note.
 almalinux_OPTIONAL_REPOS ?= $(foreach r,$(almalinux_REPOS),\

@@ -17,7 +17,9 @@ amazonlinux2_REPOS ?= \
   kernel-5.10|MIRROR_amazonlinux2|2/extras/kernel-5.10/latest/{arch}/mirror.list|amzn-2 \
   kernel-5.15|MIRROR_amazonlinux2|2/extras/kernel-5.15/latest/{arch}/mirror.list|amzn-2 \
   kernel-ng|MIRROR_amazonlinux2|2/extras/kernel-ng/latest/{arch}/mirror.list|amzn-2
-amazonlinux2_ARCHES ?= x86_64 aarch64
+# This host\'s architecture alone by default: their kernel-devel carries its build programs
+# built for its own (mk/config.mk, native_arches).
+amazonlinux2_ARCHES ?= $(call native_arches,x86_64 aarch64)
 amazonlinux2_PACKAGES ?= kernel-devel
 # The extras come and go (kernel-ng is newer than the others): a missing one is skipped.
 amazonlinux2_OPTIONAL_REPOS ?= kernel-5.4 kernel-5.10 kernel-5.15 kernel-ng

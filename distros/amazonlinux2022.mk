@@ -12,7 +12,9 @@ amazonlinux2022_REPOS ?= \
   core-latest|MIRROR_amazonlinux2022|al2022/core/mirrors/latest/{arch}/mirror.list|amzn-2022 \
   core-2022.0.20220202|MIRROR_amazonlinux2022|al2022/core/mirrors/2022.0.20220202/{arch}/mirror.list|amzn-2022 \
   core-2022.0.20220315|MIRROR_amazonlinux2022|al2022/core/mirrors/2022.0.20220315/{arch}/mirror.list|amzn-2022
-amazonlinux2022_ARCHES ?= x86_64 aarch64
+# This host\'s architecture alone by default: their kernel-devel carries its build programs
+# built for its own (mk/config.mk, native_arches).
+amazonlinux2022_ARCHES ?= $(call native_arches,x86_64 aarch64)
 amazonlinux2022_PACKAGES ?= kernel-devel
 # A preview, never supported: the CDN may stop serving any of it.
 amazonlinux2022_OPTIONAL_REPOS ?= core-latest core-2022.0.20220202 core-2022.0.20220315

@@ -48,7 +48,9 @@ centos_REPOS ?= \
   9-appstream|MIRROR_centos|9-stream/AppStream/{arch}/os|centos-9 \
   10-baseos|MIRROR_centos|10-stream/BaseOS/{arch}/os|centos-10 \
   10-appstream|MIRROR_centos|10-stream/AppStream/{arch}/os|centos-10
-centos_ARCHES ?= x86_64 aarch64
+# This host\'s architecture alone by default: their kernel-devel carries its build programs
+# built for its own (mk/config.mk, native_arches).
+centos_ARCHES ?= $(call native_arches,x86_64 aarch64)
 centos_PACKAGES ?= kernel-devel
 # The older point releases of CentOS Linux 7 and 8: a mirror of the vault may leave them out.
 # The last ones (7.9.2009, 8.5.2111), where the hosts of each release were pointed at its end,

@@ -24,6 +24,8 @@ fedora_REPOS ?= \
   43-archive-updates|MIRROR_fedora_archive|updates/43/Everything/{arch}|fedora-43 \
   44-releases|MIRROR_fedora|releases/44/Everything/{arch}/os|fedora-44 \
   44-updates|MIRROR_fedora|updates/44/Everything/{arch}|fedora-44
-fedora_ARCHES ?= x86_64 aarch64
+# This host\'s architecture alone by default: their kernel-devel carries its build programs
+# built for its own (mk/config.mk, native_arches).
+fedora_ARCHES ?= $(call native_arches,x86_64 aarch64)
 fedora_PACKAGES ?= kernel-devel
 fedora_OPTIONAL_REPOS ?= $(foreach r,$(fedora_REPOS),$(firstword $(subst |, ,$(r))))

@@ -26,7 +26,9 @@ oracle_REPOS ?= \
   10-baseos|MIRROR_oracle|OL10/baseos/latest/{arch}|ol-10 \
   10-appstream|MIRROR_oracle|OL10/appstream/{arch}|ol-10 \
   10-uekr8|MIRROR_oracle|OL10/UEKR8/{arch}|ol-10
-oracle_ARCHES ?= x86_64 aarch64
+# This host\'s architecture alone by default: their kernel-devel carries its build programs
+# built for its own (mk/config.mk, native_arches).
+oracle_ARCHES ?= $(call native_arches,x86_64 aarch64)
 oracle_PACKAGES ?= kernel-devel kernel-uek-devel
 # UEK 8 is newer than OL9 itself; a mirror without it is skipped.
 oracle_OPTIONAL_REPOS ?= 9-uekr8

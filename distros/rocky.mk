@@ -48,7 +48,9 @@ rocky_REPOS ?= \
   10.1-appstream|MIRROR_rocky_vault|10.1/AppStream/{arch}/os|rocky-10 \
   10.2-baseos|MIRROR_rocky_vault|10.2/BaseOS/{arch}/os|rocky-10 \
   10.2-appstream|MIRROR_rocky_vault|10.2/AppStream/{arch}/os|rocky-10
-rocky_ARCHES ?= x86_64 aarch64
+# This host\'s architecture alone by default: their kernel-devel carries its build programs
+# built for its own (mk/config.mk, native_arches).
+rocky_ARCHES ?= $(call native_arches,x86_64 aarch64)
 rocky_PACKAGES ?= kernel-devel
 # Every vault entry: a mirror without it is skipped with a note.
 rocky_OPTIONAL_REPOS ?= $(foreach r,$(rocky_REPOS),\

@@ -44,8 +44,9 @@ ubuntu_OPTIONAL_SUITES ?= $(foreach s,plucky% questing% %-proposed %-backports \
 # the signed nvidia modules and no headers at all, so it is not read. universe costs the most
 # to read and is kept so that no flavour is missed.
 ubuntu_COMPONENTS ?= main universe
-# uname -m | Ubuntu architecture, and no flavour list: every flavour the indexes carry.
-ubuntu_ARCHES ?= x86_64|amd64 aarch64|arm64
+# uname -m | Ubuntu architecture, and no flavour list: every flavour the indexes carry. This
+# host's alone by default (mk/config.mk, native_arches): see below.
+ubuntu_ARCHES ?= $(call native_arches,x86_64|amd64 aarch64|arm64)
 # Every architecture but amd64 and i386 is on another host, ports, in every pocket (security
 # too), under the same suites, signed by the same keys. Ubuntu has no linux-kbuild: a flavour's
 # headers package carries its build programs, built for its own architecture (no d_HOST_INDEX).

@@ -36,6 +36,12 @@ CC ?= cc
 # programs of this host's architecture (Debian's Multi-Arch: foreign linux-kbuild).
 ARCHES ?= x86_64 aarch64
 HOST_ARCH := $(shell uname -m)
+# $(call native_arches,ENTRIES): the entries (uname -m[|...]) of this host's architecture. A
+# distribution whose headers carry their build programs (fixdep, modpost) built for their own
+# architecture, with no host-architecture kbuild as Debian's, is cross-built nowhere: by default
+# it lists what this host runs (an arm64 runner lists and builds its arm64 kernels), and a
+# d_ARCHES naming another lists and names those kernels, whose builds here are faults.
+native_arches = $(filter $(HOST_ARCH) $(HOST_ARCH)|%,$(1))
 # A flat path (no uname -m directory: Falco 0.28 to 0.32.0, 0.32.1's probe) holds one
 # architecture's driver where kernels of two print the same uname -r and -v (Ubuntu's, the rpm
 # distributions'): this one's; the other's output is unservable, named so.

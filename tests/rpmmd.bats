@@ -228,9 +228,9 @@ primary_of() {
 	done
 }
 
-@test "make: Amazon Linux 2's listing over HTTP, through mirror.list, written once; aarch64 by default, to aarch64 outputs" {
+@test "make: Amazon Linux 2's listing over HTTP, through mirror.list, written once; aarch64 where amazonlinux2_ARCHES names it, to aarch64 outputs" {
 	d=$BATS_TEST_TMPDIR
-	run rmake "$d" MIRROR_amazonlinux2="$HTTP_URL" "$d/build/listing/amazonlinux2.stamp"
+	run rmake "$d" MIRROR_amazonlinux2="$HTTP_URL" "amazonlinux2_ARCHES=x86_64 aarch64" "$d/build/listing/amazonlinux2.stamp"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"NOTE    amazonlinux2: the mirror has no repository kernel-5.4 for x86_64; skipping it"* ]]
@@ -254,7 +254,7 @@ primary_of() {
 	# The aarch64 kernel's drivers, by the release's rules, under aarch64/ (0.43.1), and its flat
 	# names (0.31.1, the bash loader, both kinds: uname -r names the architecture, so no x86_64
 	# kernel asks for them).
-	run rmake "$d" MIRROR_amazonlinux2="$HTTP_URL" FALCO_VERSIONS="0.43.1 0.31.1" list-amazonlinux2
+	run rmake "$d" MIRROR_amazonlinux2="$HTTP_URL" "amazonlinux2_ARCHES=x86_64 aarch64" FALCO_VERSIONS="0.43.1 0.31.1" list-amazonlinux2
 	echo "$output"
 	[ "$status" -eq 0 ]
 	# No probe: falcoctl refuses the legacy probe on arm64 kernels older than 4.17.
@@ -266,23 +266,33 @@ primary_of() {
 	! grep -q unservable "$d/kernels/b7eb0dd65226a8dc254d228c8d950d07bf3521d2/amazonlinux2.outputs" || false
 }
 
-@test "make: the same listing over file://, and REFRESH=0 asks nothing" {
+@test "make: the same listing over file://, and REFRESH=0 asks nothing; by default this host's architecture alone" {
 	d=$BATS_TEST_TMPDIR
-	run rmake "$d" MIRROR_amazonlinux2="file://$SRV" "$d/build/listing/amazonlinux2.stamp"
+	run rmake "$d" MIRROR_amazonlinux2="file://$SRV" "amazonlinux2_ARCHES=x86_64 aarch64" "$d/build/listing/amazonlinux2.stamp"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	diff -u <(expected_listing aarch64) "$d/build/listing/amazonlinux2.tsv"
 	# With REFRESH=0 and an unreachable mirror, the listing is made from what is cached.
 	rm "$d/build/listing/amazonlinux2.tsv" "$d/build/listing/amazonlinux2.stamp"
-	run rmake "$d" REFRESH=0 MIRROR_amazonlinux2="http://127.0.0.1:9" "$d/build/listing/amazonlinux2.stamp"
+	run rmake "$d" REFRESH=0 MIRROR_amazonlinux2="http://127.0.0.1:9" "amazonlinux2_ARCHES=x86_64 aarch64" "$d/build/listing/amazonlinux2.stamp"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	diff -u <(expected_listing aarch64) "$d/build/listing/amazonlinux2.tsv"
 	# ARCHES selects among the distribution's architectures: x86_64's alone.
 	rm "$d/build/listing/amazonlinux2.tsv" "$d/build/listing/amazonlinux2.stamp"
-	run rmake "$d" REFRESH=0 ARCHES=x86_64 MIRROR_amazonlinux2="http://127.0.0.1:9" "$d/build/listing/amazonlinux2.stamp"
+	run rmake "$d" REFRESH=0 ARCHES=x86_64 MIRROR_amazonlinux2="http://127.0.0.1:9" "amazonlinux2_ARCHES=x86_64 aarch64" "$d/build/listing/amazonlinux2.stamp"
 	[ "$status" -eq 0 ]
 	diff -u <(expected_listing) "$d/build/listing/amazonlinux2.tsv"
+	# By default the host's own: kernel-devel's build programs are built for its architecture
+	# (x86_64 here; an arm64 runner, HOST_ARCH=aarch64, lists its aarch64 kernels alone).
+	rm "$d/build/listing/amazonlinux2.tsv" "$d/build/listing/amazonlinux2.stamp"
+	run rmake "$d" REFRESH=0 MIRROR_amazonlinux2="http://127.0.0.1:9" HOST_ARCH=x86_64 "$d/build/listing/amazonlinux2.stamp"
+	[ "$status" -eq 0 ]
+	diff -u <(expected_listing) "$d/build/listing/amazonlinux2.tsv"
+	rm "$d/build/listing/amazonlinux2.tsv" "$d/build/listing/amazonlinux2.stamp"
+	run rmake "$d" REFRESH=0 MIRROR_amazonlinux2="http://127.0.0.1:9" HOST_ARCH=aarch64 "$d/build/listing/amazonlinux2.stamp"
+	[ "$status" -eq 0 ]
+	diff -u <(expected_listing aarch64 | awk -F'\t' '$2 == "aarch64"') "$d/build/listing/amazonlinux2.tsv"
 }
 
 # A copy of the served tree to break.

@@ -221,7 +221,11 @@ without_hashes() {
 	# restricted holds no headers and is not read.
 	echo "$output" | grep -qx 'ubuntu_COMPONENTS = main universe'
 	# No flavour list: every flavour the archive has is built.
-	echo "$output" | grep -qx 'ubuntu_ARCHES = x86_64|amd64 aarch64|arm64'
+	# This host's architecture alone by default: a headers package's build programs are its own
+	# architecture's (no linux-kbuild), so arm64 is listed where asked for, built on arm64.
+	echo "$output" | grep -qx 'ubuntu_ARCHES = $(call native_arches,x86_64|amd64 aarch64|arm64)'
+	[ "$(make -C "$TOP" --no-print-directory -s print-ubuntu_ARCHES)" = "x86_64|amd64" ]
+	[ "$(make -C "$TOP" --no-print-directory -s HOST_ARCH=aarch64 print-ubuntu_ARCHES)" = "aarch64|arm64" ]
 	# arm64 from ports, every pocket of it; a ports that does not answer is no error.
 	echo "$output" | grep -qx 'MIRROR_ubuntu_ports = http://ports.ubuntu.com/ubuntu-ports'
 	echo "$output" | grep -qx 'ubuntu_ARCH_MIRROR_aarch64 := MIRROR_ubuntu_ports'
@@ -301,8 +305,10 @@ without_hashes() {
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | grep -c '/falco_ubuntu-')" -eq 15 ]
 	# One package entry per package however many kernels share it (in the plan of a run that
-	# builds them all): the jammy-updates and jammy-security indexes both list
-	# linux-headers-5.15.0-27, built from one file.
+	# builds them all: a listing run plans no rule): the jammy-updates and jammy-security indexes
+	# both list linux-headers-5.15.0-27, built from one file.
+	run umake "$d" DRIVER_SOURCE="$TOP/tests/fixtures/tiny-driver" -n ubuntu
+	[ "$status" -eq 0 ]
 	frag=$d/build/plan/ubuntu.mk
 	sha=$(sha256sum "$SRV/pool/main/l/linux/linux-headers-5.15.0-27_5.15.0-27.28_all.deb" | cut -c1-64)
 	[ "$(grep -c "^PKG\.$sha := " "$frag")" -eq 1 ]
@@ -436,7 +442,7 @@ ub_name() {
 
 @test "ports: arm64 kernels from ports beside amd64 ones from the archive, each with its own mirror's URLs, named under aarch64/" {
 	d=$BATS_TEST_TMPDIR
-	run umake "$d" "ubuntu_RELEASES=noble|ubuntu-24.04" "ARCHES=x86_64 aarch64" "$d/build/listing/ubuntu.stamp"
+	run umake "$d" "ubuntu_RELEASES=noble|ubuntu-24.04" "ARCHES=x86_64 aarch64" "ubuntu_ARCHES=x86_64|amd64 aarch64|arm64" "$d/build/listing/ubuntu.stamp"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	l=$d/build/listing/ubuntu.tsv
@@ -460,7 +466,7 @@ x86_64 6.8.0-45-generic" ]
 	awk -F'\t' '$2 == "aarch64"' "$l" | SRV=$SRV/ports without_hashes >/dev/null
 	awk -F'\t' '$2 == "x86_64"' "$l" | without_hashes >/dev/null
 	# The paths of a run: under aarch64/ for arm64 kernels, uname -r and -v as on amd64.
-	run umake "$d" "ubuntu_RELEASES=noble|ubuntu-24.04" "ARCHES=x86_64 aarch64" DRIVER_SOURCE="$TOP/tests/fixtures/tiny-driver" list-ubuntu
+	run umake "$d" "ubuntu_RELEASES=noble|ubuntu-24.04" "ARCHES=x86_64 aarch64" "ubuntu_ARCHES=x86_64|amd64 aarch64|arm64" DRIVER_SOURCE="$TOP/tests/fixtures/tiny-driver" list-ubuntu
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | grep -c '/9\.9\.9+test/aarch64/falco_ubuntu-')" -eq 4 ]
@@ -469,7 +475,7 @@ x86_64 6.8.0-45-generic" ]
 	echo "$output" | grep -q '/9\.9\.9+test/x86_64/falco_ubuntu-generic_6\.8\.0-31-generic_31\.o$'
 	# In a flat layout the two 6.8.0-31-generic kernels ask for one file: x86_64's (FLAT_ARCH), the
 	# arm64 one unservable, named so; an arm64 kernel no amd64 one shares is served.
-	run umake "$d" "ubuntu_RELEASES=noble|ubuntu-24.04" "ARCHES=x86_64 aarch64" DRIVER_SOURCE="$TOP/tests/fixtures/tiny-driver" \
+	run umake "$d" "ubuntu_RELEASES=noble|ubuntu-24.04" "ARCHES=x86_64 aarch64" "ubuntu_ARCHES=x86_64|amd64 aarch64|arm64" DRIVER_SOURCE="$TOP/tests/fixtures/tiny-driver" \
 		LAYOUT=flat list-ubuntu
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -483,7 +489,7 @@ x86_64 6.8.0-45-generic" ]
 @test "ports: a ports that does not answer is a fault, said once: amd64 listed, arm64 asked again next run, no wait per suite" {
 	d=$BATS_TEST_TMPDIR
 	start=$SECONDS
-	run umake "$d" "ubuntu_RELEASES=noble|ubuntu-24.04" "ARCHES=x86_64 aarch64" MIRROR_ubuntu_ports=http://127.0.0.1:1/ubuntu-ports \
+	run umake "$d" "ubuntu_RELEASES=noble|ubuntu-24.04" "ARCHES=x86_64 aarch64" "ubuntu_ARCHES=x86_64|amd64 aarch64|arm64" MIRROR_ubuntu_ports=http://127.0.0.1:1/ubuntu-ports \
 		FETCH_RETRIES=2 "$d/build/listing/ubuntu.stamp"
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -496,7 +502,7 @@ x86_64 6.8.0-45-generic" ]
 	# One suite waited out the retries (1 + 2 s), not three.
 	[ $((SECONDS - start)) -lt 9 ]
 	# ports answers again: its kernels are listed.
-	run umake "$d" "ubuntu_RELEASES=noble|ubuntu-24.04" "ARCHES=x86_64 aarch64" "$d/build/listing/ubuntu.stamp"
+	run umake "$d" "ubuntu_RELEASES=noble|ubuntu-24.04" "ARCHES=x86_64 aarch64" "ubuntu_ARCHES=x86_64|amd64 aarch64|arm64" "$d/build/listing/ubuntu.stamp"
 	[ "$status" -eq 0 ]
 	[ "$(cut -f2 "$d/build/listing/ubuntu.tsv" | grep -c aarch64)" -eq 4 ]
 }
