@@ -55,8 +55,10 @@ char *repo_dirname(const char *path)
 }
 
 /* The text fields of an entry and the record keys that name them, in the record's order. */
-#define ENTRY_STRINGS(X)                                                                           \
-	X(distro) X(target) X(kernel_release) X(kernel_version) X(uname_r) X(arch) X(driver_version)
+#define ENTRY_KERNEL(X) X(distro) X(target) X(kernel_release) X(kernel_version) X(uname_r) X(arch)
+#define ENTRY_STRINGS(X) ENTRY_KERNEL(X) X(driver_version)
+/* Kept where a record has them; a record's order puts them between arch and driver_version. */
+#define ENTRY_OPTIONAL(X) X(build_host_arch) X(compiler)
 
 static bool valid_text(const char *s)
 {
@@ -93,6 +95,11 @@ static int check_entry(const struct repo_entry *e, const char *where, char *err,
 				    e->path, names[i], hashes[i] ? hashes[i] : "(missing)");
 	if ((e->fixup && !valid_text(e->fixup)) || (e->fixup_args && !valid_text(e->fixup_args)))
 		return fail(err, errlen, "%s: %s: a control character in its fixup", where, e->path);
+#define CHECK_OPTIONAL(f)                                                                          \
+	if (e->f && !valid_text(e->f))                                                             \
+		return fail(err, errlen, "%s: %s: a control character in its " #f, where, e->path);
+	ENTRY_OPTIONAL(CHECK_OPTIONAL)
+#undef CHECK_OPTIONAL
 	for (size_t i = 0; i < e->nverified; i++)
 		if (!valid_text(e->verified[i].key) || !valid_text(e->verified[i].value))
 			return fail(err, errlen, "%s: %s: a control character in its verification", where,
@@ -149,6 +156,7 @@ int repo_read_record(const char *file, struct repo_entry *e, char *err, size_t e
 			slot = &e->path;
 #define SLOT(f) else if (!strcmp(key, #f)) slot = &e->f;
 		ENTRY_STRINGS(SLOT)
+		ENTRY_OPTIONAL(SLOT)
 #undef SLOT
 		else if (!strcmp(key, "sha256")) slot = &e->sha256;
 		else if (!strcmp(key, "driver_tree_sha256")) slot = &e->driver_tree_sha256;
@@ -292,6 +300,7 @@ void repo_free_entry(struct repo_entry *e)
 	free(e->path);
 #define FREE(f) free(e->f);
 	ENTRY_STRINGS(FREE)
+	ENTRY_OPTIONAL(FREE)
 #undef FREE
 	free(e->sha256);
 	for (size_t i = 0; i < e->npackages; i++)
@@ -363,6 +372,11 @@ static int entry_from_json(const json_t *o, struct repo_entry *e, const char *fi
 		return -1;
 	ENTRY_STRINGS(GET)
 #undef GET
+#define GET_OPTIONAL(f)                                                                            \
+	if (json_object_get(o, #f) && jstr(o, #f, &e->f, where, err, errlen) != 0)                   \
+		return -1;
+	ENTRY_OPTIONAL(GET_OPTIONAL)
+#undef GET_OPTIONAL
 	if (jstr(o, "sha256", &e->sha256, where, err, errlen) != 0)
 		return -1;
 	const json_t *size = json_object_get(o, "size");
@@ -982,6 +996,11 @@ int repo_write_json(FILE *f, const struct repo_index *idx)
 #define MEMBER(x) put_member(f, in, #x, e->x, false);
 		ENTRY_STRINGS(MEMBER)
 #undef MEMBER
+#define MEMBER_OPTIONAL(x)                                                                         \
+	if (e->x && *e->x)                                                                         \
+		put_member(f, in, #x, e->x, false);
+		ENTRY_OPTIONAL(MEMBER_OPTIONAL)
+#undef MEMBER_OPTIONAL
 		fprintf(f, "%s\"size\": %llu,\n", in, e->size);
 		put_member(f, in, "sha256", e->sha256, false);
 		fprintf(f, "%s\"inputs\": {\n%s  \"packages\": [", in, in);
@@ -1045,7 +1064,13 @@ int repo_write_record(FILE *f, const struct repo_entry *e)
 {
 	fprintf(f, "probe=%s\n", e->path);
 #define LINE(x) fprintf(f, #x "=%s\n", e->x);
-	ENTRY_STRINGS(LINE)
+#define LINE_OPTIONAL(x)                                                                           \
+	if (e->x && *e->x)                                                                         \
+		LINE(x)
+	ENTRY_KERNEL(LINE)
+	ENTRY_OPTIONAL(LINE_OPTIONAL)
+	LINE(driver_version)
+#undef LINE_OPTIONAL
 #undef LINE
 	fprintf(f, "sha256=%s\nsize=%llu\npackages=", e->sha256, e->size);
 	for (size_t k = 0; k < e->npackages; k++)

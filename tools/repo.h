@@ -26,6 +26,9 @@ struct repo_entry {
 	char **packages; /* the SHA-256 of each package the probe was built from, in build order */
 	size_t npackages;
 	char *driver_tree_sha256, *driver_source_sha256, *toolchain_sha256;
+	/* The architecture of the host that built it and the compiler it used, where the record
+	 * names them (records made before arm64 do not). */
+	char *build_host_arch, *compiler;
 	char *fixup;      /* the distribution's tree fixup: "<script> <sha256>", or empty */
 	char *fixup_args; /* the kbuild arguments it added, or empty */
 	struct repo_kv *verified; /* the boot verification's key=value lines, sorted by key */
