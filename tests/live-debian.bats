@@ -40,10 +40,14 @@ newest_bookworm_amd64() {
 	echo "$output" | grep -q 'falco_debian_6\.1\.0-[0-9]*-amd64_1\.o$'
 	echo "$output" | grep -q 'falco_debian_6\.1\.0-[0-9]*-cloud-amd64_1\.o$'
 	echo "$output" | grep -q 'falco_debian_6\.1\.0-[0-9]*-rt-amd64_1\.o$'
-	# Every probe lands under the driver version the scap-dkms tree declares, per arch.
+	echo "$output" | grep -q 'falco_debian_6\.1\.0-[0-9]*-arm64_1\.o$'
+	# Every probe lands under the driver version the scap-dkms tree declares, per arch: an amd64
+	# flavour's under x86_64/, an arm64 one's under aarch64/.
 	dv=$(sed -n 's/^DRIVER_TREE_VERSION := //p' "$LIVE/build/driver/debian-dkms.mk")
 	[ -n "$dv" ]
-	! echo "$output" | grep "^/" | grep -v "/$dv/x86_64/falco_debian_" | grep -q . || false
+	! echo "$output" | grep "^/" | grep -vF "/$dv/" | grep -q . || false
+	! echo "$output" | grep "^/" | grep -Ev "/x86_64/falco_debian_[^/]*-amd64_[0-9]+\.(o|ko)$|/aarch64/falco_debian_[^/]*-arm64_[0-9]+\.(o|ko)$" |
+		grep -q . || false
 	# Each kernel's packages: its own headers, the shared -common half and linux-kbuild.
 	release=$(newest_bookworm_amd64)
 	line=$(awk -F'\t' -v r="$release" '$3 == r' "$LIVE/build/listing/debian.tsv")

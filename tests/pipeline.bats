@@ -77,9 +77,11 @@ built() {
 	run pmake "$W" FALCO_RULES=0.28 list-debian
 	echo "$output" | grep -qx "$W/dist/$DV/x86_64/falco_debian_9.9.0-1-amd64_1.o"
 	echo "$output" | grep -qx "$W/dist/$DV/x86_64/falco_debian_9.9.0-1-cloud-amd64_1.o"
-	# The plan of that run (everything is to be built) names the shared -common package once,
-	# for both flavours. Eight packages: three -common, four flavours, and the newest
-	# linux-kbuild-9.9 for all.
+	# The plan of a run that builds everything (a listing run plans no rule) names the shared
+	# -common package once, for both flavours. Eight packages: three -common, four flavours, and
+	# the newest linux-kbuild-9.9 for all.
+	run pmake "$W" FALCO_RULES=0.28 -n debian
+	[ "$status" -eq 0 ]
 	plan=$W/build/plan/debian.mk
 	[ "$(grep -c '^PKG\.[0-9a-f]\{64\} := [0-9]* ' "$plan")" -eq 8 ]
 	[ "$(grep -c '^PKG\..*/linux-headers-9.9.0-1-common_' "$plan")" -eq 1 ]
