@@ -19,7 +19,10 @@
 #                                   exits 0 or 1, as the original design's tool did)
 #   make rebuild-check PROBE=<path> [REPO=...] rebuilds a published probe from its recorded
 #                                   inputs in a scratch directory and compares the bytes
-#   make verify-repo REPO=<url|dir> SIGNING_PUBKEY=<file>   checks signatures and checksums
+#   make verify-repo REPO=<url|dir> SIGNING_PUBKEY=<file> [MODULE_SIGNING_CERT=<files>]
+#                                   checks signatures and checksums, and with the certificates
+#                                   every signed module's signature (mk/module-sign.sh)
+#   make signing-key [MODULE_SIGNING_KEY=<pem>]   a module signing key and certificate for MOK
 #   make summary [SUMMARY_FORMAT=markdown]   the coverage matrix of $(DIST)/index.json, as text
 #                                   (or markdown, for GitHub's job summary)
 #   make lookup [UNAME_R= UNAME_V= UNAME_M= OS_RELEASE=] [REPO=]   per Falco release, the URL
