@@ -50,6 +50,10 @@ record() {
 		echo "arch=$uname_m"
 		echo "build_host_arch=$FP_HOST_ARCH"
 		echo "compiler=$compiler"
+		if [ -n "$signed_by" ]; then
+			echo "signing_cert_sha256=$signed_by"
+			echo "signature_hash=$sig_hash"
+		fi
 		echo "driver_version=$FP_DRIVER_VERSION"
 		echo "sha256=$(sha256sum "$out" | cut -d' ' -f1)"
 		echo "size=$(wc -c <"$out" | tr -d ' ')"
@@ -63,6 +67,7 @@ record() {
 			echo "toolchain_root=$root_id"
 			echo "module=$module"
 			echo "vermagic=$vermagic"
+			[ -z "$unsigned_why" ] || echo "unsigned=$unsigned_why"
 		fi
 		fixup=$(fact fixup)
 		if [ -n "$fixup" ]; then
@@ -319,6 +324,36 @@ build_kmod() {
 		modname=$(tail -c +25 "$this_module" | head -c 56 | tr -d '\000')
 	fi
 	[ "$modname" = "$module" ] || verdict "the module is named '$modname', not $module"
+	sign_kmod
+}
+
+# With MODULE_SIGNING_KEY, a module whose kernel checks module signatures is signed as its own
+# kbuild would sign it: by the tree's scripts/sign-file (a host program, from linux-kbuild on
+# Debian), with the kernel's CONFIG_MODULE_SIG_HASH; after the checks, so that only a module fit
+# to publish is signed. A kernel without CONFIG_MODULE_SIG loads any module: it is published
+# unsigned, and its record says why. The certificate is known to the output's make rule only by
+# its fingerprint (FP_MODULE_SIGNING_ID, mk/outputs.mk); the key is read by sign-file alone.
+signed_by= sig_hash= unsigned_why=
+sign_kmod() {
+	[ -n "${FP_MODULE_SIGNING_KEY:-}" ] || return 0
+	conf=$tree/include/config/auto.conf
+	[ -f "$conf" ] || fail "cannot tell whether the kernel signs its modules: no $conf"
+	kconf() { sed -n "s/^$1=\"\{0,1\}\([^\"]*\)\"\{0,1\}\$/\1/p" "$conf"; }
+	if [ "$(kconf CONFIG_MODULE_SIG)" != y ]; then
+		unsigned_why="the kernel does not check module signatures (no CONFIG_MODULE_SIG)"
+		echo "not signed: $unsigned_why" >>"$log"
+		return 0
+	fi
+	sig_hash=$(kconf CONFIG_MODULE_SIG_HASH)
+	[ -n "$sig_hash" ] || fail "$conf sets CONFIG_MODULE_SIG but no CONFIG_MODULE_SIG_HASH"
+	[ -x "$tree/scripts/sign-file" ] || fail "the kernel signs its modules, but its tree has no scripts/sign-file ($tree)"
+	signed_by=$(sed -n 's/^certificate_sha256=//p' "${FP_MODULE_SIGNING_ID:?}")
+	[ "$signed_by" = "$(sh "$(dirname "$0")/module-sign.sh" fingerprint "$FP_MODULE_SIGNING_KEY" 2>>"$log")" ] ||
+		fail "$FP_MODULE_SIGNING_KEY is no longer the key of $FP_MODULE_SIGNING_ID (changed during the run?)"
+	echo "signing: $tree/scripts/sign-file $sig_hash, certificate sha256 $signed_by" >>"$log"
+	"$tree/scripts/sign-file" "$sig_hash" "$FP_MODULE_SIGNING_KEY" "$FP_MODULE_SIGNING_KEY" "$built" "$built.signed" \
+		>>"$log" 2>&1 || fail "sign-file cannot sign $module.ko: $(tail -n 1 "$log")"
+	built=$built.signed
 }
 
 build_$kind

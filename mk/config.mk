@@ -61,6 +61,10 @@ override CACHE := $(abspath $(CACHE))
 override BUILD := $(abspath $(BUILD))
 override DIST := $(abspath $(DIST))
 override KERNELS := $(abspath $(KERNELS))
+# A PEM file holding a private key and its certificate (as kbuild's signing_key.pem): every module
+# this run publishes is signed with it (mk/build-output.sh; make signing-key makes one).
+MODULE_SIGNING_KEY ?=
+override MODULE_SIGNING_KEY := $(if $(MODULE_SIGNING_KEY),$(abspath $(MODULE_SIGNING_KEY)))
 
 # The run's time, in seconds since 1970: when a kernel a run lists for the first time was first
 # seen (the time to driver of make summary and the index). Taken once, where the run starts.

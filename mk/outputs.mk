@@ -49,9 +49,19 @@ filechk_toolchain_kmod = echo "TOOLCHAINS=$(TOOLCHAINS) PACKAGES=$(TOOLCHAIN_PAC
 	  for c in $$cc $(foreach a,$(filter-out $(HOST_ARCH),$(ARCHES)),$(a)-linux-gnu-$$cc); do \
 	    ! command -v $$c >/dev/null || $$c --version | head -n 1; done; done
 
+# Who signs the modules (MODULE_SIGNING_KEY, mk/build-output.sh): its certificate's fingerprint,
+# never the key. An input of every module, so that a new key signs what is built from then on;
+# what a repository has published is not planned again (tools/plan), so it keeps its signature.
+MODSIGN_ID := $(BUILD)/toolchain/module-signing.id
+$(MODSIGN_ID): FORCE
+	$(call filechk,module_signing)
+filechk_module_signing = $(if $(MODULE_SIGNING_KEY),\
+	fp=$$(sh mk/module-sign.sh fingerprint '$(call escsq,$(MODULE_SIGNING_KEY))') && echo "certificate_sha256=$$fp",\
+	echo unsigned)
+
 # The scripts whose work reaches an output's bytes, and each distribution's tree fixup.
 $(foreach d,$(DISTROS),$(eval OUT_DEPS.$(d) := mk/kernel-tree.sh mk/build-output.sh $($(d)_FIXUP)))
-OUT_DEPS.kmod := mk/toolchain.sh
+OUT_DEPS.kmod := mk/toolchain.sh mk/module-sign.sh $(MODSIGN_ID)
 
 # A package that cannot be had fails the kernels that need it, not the run: under make -k it is
 # recorded for them (mk/kernel-tree.sh) and the run goes on to its summary. It is asked for
@@ -90,6 +100,8 @@ CLANG='$(call escsq,$(CLANG))'
 LLC='$(call escsq,$(LLC))'
 LLVM_OBJCOPY='$(call escsq,$(LLVM_OBJCOPY))'
 FP_KBUILD_ARGS='$(call escsq,$(FP_KBUILD_ARGS))'
+FP_MODULE_SIGNING_KEY='$(call escsq,$(MODULE_SIGNING_KEY))'
+FP_MODULE_SIGNING_ID='$(call escsq,$(MODSIGN_ID))'
 TOOLCHAINS='$(call escsq,$(foreach t,$(TOOLCHAINS),$(call field,1,$(t))|$(call field,2,$(t))|$(call field,3,$(t))|$($(call field,4,$(t)))))'
 TOOLCHAIN_PACKAGES='$(call escsq,$(TOOLCHAIN_PACKAGES))'
 FP_KEYRING_debian='$(call escsq,$(abspath $(debian_KEYRING)))'

@@ -8,6 +8,9 @@
 # directory (its own BUILD, DIST and KERNELS: a different path, so build paths must not reach
 # the bytes), from the same kernel packages (fetched by hash; the download cache is
 # content-addressed, so sharing it changes nothing), then the inputs and the bytes are compared.
+# A signed module (its entry names signing_cert_sha256) is rebuilt unsigned, whatever this run's
+# MODULE_SIGNING_KEY (its key need not be here), and compared with the published bytes less their
+# signature (mk/module-sign.sh strip).
 # Exit 0 when the rebuild is byte-identical; 1 with the differing inputs named otherwise.
 set -u
 url=$1 path=$2
@@ -34,7 +37,7 @@ size=$(sed -n 's/^size=//p' "$scratch/published.rec")
 echo "  REBUILD $path in $scratch"
 # Only this probe, in the scratch directory, whatever this run's REPO, SHARD or merges are.
 $FP_MAKE --no-print-directory BUILD="$scratch/build" DIST="$scratch/dist" KERNELS="$scratch/kernels" \
-	REPO= SHARD= REPO_MERGE= "$scratch/dist/$path" || die "the rebuild of $path failed"
+	REPO= SHARD= REPO_MERGE= MODULE_SIGNING_KEY= "$scratch/dist/$path" || die "the rebuild of $path failed"
 rec=$scratch/build/records/$path.rec
 [ -f "$rec" ] || die "the rebuild left no record at $rec"
 
@@ -56,9 +59,21 @@ for key in packages driver_tree_sha256 driver_source_sha256 toolchain_sha256 fix
 	fi
 done
 new=$(sha256sum "$scratch/dist/$path" | cut -d' ' -f1)
-if cmp -s "$scratch/published.probe" "$scratch/dist/$path"; then
+signed_by=$(sed -n 's/^signing_cert_sha256=//p' "$scratch/published.rec")
+compared=$scratch/published.probe
+if [ -n "$signed_by" ]; then
+	len=$(sh "$(dirname "$0")/module-sign.sh" strip "$compared" "$scratch/published.unsigned") ||
+		die "$path: its index says it is signed, but its signature is not the kernel's format"
+	[ "$len" -gt 0 ] || die "$path: its index says certificate sha256 $signed_by signed it, but it carries no signature"
+	compared=$scratch/published.unsigned
+fi
+if cmp -s "$compared" "$scratch/dist/$path"; then
 	[ $status = 0 ] || die "$path: byte-identical, but built from other inputs than the index records"
-	echo "  SAME    $path: the rebuild is byte-identical (sha256 $sha)"
+	if [ -n "$signed_by" ]; then
+		echo "  SAME    $path: the rebuild is byte-identical once the published module's signature (certificate sha256 $signed_by) is removed (sha256 $new)"
+	else
+		echo "  SAME    $path: the rebuild is byte-identical (sha256 $sha)"
+	fi
 	rm -rf "$scratch"
 	exit 0
 fi

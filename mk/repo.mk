@@ -19,7 +19,10 @@
 #                                   exits 0 or 1, as the original design's tool did)
 #   make rebuild-check PROBE=<path> [REPO=...] rebuilds a published probe from its recorded
 #                                   inputs in a scratch directory and compares the bytes
-#   make verify-repo REPO=<url|dir> SIGNING_PUBKEY=<file>   checks signatures and checksums
+#   make verify-repo REPO=<url|dir> SIGNING_PUBKEY=<file> [MODULE_SIGNING_CERT=<files>]
+#                                   checks signatures and checksums, and with the certificates
+#                                   every signed module's signature (mk/module-sign.sh)
+#   make signing-key [MODULE_SIGNING_KEY=<pem>]   a module signing key and certificate for MOK
 #   make summary [SUMMARY_FORMAT=markdown]   the coverage matrix of $(DIST)/index.json, as text
 #                                   (or markdown, for GitHub's job summary)
 #   make lookup [UNAME_R= UNAME_V= UNAME_M= OS_RELEASE=] [REPO=]   per Falco release, the URL
@@ -40,6 +43,9 @@ REPO_MERGE ?=
 # checks a downloaded repository, and the published index before it is merged into a new one.
 SIGNING_KEY ?=
 SIGNING_PUBKEY ?=
+# The certificates (PEM) of the keys that signed modules (MODULE_SIGNING_KEY): verify-repo checks
+# every signed module's signature with the one its index entry names.
+MODULE_SIGNING_CERT ?=
 MINISIGN ?= minisign
 # The probe rebuild-check and is-uploaded look at, as a repository path.
 PROBE ?=
@@ -168,7 +174,24 @@ rebuild-check: | $(REPO_TOOLS)
 
 verify-repo: | $(REPO_TOOLS)
 	$(if $(REPO),,$(error verify-repo needs REPO=<url or directory>))$(if $(SIGNING_PUBKEY),,$(error verify-repo needs SIGNING_PUBKEY=<minisign public key>))
-	$(Q)FP_BIN=$(BIN) MINISIGN='$(MINISIGN)' sh mk/verify-repo.sh '$(REPO)' '$(SIGNING_PUBKEY)'
+	$(Q)FP_BIN=$(BIN) MINISIGN='$(MINISIGN)' sh mk/verify-repo.sh '$(REPO)' '$(SIGNING_PUBKEY)' \
+	  $(foreach c,$(MODULE_SIGNING_CERT),'$(call escsq,$(abspath $(c)))')
+
+# ---- Module signing ----
+# A key and certificate for MODULE_SIGNING_KEY, fit for MOK enrollment (mk/module-sign.sh),
+# beside it its certificate as PEM (.crt, for verify-repo's MODULE_SIGNING_CERT) and DER (.der,
+# for mokutil). Never under DIST: what is there is published.
+SIGNING_KEY_BITS ?= 4096
+.PHONY: signing-key
+signing-key:
+	$(eval signing_key_pem := $(or $(MODULE_SIGNING_KEY),$(BUILD)/module-signing/signing_key.pem))
+	$(if $(filter $(DIST)/%,$(signing_key_pem)),$(error MODULE_SIGNING_KEY=$(signing_key_pem) is under DIST ($(DIST)), which is published))
+	@sh mk/module-sign.sh key '$(call escsq,$(signing_key_pem))' '$(SIGNING_KEY_BITS)'
+	@echo "  KEY     $(signing_key_pem) (private: keep it out of dist/ and of logs)"
+	@echo "  CERT    $(basename $(signing_key_pem)).crt, $(basename $(signing_key_pem)).der (sha256 $$(sh mk/module-sign.sh fingerprint '$(call escsq,$(signing_key_pem))'))"
+	@echo "Enroll it on each host (Secure Boot's MOK; confirmed in MokManager at the next boot):"
+	@echo "  sudo mokutil --import $(basename $(signing_key_pem)).der"
+	@echo "Then sign the modules a run builds: make MODULE_SIGNING_KEY=$(signing_key_pem) ..."
 
 # The workflow's matrix: one job per distribution and shard (<distro>_SHARDS, default 1).
 .PHONY: matrix-json

@@ -9,7 +9,7 @@
 #     tools/kmod-read opens its devices, starts a capture and reads its ring buffers.
 #
 #   verify-output.sh [--arch ARCH] [--tables FILE] [--timeout S] [--any-kernel] [--console FILE]
-#                    [--expect-open PATH] OUTPUT IMAGE_PACKAGE RESULT
+#                    [--expect-open PATH] [--append ARGS] OUTPUT IMAGE_PACKAGE RESULT
 #
 # ARCH is the kernel's architecture, its uname -m (default x86_64): x86_64 boots under
 # qemu-system-x86_64 (console ttyS0, the image a bzImage), aarch64 under qemu-system-aarch64
@@ -30,7 +30,9 @@
 # probe_sha256, events_seen, boot_seconds, load_seconds, ...); the VM's console goes to
 # --console FILE (default RESULT.console). --expect-open is the file the verifier opens and
 # whose openat event it requires (default /tmp/fp-verify-known, which /init creates; a path that
-# is never there shows what a driver that misses the event is judged).
+# is never there shows what a driver that misses the event is judged). --append adds ARGS to the
+# kernel's command line (module.sig_enforce=1: only a module signed by a key the kernel trusts
+# loads); RESULT says append=ARGS.
 # Exit status: 0 PASS, 1 FAIL (RESULT written), 2 not verified (bad input, no kernel in the
 # package, qemu missing, timeout without a verdict; no RESULT written, so make retries).
 #
@@ -41,12 +43,13 @@
 # max,lpa2=off,pauth-impdef=on: see below).
 set -u
 
-tables= timeout=240 any_kernel= console_out= expect_open=/tmp/fp-verify-known arch=x86_64
+tables= timeout=240 any_kernel= console_out= expect_open=/tmp/fp-verify-known arch=x86_64 append=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--arch) arch=$2; shift 2 ;;
 	--tables) tables=$2; shift 2 ;;
 	--expect-open) expect_open=$2; shift 2 ;;
+	--append) append=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--any-kernel) any_kernel=--any-kernel; shift ;;
 	--console) console_out=$2; shift 2 ;;
@@ -56,7 +59,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 if [ $# -ne 3 ]; then
-	echo "usage: verify-output.sh [--arch ARCH] [--tables FILE] [--timeout S] [--any-kernel] [--console FILE] [--expect-open PATH] OUTPUT IMAGE_PACKAGE RESULT" >&2
+	echo "usage: verify-output.sh [--arch ARCH] [--tables FILE] [--timeout S] [--any-kernel] [--console FILE] [--expect-open PATH] [--append ARGS] OUTPUT IMAGE_PACKAGE RESULT" >&2
 	exit 2
 fi
 output=$1 image=$2 result=$3
@@ -233,7 +236,7 @@ start=$(date +%s.%N)
 timeout -k 5 "$timeout" "$qemu" $qemu_board -accel tcg -m "${FP_VERIFY_MEM:-2G}" -smp "${FP_VERIFY_SMP:-2}" \
 	-nographic -nodefaults -no-reboot -serial "file:$console" -monitor none \
 	-kernel "$work/vmlinuz" -initrd "$work/initramfs.cpio" \
-	-append "console=$console_dev panic=-1 oops=panic quiet loglevel=3" </dev/null >"$work/qemu.log" 2>&1 &
+	-append "console=$console_dev panic=-1 oops=panic quiet loglevel=3${append:+ $append}" </dev/null >"$work/qemu.log" 2>&1 &
 qemu_pid=$!
 wait "$qemu_pid"
 qemu_status=$?
@@ -284,6 +287,7 @@ fi
 	echo "image=$(basename "$image")"
 	echo "arch=$arch"
 	[ -z "$qemu_board" ] || echo "machine=$qemu_board"
+	[ -z "$append" ] || echo "append=$append"
 	echo "driver_version=$(val "\\(probe\\|driver\\)_version")"
 	for k in $keys; do
 		echo "$k=$(val "$k")"

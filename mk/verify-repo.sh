@@ -1,20 +1,34 @@
 #!/bin/sh
 # Checks a probe repository as a Falco host would trust it:
-#   verify-repo.sh REPO PUBKEY        (REPO: a URL or a directory; FP_BIN: the tools)
+#   verify-repo.sh REPO PUBKEY [CERT...]  (REPO: a URL or a directory; FP_BIN: the tools)
 # - index.json carries a valid minisign signature by PUBKEY;
 # - every directory the index names has a SHA256SUMS, validly signed, saying exactly what the
 #   index says about that directory;
 # - every probe the index lists is there with that SHA-256 and size;
-# - in a directory, no probe file is there that the index does not list.
+# - in a directory, no probe file is there that the index does not list;
+# - with CERTs (MODULE_SIGNING_CERT: the certificates of every key that signed modules), every
+#   module the index says is signed carries a signature of the kernel's format by the certificate
+#   it names, which must be one of CERTs, over its bytes, with its kernel's digest (the index's
+#   signature_hash, from its tree's CONFIG_MODULE_SIG_HASH), as the kernel checks it
+#   (mk/module-sign.sh check); and no module the index says is unsigned carries one.
 # Prints each problem and exits 1 if there is any.
 set -u
 repo=$1 pub=$2
+shift 2
 bin=${FP_BIN:?}
 minisign=${MINISIGN:-minisign}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 enc() { printf '%s' "$1" | sed 's/+/%2B/g'; }
 problems=0
+modsign=$(dirname "$0")/module-sign.sh
+# Each certificate by its fingerprint.
+mkdir -p "$tmp/certs"
+for c in "$@"; do
+	fp=$(sh "$modsign" fingerprint "$c") || exit 1
+	cp "$c" "$tmp/certs/$fp" || exit 1
+done
+signatures=0
 problem() {
 	echo "  BAD     $*" >&2
 	problems=$((problems + 1))
@@ -60,6 +74,28 @@ while read -r d; do
 	cmp -s "$tmp/expected" "$sums" || problem "$rel does not say what index.json says about $d"
 done <"$tmp/dirs"
 
+# check_signature FILE PATH: FILE, the module at PATH, is signed as its entry says.
+check_signature() {
+	case $2 in *.ko) ;; *) return 0 ;; esac
+	[ -n "$(ls "$tmp/certs")" ] || return 0
+	by=$(sed -n 's/^signing_cert_sha256=//p' "$tmp/entry")
+	hash=$(sed -n 's/^signature_hash=//p' "$tmp/entry")
+	if [ -z "$by" ]; then
+		len=$(sh "$modsign" strip "$1" "$tmp/stripped") || len=bad
+		[ "$len" = 0 ] || problem "$2: it carries a signature, but index.json says it is unsigned"
+		return 0
+	fi
+	if [ ! -f "$tmp/certs/$by" ]; then
+		problem "$2: signed by certificate sha256 $by, which MODULE_SIGNING_CERT does not name"
+		return 0
+	fi
+	why=$(sh "$modsign" check "$1" "$tmp/certs/$by" "$hash") || {
+		problem "$2: ${why:-mk/module-sign.sh cannot check it}"
+		return 0
+	}
+	signatures=$((signatures + 1))
+}
+
 checked=0
 while read -r p; do
 	"$bin/repo-query" show "$index" "$p" >"$tmp/entry"
@@ -70,11 +106,14 @@ while read -r p; do
 			problem "$p is missing"
 		elif [ "$(sha256sum "$dir/$p" | cut -d' ' -f1)" != "$sha" ] || [ "$(wc -c <"$dir/$p" | tr -d ' ')" != "$size" ]; then
 			problem "$p does not have sha256 $sha and size $size"
+		else
+			check_signature "$dir/$p" "$p"
 		fi
 	else
 		mkdir -p "$tmp/probe"
 		"$bin/fetch" --quiet --sha256 "$sha" --size "$size" "$url/$(enc "$p")" "$tmp/probe/file" 2>"$tmp/fetch.err" ||
 			problem "$p: $(cat "$tmp/fetch.err")"
+		[ ! -f "$tmp/probe/file" ] || check_signature "$tmp/probe/file" "$p"
 		rm -f "$tmp/probe/file"
 	fi
 	checked=$((checked + 1))
@@ -94,4 +133,9 @@ if [ "$problems" -gt 0 ]; then
 	echo "verify-repo: $repo: $problems problem(s) in $checked probes" >&2
 	exit 1
 fi
-echo "verify-repo: $repo: $checked probes in $(wc -l <"$tmp/dirs" | tr -d ' ') directories, signatures and checksums good"
+if [ $# -gt 0 ]; then
+	modules="; $signatures module signatures good"
+else
+	modules=" (module signatures not checked: no MODULE_SIGNING_CERT)"
+fi
+echo "verify-repo: $repo: $checked probes in $(wc -l <"$tmp/dirs" | tr -d ' ') directories, signatures and checksums good$modules"

@@ -58,7 +58,7 @@ char *repo_dirname(const char *path)
 #define ENTRY_KERNEL(X) X(distro) X(target) X(kernel_release) X(kernel_version) X(uname_r) X(arch)
 #define ENTRY_STRINGS(X) ENTRY_KERNEL(X) X(driver_version)
 /* Kept where a record has them; a record's order puts them between arch and driver_version. */
-#define ENTRY_OPTIONAL(X) X(build_host_arch) X(compiler)
+#define ENTRY_OPTIONAL(X) X(build_host_arch) X(compiler) X(signing_cert_sha256) X(signature_hash)
 
 static bool valid_text(const char *s)
 {

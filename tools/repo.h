@@ -29,6 +29,9 @@ struct repo_entry {
 	/* The architecture of the host that built it and the compiler it used, where the record
 	 * names them (records made before arm64 do not). */
 	char *build_host_arch, *compiler;
+	/* A signed module's certificate (its SHA-256) and digest (mk/build-output.sh); absent when
+	 * unsigned. */
+	char *signing_cert_sha256, *signature_hash;
 	char *fixup;      /* the distribution's tree fixup: "<script> <sha256>", or empty */
 	char *fixup_args; /* the kbuild arguments it added, or empty */
 	struct repo_kv *verified; /* the boot verification's key=value lines, sorted by key */
