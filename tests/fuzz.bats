@@ -1,13 +1,14 @@
 #!/usr/bin/env bats
 # The fuzz harnesses of mk/fuzz.mk (tools/fuzz/): each runs briefly (FP_FUZZ_SECONDS, default
-# 10) from its seeds, on a corpus of its own, and must find no crash, leak or hang; every input
+# 5: a smoke run in make check; bench/fuzz.sh is the campaign) from its seeds, on a corpus of
+# its own, and must find no crash, leak or hang; every input
 # that once crashed a harness (tests/fixtures/fuzz/<harness>/, each a bug fixed) must run clean;
 # and the runner, mk/fuzz.sh, must report a crash and fail (harnesses made here that crash).
 # The campaign that finds such inputs is bench/fuzz.sh.
 
 setup_file() {
 	export TOP=${FP_TOP:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
-	export SECONDS_EACH=${FP_FUZZ_SECONDS:-10}
+	export SECONDS_EACH=${FP_FUZZ_SECONDS:-5}
 	cd "$TOP" || return 1
 	# The harnesses and their seeds, built as make fuzz builds them (seeds with the plain tools).
 	make -s --no-print-directory fuzzers fuzz-seeds >"$BATS_FILE_TMPDIR/build.log" 2>&1 ||
