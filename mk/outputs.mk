@@ -50,8 +50,10 @@ filechk_toolchain_kmod = echo "TOOLCHAINS=$(TOOLCHAINS) PACKAGES=$(TOOLCHAIN_PAC
 	    ! command -v $$c >/dev/null || $$c --version | head -n 1; done; done
 
 # Who signs the modules (MODULE_SIGNING_KEY, mk/build-output.sh): its certificate's fingerprint,
-# never the key. An input of every module, so that a new key signs what is built from then on;
-# what a repository has published is not planned again (tools/plan), so it keeps its signature.
+# never the key. An input of every module where a key is given, so that a new key signs what is
+# built from then on; what a repository has published is not planned again (tools/plan), so it
+# keeps its signature. A run without a key rebuilds nothing for it (a module signed before stays
+# as it is).
 MODSIGN_ID := $(BUILD)/toolchain/module-signing.id
 $(MODSIGN_ID): FORCE
 	$(call filechk,module_signing)
@@ -61,7 +63,7 @@ filechk_module_signing = $(if $(MODULE_SIGNING_KEY),\
 
 # The scripts whose work reaches an output's bytes, and each distribution's tree fixup.
 $(foreach d,$(DISTROS),$(eval OUT_DEPS.$(d) := mk/kernel-tree.sh mk/build-output.sh $($(d)_FIXUP)))
-OUT_DEPS.kmod := mk/toolchain.sh mk/module-sign.sh $(MODSIGN_ID)
+OUT_DEPS.kmod := mk/toolchain.sh mk/module-sign.sh $(if $(MODULE_SIGNING_KEY),$(MODSIGN_ID))
 
 # A package that cannot be had fails the kernels that need it, not the run: under make -k it is
 # recorded for them (mk/kernel-tree.sh) and the run goes on to its summary. It is asked for
