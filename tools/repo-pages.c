@@ -610,6 +610,23 @@ static void write_waiting(FILE *f, const struct pages *p)
 /* Plain JavaScript: the kernel a host names (uname -r, or a kernel id), exactly, else as a part.
  * The names are in coverage/search.js, loaded by a <script> the first time a search needs them
  * (file:// allows that, not fetch()); #q=<release> or ?q=<release> searches at once. */
+/* Both pages' search boxes take their query from the address too (#q= or ?q=), so that a link
+ * names a search; the end of each page's script. */
+#define JS_QUERY_FROM_URL_END \
+	"  function fromUrl() {\n" \
+	"    var m = /[#&]q=([^&]*)/.exec(location.hash), v = null;\n" \
+	"    try {\n" \
+	"      if (m) v = decodeURIComponent(m[1]);\n" \
+	"      else if ((m = /[?&]q=([^&]*)/.exec(location.search))) v = decodeURIComponent(m[1].replace(/\\+/g, ' '));\n" \
+	"    } catch (e) { v = m[1]; }\n" \
+	"    if (v !== null) { box.value = v; search(); }\n" \
+	"  }\n" \
+	"  box.addEventListener('input', search);\n" \
+	"  window.addEventListener('hashchange', fromUrl);\n" \
+	"  fromUrl();\n" \
+	"})();\n" \
+	"</script>\n"
+
 static const char front_js[] =
 	"<script>\n"
 	"(function () {\n"
@@ -662,19 +679,7 @@ static const char front_js[] =
 	"      list.appendChild(li);\n"
 	"    }\n"
 	"  }\n"
-	"  function fromUrl() {\n"
-	"    var m = /[#&]q=([^&]*)/.exec(location.hash), v = null;\n"
-	"    try {\n"
-	"      if (m) v = decodeURIComponent(m[1]);\n"
-	"      else if ((m = /[?&]q=([^&]*)/.exec(location.search))) v = decodeURIComponent(m[1].replace(/\\+/g, ' '));\n"
-	"    } catch (e) { v = m[1]; }\n"
-	"    if (v !== null) { box.value = v; search(); }\n"
-	"  }\n"
-	"  box.addEventListener('input', search);\n"
-	"  window.addEventListener('hashchange', fromUrl);\n"
-	"  fromUrl();\n"
-	"})();\n"
-	"</script>\n";
+	JS_QUERY_FROM_URL_END;
 
 static int write_front(FILE *f, struct pages *p, const void *ctx)
 {
@@ -881,19 +886,7 @@ static const char release_js[] =
 	"    else out.textContent = 'Loading the outputs of ' + q + '\\u2026';\n"
 	"    render();\n"
 	"  }\n"
-	"  function fromUrl() {\n"
-	"    var m = /[#&]q=([^&]*)/.exec(location.hash), v = null;\n"
-	"    try {\n"
-	"      if (m) v = decodeURIComponent(m[1]);\n"
-	"      else if ((m = /[?&]q=([^&]*)/.exec(location.search))) v = decodeURIComponent(m[1].replace(/\\+/g, ' '));\n"
-	"    } catch (e) { v = m[1]; }\n"
-	"    if (v !== null) { box.value = v; search(); }\n"
-	"  }\n"
-	"  box.addEventListener('input', search);\n"
-	"  window.addEventListener('hashchange', fromUrl);\n"
-	"  fromUrl();\n"
-	"})();\n"
-	"</script>\n";
+	JS_QUERY_FROM_URL_END;
 
 static int write_release(FILE *f, struct pages *p, const void *ctx)
 {
