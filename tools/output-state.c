@@ -277,6 +277,21 @@ static void coverage(const struct tables *t, const struct state_ctx *c)
 	free(counted);
 }
 
+/* What the command line's options took, on either way out of main. */
+static void free_options(struct state_ctx *ctx, char **releases, size_t nreleases, const char **tables)
+{
+	for (size_t k = 0; k < nreleases; k++)
+		free(releases[k]);
+	free(releases);
+	free(tables);
+	free(ctx->stamps);
+	free(ctx->deps);
+	free(ctx->kind_deps);
+	for (size_t k = 0; k < nseen_lines; k++)
+		free(seen_lines[k]);
+	free(seen_lines);
+}
+
 int main(int argc, char **argv)
 {
 	set_prog(argv[0]);
@@ -338,16 +353,7 @@ int main(int argc, char **argv)
 			die_at(kernels_path, "%s", strerror(errno));
 		if (!strcmp(mode, "coverage"))
 			printf("%s: not listed yet (make list-%s)\n", ctx.distro, ctx.distro);
-		for (size_t k = 0; k < nreleases; k++)
-			free(releases[k]);
-		free(releases);
-		free(tables);
-		free(ctx.stamps);
-		free(ctx.deps);
-		free(ctx.kind_deps);
-		for (size_t k = 0; k < nseen_lines; k++)
-			free(seen_lines[k]);
-		free(seen_lines);
+		free_options(&ctx, releases, nreleases, tables);
 		return 0;
 	}
 	if (nreleases)
@@ -370,15 +376,6 @@ int main(int argc, char **argv)
 	for (size_t k = 0; k < ntables; k++)
 		free(dvs[k]);
 	free(dvs);
-	free(tables);
-	for (size_t k = 0; k < nreleases; k++)
-		free(releases[k]);
-	free(releases);
-	free(ctx.stamps);
-	free(ctx.deps);
-	free(ctx.kind_deps);
-	for (size_t k = 0; k < nseen_lines; k++)
-		free(seen_lines[k]);
-	free(seen_lines);
+	free_options(&ctx, releases, nreleases, tables);
 	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
 }
